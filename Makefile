@@ -1,0 +1,61 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+# Everything else here is what those two build on.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+BUF    := node_modules/.bin/buf
+
+BRIDGE_LISTEN          ?= 127.0.0.1:50051
+SIMULATOR_LISTEN       ?= 127.0.0.1:8080
+
+.PHONY: all setup generate lint format test run bench ask api-coverage clean
+
+all: test
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(STAMP)
+
+$(BUF): package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+## Regenerate the Python stubs from proto/ into bridge/_proto (the one command).
+generate: $(STAMP)
+	$(PY) tools/generate.py
+
+## buf lint and format check on the contract, ruff and mypy on the code.
+lint: $(STAMP) $(BUF)
+	$(BUF) lint
+	$(BUF) format --diff --exit-code
+	$(BIN)/ruff check bridge tests tools
+	$(BIN)/ruff format --check bridge tests tools
+	$(BIN)/mypy
+
+format: $(STAMP) $(BUF)
+	$(BUF) format -w
+	$(BIN)/ruff format bridge tests tools
+	$(BIN)/ruff check --fix bridge tests tools
+
+## The whole suite: lint, type checks, and every test.
+test: $(STAMP) $(BUF)
+	$(MAKE) --no-print-directory lint
+	$(BIN)/pytest -q
+
+## Start the simulator and the bridge pointed at it (or at BRIDGE_UPSTREAM_URL when set).
+run: $(STAMP)
+	$(BIN)/bridge dev
+
+## Benchmarks: latency, stream throughput and codec cost, as ratios to baselines from the same run.
+bench: $(STAMP)
+	$(PY) tools/bench.py
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,416 @@
+"""Per-message translation plans, built once from the proto descriptors.
+
+A plan turns a JSON value into a message and back without reflection on the
+hot path: each field gets a converter chosen when the plan is built, unions
+dispatch through the tables in `_types`, and whatever does not fit (an
+unknown key, a value of an unexpected JSON type) goes to `extra_fields`
+instead of failing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.message import Message
+from google.protobuf.message_factory import GetMessageClass
+from google.protobuf.struct_pb2 import Struct, Value
+
+from bridge.codec._types import ALWAYS_WRITTEN, UNIONS, Union
+from bridge.codec._value import json_to_struct, json_to_value, struct_to_json, value_to_json
+
+__all__ = ["EXTRA_FIELDS", "MISMATCH", "CodecError", "Plan", "plan_for"]
+
+EXTRA_FIELDS = "extra_fields"
+
+
+class CodecError(ValueError):
+    """JSON that cannot become the requested message at all (e.g. not an object)."""
+
+
+class _Mismatch:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISMATCH"
+
+
+# Returned by a converter whose JSON value has an unexpected type; the caller
+# keeps the raw value in extra_fields.
+MISMATCH: Any = _Mismatch()
+# In a member's field table, marks the "type" key the union arm already implies.
+_SKIP: Any = object()
+
+Decoder = Callable[[Any, bool], Any]
+Encoder = Callable[[Any], Any]
+
+_INT32 = (-(2**31), 2**31 - 1)
+_INT64 = (-(2**63), 2**63 - 1)
+_UINT32 = (0, 2**32 - 1)
+_UINT64 = (0, 2**64 - 1)
+
+
+def _check_str(value: Any, build: bool = False) -> Any:
+    return value if type(value) is str else MISMATCH
+
+
+def _check_bool(value: Any, build: bool = False) -> Any:
+    return value if type(value) is bool else MISMATCH
+
+
+def _check_float(value: Any, build: bool = False) -> Any:
+    kind = type(value)
+    return value if kind is float or kind is int else MISMATCH
+
+
+def _check_int(bounds: tuple[int, int]) -> Decoder:
+    low, high = bounds
+
+    def check(value: Any, build: bool = False) -> Any:
+        return value if type(value) is int and low <= value <= high else MISMATCH
+
+    return check
+
+
+_CPP = FieldDescriptor
+_SCALAR_CHECKS: dict[int, Decoder] = {
+    _CPP.CPPTYPE_STRING: _check_str,
+    _CPP.CPPTYPE_BOOL: _check_bool,
+    _CPP.CPPTYPE_DOUBLE: _check_float,
+    _CPP.CPPTYPE_FLOAT: _check_float,
+    _CPP.CPPTYPE_INT32: _check_int(_INT32),
+    _CPP.CPPTYPE_INT64: _check_int(_INT64),
+    _CPP.CPPTYPE_UINT32: _check_int(_UINT32),
+    _CPP.CPPTYPE_UINT64: _check_int(_UINT64),
+}
+
+
+def _decode_value(value: Any, build: bool = False) -> Any:
+    return json_to_value(value)
+
+
+def _decode_struct(value: Any, build: bool = False) -> Any:
+    return json_to_struct(value) if type(value) is dict else MISMATCH
+
+
+def _repeated(element: Decoder) -> Decoder:
+    def decode(value: Any, build: bool) -> Any:
+        if type(value) is not list:
+            return MISMATCH
+        out = [element(x, build) for x in value]
+        for x in out:
+            if x is MISMATCH:
+                return MISMATCH
+        return out
+
+    return decode
+
+
+def _map(element: Decoder) -> Decoder:
+    def decode(value: Any, build: bool) -> Any:
+        if type(value) is not dict:
+            return MISMATCH
+        out = {}
+        for key, item in value.items():
+            converted = element(item, build)
+            if converted is MISMATCH:
+                return MISMATCH
+            out[key] = converted
+        return out
+
+    return decode
+
+
+def _encode_repeated(element: Encoder | None) -> Encoder:
+    if element is None:
+        return list
+    return lambda values: [element(x) for x in values]
+
+
+def _encode_map(element: Encoder | None) -> Encoder:
+    if element is None:
+        return dict
+    return lambda values: {key: element(x) for key, x in values.items()}
+
+
+@dataclass(slots=True)
+class Plan:
+    """How one message type maps to JSON; built lazily by `plan_for`."""
+
+    descriptor: Descriptor
+    cls: type[Message]
+    union: Union | None = None
+    # Object messages: JSON key -> decoder (or _SKIP for an implied "type").
+    decoders: dict[str, Any] = field(default_factory=dict)
+    # Object messages: proto field name -> encoder (None: the value as is).
+    encoders: dict[str, Encoder | None] = field(default_factory=dict)
+    always: tuple[tuple[str, Any], ...] = ()
+    has_type_field: bool = False
+    # Unions: oneof name, arm -> member plan, arm -> type string.
+    oneof: str = ""
+    arms: dict[str, Plan] = field(default_factory=dict)
+    arm_types: dict[str, str] = field(default_factory=dict)
+    # Lists (a message with one repeated field): that field's name.
+    list_field: str = ""
+
+    # -- JSON -> message ------------------------------------------------------
+    #
+    # The fast path builds nested keyword dicts and constructs the message once
+    # at the top, which costs half of constructing every level. If protobuf
+    # still refuses a value the checks let through, the slow path constructs
+    # level by level and moves the refused values to extra_fields.
+
+    def decode(self, data: Any) -> Any:
+        """Build the message for `data`, or return MISMATCH."""
+        kwargs = self.convert(data, False)
+        if kwargs is MISMATCH:
+            return MISMATCH
+        try:
+            return self.cls(**kwargs)
+        except (TypeError, ValueError):
+            return self.convert(data, True)
+
+    def convert(self, data: Any, build: bool) -> Any:
+        """Keyword arguments for `data` (a message when `build`), or MISMATCH."""
+        if self.union is not None:
+            return self._convert_union(data, build)
+        if self.list_field:
+            return self._convert_list(data, build)
+        if type(data) is not dict:
+            return MISMATCH
+        return self._convert_object(data, False, build)
+
+    def _convert_object(self, data: dict[str, Any], member: bool, build: bool) -> Any:
+        decoders = self.decoders
+        kwargs: dict[str, Any] = {}
+        extra: dict[str, Any] | None = None
+        for key, value in data.items():
+            decoder = decoders.get(key)
+            if decoder is _SKIP and member:
+                continue
+            if value is None and decoder is not None:
+                # proto3 cannot tell null from absent; the API treats them alike.
+                continue
+            converted = MISMATCH if decoder is None or decoder is _SKIP else decoder(value, build)
+            if converted is MISMATCH:
+                if extra is None:
+                    extra = {}
+                extra[key] = value
+            else:
+                kwargs[key] = converted
+        if extra is not None:
+            kwargs[EXTRA_FIELDS] = {key: json_to_value(value) for key, value in extra.items()}
+        return self._build(kwargs) if build else kwargs
+
+    def _build(self, kwargs: dict[str, Any]) -> Message:
+        try:
+            return self.cls(**kwargs)
+        except (TypeError, ValueError):
+            pass
+        # A value the checks let through but protobuf refused (for instance a
+        # string with a lone surrogate): keep it, as raw JSON, in extra_fields.
+        extra = dict(kwargs.pop(EXTRA_FIELDS, {}))
+        message = self.cls()
+        for key, value in kwargs.items():
+            try:
+                message.MergeFrom(self.cls(**{key: value}))
+            except (TypeError, ValueError):
+                extra[key] = json_to_value(_to_plain(value))
+        for key, value in extra.items():
+            getattr(message, EXTRA_FIELDS)[key].CopyFrom(value)
+        return message
+
+    def _convert_list(self, data: Any, build: bool) -> Any:
+        if type(data) is not list:
+            return MISMATCH
+        items = self.decoders[self.list_field](data, build)
+        if items is MISMATCH:
+            return MISMATCH
+        kwargs = {self.list_field: items}
+        return self.cls(**kwargs) if build else kwargs
+
+    def _convert_union(self, data: Any, build: bool) -> Any:
+        union = self.union
+        assert union is not None
+        arm: str | None = None
+        kind = type(data)
+        member: Any = MISMATCH
+        if kind is dict:
+            type_name = data.get("type")
+            if type_name is None:
+                arm = union.untyped_arm
+            elif type(type_name) is str:
+                arm = union.types.get(type_name)
+            if arm is not None:
+                member = self.arms[arm]._convert_object(data, True, build)
+        elif kind is str and union.string_arm:
+            arm = union.string_arm
+            member = data
+        elif kind is list and union.list_arm:
+            arm = union.list_arm
+            member = self.arms[arm]._convert_list(data, build)
+        if member is MISMATCH:
+            if union.unknown_arm is None:
+                return MISMATCH
+            arm, member = union.unknown_arm, json_to_value(data)
+        kwargs = {arm: member}
+        return self.cls(**kwargs) if build else kwargs
+
+    # -- message -> JSON ------------------------------------------------------
+
+    def encode(self, message: Any) -> Any:
+        """Write the message as JSON data (None for an empty union)."""
+        if self.union is not None:
+            return self._encode_union(message)
+        if self.list_field:
+            return self.encoders[self.list_field](getattr(message, self.list_field))
+        return self._encode_object(message, None)
+
+    def _encode_object(self, message: Any, type_name: str | None) -> dict[str, Any]:
+        out: dict[str, Any] = {} if type_name is None else {"type": type_name}
+        encoders = self.encoders
+        extra = None
+        for descriptor, value in message.ListFields():
+            name = descriptor.name
+            if name == EXTRA_FIELDS:
+                extra = value
+                continue
+            encoder = encoders[name]
+            out[name] = value if encoder is None else encoder(value)
+        for name, empty in self.always:
+            if name not in out:
+                out[name] = empty.copy()
+        if extra is not None:
+            for key, value in extra.items():
+                out[key] = value_to_json(value)
+        return out
+
+    def _encode_union(self, message: Any) -> Any:
+        arm = message.WhichOneof(self.oneof)
+        if arm is None:
+            return None
+        value = getattr(message, arm)
+        union = self.union
+        assert union is not None
+        if arm == union.string_arm:
+            return value
+        if arm == union.unknown_arm:
+            return value_to_json(value)
+        plan = self.arms[arm]
+        if plan.list_field:
+            return plan.encode(value)
+        type_name = None if plan.has_type_field else self.arm_types.get(arm)
+        return plan._encode_object(value, type_name)
+
+
+def _to_plain(value: Any) -> Any:
+    if isinstance(value, Message):
+        return plan_for(value.DESCRIPTOR).encode(value)
+    if isinstance(value, list):
+        return [_to_plain(x) for x in value]
+    if isinstance(value, dict):
+        return {key: _to_plain(x) for key, x in value.items()}
+    return value
+
+
+_PLANS: dict[str, Plan] = {}
+
+
+def plan_for(descriptor: Descriptor) -> Plan:
+    """Return the plan of a message type, building it (and its fields') once."""
+    plan = _PLANS.get(descriptor.full_name)
+    if plan is None:
+        plan = Plan(descriptor=descriptor, cls=GetMessageClass(descriptor))
+        _PLANS[descriptor.full_name] = plan
+        _build(plan)
+    return plan
+
+
+def _build(plan: Plan) -> None:
+    descriptor = plan.descriptor
+    name = descriptor.full_name
+    union = UNIONS.get(name)
+    if union is not None:
+        _build_union(plan, union)
+        return
+    fields = descriptor.fields
+    if len(fields) == 1 and fields[0].is_repeated and fields[0].name != EXTRA_FIELDS:
+        plan.list_field = fields[0].name
+    elif EXTRA_FIELDS not in descriptor.fields_by_name:
+        raise TypeError(f"{name}: an object message needs an {EXTRA_FIELDS} map")
+    for fd in fields:
+        if fd.name == EXTRA_FIELDS:
+            continue
+        plan.decoders[fd.name], plan.encoders[fd.name] = _field_codec(fd)
+    plan.has_type_field = "type" in descriptor.fields_by_name
+    if not plan.has_type_field:
+        plan.decoders["type"] = _SKIP
+    plan.always = tuple(
+        (field_name, {} if _is_map(descriptor.fields_by_name[field_name]) else [])
+        for field_name in ALWAYS_WRITTEN.get(name, ())
+    )
+
+
+def _build_union(plan: Plan, union: Union) -> None:
+    descriptor = plan.descriptor
+    if len(descriptor.oneofs) != 1 or len(descriptor.oneofs[0].fields) != len(descriptor.fields):
+        raise TypeError(f"{descriptor.full_name}: a union message holds exactly one oneof")
+    plan.union = union
+    plan.oneof = descriptor.oneofs[0].name
+    arm_types: dict[str, list[str]] = {}
+    for type_name, arm in union.types.items():
+        arm_types.setdefault(arm, []).append(type_name)
+    for fd in descriptor.fields:
+        if fd.name in (union.string_arm, union.unknown_arm):
+            continue
+        plan.arms[fd.name] = plan_for(fd.message_type)
+    for arm, type_names in arm_types.items():
+        member = plan.arms.get(arm)
+        if member is None:
+            raise TypeError(f"{descriptor.full_name}: no arm {arm!r} for {type_names}")
+        if len(type_names) > 1 and not member.has_type_field:
+            raise TypeError(f"{descriptor.full_name}.{arm} serves {type_names}: needs a type field")
+        plan.arm_types[arm] = type_names[0]
+
+
+def _is_map(fd: FieldDescriptor) -> bool:
+    return fd.message_type is not None and fd.message_type.GetOptions().map_entry
+
+
+def _field_codec(fd: FieldDescriptor) -> tuple[Decoder, Encoder | None]:
+    if _is_map(fd):
+        value_fd = fd.message_type.fields_by_name["value"]
+        element, element_encoder = _single_codec(value_fd)
+        return _map(element), _encode_map(element_encoder)
+    element, element_encoder = _single_codec(fd)
+    if fd.is_repeated:
+        return _repeated(element), _encode_repeated(element_encoder)
+    return element, element_encoder
+
+
+def _single_codec(fd: FieldDescriptor) -> tuple[Decoder, Encoder | None]:
+    if fd.cpp_type != FieldDescriptor.CPPTYPE_MESSAGE:
+        check = _SCALAR_CHECKS.get(fd.cpp_type)
+        if check is None:
+            raise TypeError(f"{fd.full_name}: unsupported field type")
+        return check, None
+    full_name = fd.message_type.full_name
+    if full_name == Value.DESCRIPTOR.full_name:
+        return _decode_value, value_to_json
+    if full_name == Struct.DESCRIPTOR.full_name:
+        return _decode_struct, struct_to_json
+    target = fd.message_type
+    # Resolved at call time: plans of recursive messages refer to each other.
+    holder: list[Plan] = []
+
+    def sub_plan() -> Plan:
+        if not holder:
+            holder.append(plan_for(target))
+        return holder[0]
+
+    return (
+        lambda value, build: sub_plan().convert(value, build),
+        lambda value: sub_plan().encode(value),
+    )

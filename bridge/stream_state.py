@@ -1,0 +1,106 @@
+"""What a stream of events has said so far, and how the call must end.
+
+Pure: fed the JSON of each event as it passes, `StreamState` decides whether
+the upstream finished the response (OK), reported a failure (the mapped
+non-OK status), or stopped without saying either (UNAVAILABLE). A stream never
+ends OK unless the upstream finished it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+
+from bridge.errors import UpstreamError, code_for_error_code
+
+__all__ = ["FAILURE_EVENTS", "SUCCESS_EVENTS", "StreamState"]
+
+SUCCESS_EVENTS = frozenset({"response.completed", "response.incomplete"})
+FAILURE_EVENTS = frozenset({"response.failed", "error"})
+_WATCHED = SUCCESS_EVENTS | FAILURE_EVENTS
+
+
+class StreamState:
+    """Follows one stream's events to decide its final status.
+
+    Usage::
+
+        state = StreamState()
+        for event in events:
+            state.observe(event)
+        failure = state.finish()   # None: end OK
+    """
+
+    __slots__ = ("_error", "_finished", "events", "response_id")
+
+    def __init__(self) -> None:
+        self.events = 0
+        self.response_id: str | None = None
+        self._finished = False
+        self._error: UpstreamError | None = None
+
+    def observe(self, event: dict[str, Any]) -> None:
+        """Take note of one event's JSON."""
+        self.events += 1
+        type_name = event.get("type")
+        if type_name not in _WATCHED:
+            if self.response_id is None and type_name == "response.created":
+                self.response_id = _response_id(event)
+            return
+        if type_name in SUCCESS_EVENTS:
+            self._finished = True
+        elif self._error is None:
+            # The first failure is the cause; a response.failed after an error
+            # event carries usage, not a new cause.
+            self._error = _failure(type_name, event)
+
+    @property
+    def failed(self) -> bool:
+        """Whether the upstream reported a failure."""
+        return self._error is not None
+
+    def finish(self) -> UpstreamError | None:
+        """The failure to end the call with, or None to end it OK."""
+        if self._error is not None:
+            return self._error
+        if self._finished:
+            return None
+        return UpstreamError(
+            code=grpc.StatusCode.UNAVAILABLE,
+            message=(
+                f"upstream stream ended after {self.events} events without "
+                "response.completed, response.incomplete or response.failed"
+            ),
+        )
+
+
+def _response_id(event: dict[str, Any]) -> str | None:
+    response = event.get("response")
+    if isinstance(response, dict):
+        value = response.get("id")
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _failure(type_name: str, event: dict[str, Any]) -> UpstreamError:
+    if type_name == "error":
+        nested = event.get("error")
+        source = nested if isinstance(nested, dict) else event
+    else:
+        response = event.get("response")
+        error = response.get("error") if isinstance(response, dict) else None
+        source = error if isinstance(error, dict) else {}
+    code = source.get("code")
+    code = code if isinstance(code, str) else None
+    error_type = source.get("type")
+    message = source.get("message")
+    text = message if isinstance(message, str) and message else "no message"
+    param = source.get("param")
+    return UpstreamError(
+        code=code_for_error_code(code or (error_type if isinstance(error_type, str) else None)),
+        message=f"upstream {type_name}: {text}" + (f" (code {code})" if code else ""),
+        error_type=error_type if isinstance(error_type, str) else None,
+        error_code=code,
+        param=param if isinstance(param, str) else None,
+    )
