@@ -49,24 +49,21 @@ class BridgeClient:
 
     def __init__(self, target: str, *, timeout: float | None = 600.0) -> None:
         self._channel = grpc.insecure_channel(target, options=_UNLIMITED)
-        self._stub = responses_service_pb2_grpc.ResponsesServiceStub(self._channel)
+        # The generated stub module has no type annotations.
+        self._stub = responses_service_pb2_grpc.ResponsesServiceStub(self._channel)  # type: ignore[no-untyped-call]
         self._timeout = timeout
 
-    def create(
-        self, request: responses_service_pb2.CreateResponseRequest
-    ) -> response_pb2.Response:
+    def create(self, request: responses_service_pb2.CreateResponseRequest) -> response_pb2.Response:
         """Create a response and wait for it."""
-        response: response_pb2.Response = self._stub.CreateResponse(
-            request, timeout=self._timeout
-        )
+        response: response_pb2.Response = self._stub.CreateResponse(request, timeout=self._timeout)
         return response
 
     def stream(
         self, request: responses_service_pb2.CreateResponseRequest
     ) -> Iterator[stream_events_pb2.ResponseStreamEvent]:
         """Create a response and iterate over its events as they arrive."""
-        events: Iterator[stream_events_pb2.ResponseStreamEvent] = (
-            self._stub.StreamCreateResponse(request, timeout=self._timeout)
+        events: Iterator[stream_events_pb2.ResponseStreamEvent] = self._stub.StreamCreateResponse(
+            request, timeout=self._timeout
         )
         yield from events
 

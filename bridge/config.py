@@ -127,9 +127,7 @@ class Settings:
             ),
             read_timeout=number("read_timeout", "BRIDGE_READ_TIMEOUT", cls.read_timeout),
             max_message_bytes=int(
-                number(
-                    "max_message_bytes", "BRIDGE_MAX_MESSAGE_BYTES", cls.max_message_bytes
-                )
+                number("max_message_bytes", "BRIDGE_MAX_MESSAGE_BYTES", cls.max_message_bytes)
             ),
             max_connections=int(
                 number("max_connections", "BRIDGE_MAX_CONNECTIONS", cls.max_connections)

@@ -16,12 +16,12 @@ from bridge.server import start
 __all__ = ["run_dev"]
 
 
-async def run_dev(
-    args: argparse.Namespace, settings_for: Callable[..., Settings]
-) -> None:
+async def run_dev(args: argparse.Namespace, settings_for: Callable[..., Settings]) -> None:
     """Start the simulator (if needed) and the bridge; serve until SIGINT/SIGTERM."""
-    configured = args.upstream_url or os.environ.get("BRIDGE_UPSTREAM_URL") or os.environ.get(
-        "OPENAI_BASE_URL"
+    configured = (
+        args.upstream_url
+        or os.environ.get("BRIDGE_UPSTREAM_URL")
+        or os.environ.get("OPENAI_BASE_URL")
     )
     runner = None
     if configured:
@@ -31,7 +31,9 @@ async def run_dev(
         from bridge.simulator import start as start_simulator
 
         host, port = parse_hostport(args.simulator_listen)
-        runner, port = await start_simulator(host, port, SimulatorOptions(token_delay=args.token_delay))
+        runner, port = await start_simulator(
+            host, port, SimulatorOptions(token_delay=args.token_delay)
+        )
         settings = settings_for(args, upstream_url=f"http://{host}:{port}/v1")
         print(f"simulator listening on http://{host}:{port}/v1", flush=True)
     bridge = await start(settings)

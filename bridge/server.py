@@ -46,7 +46,8 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
     ]
     server = grpc.aio.server(options=options)
     upstream = upstream or UpstreamClient(settings)
-    responses_service_pb2_grpc.add_ResponsesServiceServicer_to_server(
+    # The generated registration function has no type annotations.
+    responses_service_pb2_grpc.add_ResponsesServiceServicer_to_server(  # type: ignore[no-untyped-call]
         ResponsesServicer(upstream), server
     )
     health_servicer = health.aio.HealthServicer()

@@ -99,9 +99,9 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                 await _abort(
                     context, errors.UpstreamError(code=grpc.StatusCode.INTERNAL, message=str(exc))
                 )
-        failure = state.finish()
-        if failure is not None:
-            await _abort(context, failure)
+        outcome = state.finish()
+        if outcome is not None:
+            await _abort(context, outcome)
 
 
 def _event(sse: SSEEvent, state: StreamState) -> stream_events_pb2.ResponseStreamEvent | None:

@@ -255,6 +255,7 @@ class Plan:
             if union.unknown_arm is None:
                 return MISMATCH
             arm, member = union.unknown_arm, json_to_value(data)
+        assert arm is not None
         kwargs = {arm: member}
         return self.cls(**kwargs) if build else kwargs
 
@@ -265,7 +266,9 @@ class Plan:
         if self.union is not None:
             return self._encode_union(message)
         if self.list_field:
-            return self.encoders[self.list_field](getattr(message, self.list_field))
+            encoder = self.encoders[self.list_field]
+            assert encoder is not None
+            return encoder(getattr(message, self.list_field))
         return self._encode_object(message, None)
 
     def _encode_object(self, message: Any, type_name: str | None) -> dict[str, Any]:
@@ -318,7 +321,7 @@ def _to_plain(value: Any) -> Any:
 _PLANS: dict[str, Plan] = {}
 
 
-def plan_for(descriptor: Descriptor) -> Plan:
+def plan_for(descriptor: Any) -> Plan:
     """Return the plan of a message type, building it (and its fields') once."""
     plan = _PLANS.get(descriptor.full_name)
     if plan is None:
@@ -375,11 +378,11 @@ def _build_union(plan: Plan, union: Union) -> None:
         plan.arm_types[arm] = type_names[0]
 
 
-def _is_map(fd: FieldDescriptor) -> bool:
+def _is_map(fd: Any) -> bool:
     return fd.message_type is not None and fd.message_type.GetOptions().map_entry
 
 
-def _field_codec(fd: FieldDescriptor) -> tuple[Decoder, Encoder | None]:
+def _field_codec(fd: Any) -> tuple[Decoder, Encoder | None]:
     if _is_map(fd):
         value_fd = fd.message_type.fields_by_name["value"]
         element, element_encoder = _single_codec(value_fd)
@@ -390,7 +393,7 @@ def _field_codec(fd: FieldDescriptor) -> tuple[Decoder, Encoder | None]:
     return element, element_encoder
 
 
-def _single_codec(fd: FieldDescriptor) -> tuple[Decoder, Encoder | None]:
+def _single_codec(fd: Any) -> tuple[Decoder, Encoder | None]:
     if fd.cpp_type != FieldDescriptor.CPPTYPE_MESSAGE:
         check = _SCALAR_CHECKS.get(fd.cpp_type)
         if check is None:

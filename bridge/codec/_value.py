@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from google.protobuf.struct_pb2 import ListValue, Struct, Value
+from google.protobuf.struct_pb2 import NULL_VALUE, ListValue, Struct, Value
 
 __all__ = ["json_to_struct", "json_to_value", "struct_to_json", "value_to_json"]
 
@@ -27,7 +27,7 @@ def json_to_value(data: Any) -> Value:
     if kind is int or kind is float:
         return Value(number_value=data)
     if data is None:
-        return Value(null_value=0)
+        return Value(null_value=NULL_VALUE)
     if kind is dict:
         return Value(struct_value=json_to_struct(data))
     if kind is list:

@@ -1,0 +1,158 @@
+"""Shared fixtures: real servers on loopback ports, real SSE bytes, fixture files."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import grpc
+import grpc.aio
+import pytest
+from aiohttp import web
+
+from bridge.config import Settings
+from bridge.server import RunningBridge, start
+from bridge.simulator import SimulatorOptions
+from bridge.simulator import start as start_simulator
+from rbridge.responses.v1 import responses_service_pb2_grpc
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture_files(folder: str, pattern: str) -> list[Path]:
+    """The fixture files matching `pattern` under `tests/fixtures/<folder>`."""
+    return sorted((FIXTURES / folder).glob(pattern))
+
+
+def load_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def normalized(data: Any) -> Any:
+    """`data` without keys whose value is null, [] or {} (proto3 cannot tell those from absent)."""
+    if isinstance(data, dict):
+        pairs = ((key, normalized(value)) for key, value in data.items())
+        return {key: value for key, value in pairs if value not in (None, [], {})}
+    if isinstance(data, list):
+        return [normalized(value) for value in data]
+    return data
+
+
+def assert_same_json(actual: Any, expected: Any, path: str = "$") -> None:
+    """Deep equality that tells booleans from numbers and strings from numbers.
+
+    JSON has one number type, so 1 and 1.0 are the same number; `true` is not `1`.
+    """
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        assert actual is expected, f"{path}: {actual!r} != {expected!r}"
+    elif isinstance(expected, int | float) and isinstance(actual, int | float):
+        assert actual == expected, f"{path}: {actual!r} != {expected!r}"
+    else:
+        assert type(actual) is type(expected), f"{path}: {actual!r} is not like {expected!r}"
+        if isinstance(expected, dict):
+            assert actual.keys() == expected.keys(), (
+                f"{path}: keys differ: {sorted(actual.keys() ^ expected.keys())}"
+            )
+            for key in expected:
+                assert_same_json(actual[key], expected[key], f"{path}.{key}")
+        elif isinstance(expected, list):
+            assert len(actual) == len(expected), f"{path}: length {len(actual)}"
+            for index, (a, e) in enumerate(zip(actual, expected, strict=True)):
+                assert_same_json(a, e, f"{path}[{index}]")
+        else:
+            assert actual == expected, f"{path}: {actual!r} != {expected!r}"
+
+
+def sse_payloads(raw: bytes) -> list[dict[str, Any]]:
+    """The JSON payloads of an SSE fixture, in order, without [DONE]."""
+    from bridge.sse import SSEDecoder
+
+    decoder = SSEDecoder()
+    events = decoder.feed(raw) + decoder.flush()
+    return [json.loads(event.data) for event in events if event.data != "[DONE]"]
+
+
+@pytest.fixture
+async def simulator() -> AsyncIterator[str]:
+    """A running simulator; yields its base URL."""
+    runner, port = await start_simulator("127.0.0.1", 0, SimulatorOptions())
+    try:
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        await runner.cleanup()
+
+
+@dataclass
+class Script:
+    """What the scripted upstream answers next: status, headers and body chunks."""
+
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=lambda: {"content-type": "text/event-stream"})
+    chunks: list[bytes] = field(default_factory=list)
+    # Set before a chunk index to pause there until the test releases it.
+    hold_before: int | None = None
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    finished: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@pytest.fixture
+async def scripted() -> AsyncIterator[tuple[str, Script]]:
+    """An HTTP upstream on loopback that answers POST /v1/responses with a `Script`."""
+    script = Script()
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        script.requests.append(await request.json())
+        response = web.StreamResponse(status=script.status, headers=script.headers)
+        await response.prepare(request)
+        for index, chunk in enumerate(script.chunks):
+            if index == script.hold_before:
+                await script.release.wait()
+            await response.write(chunk)
+        await response.write_eof()
+        script.finished.set()
+        return response
+
+    app = web.Application()
+    app.router.add_post("/v1/responses", handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        yield f"http://127.0.0.1:{port}/v1", script
+    finally:
+        script.release.set()
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def bridge_for() -> AsyncIterator[Callable[[str], Any]]:
+    """Start bridges on free loopback ports, pointed at a given upstream URL."""
+    running: list[tuple[RunningBridge, grpc.aio.Channel]] = []
+
+    async def make(upstream_url: str) -> responses_service_pb2_grpc.ResponsesServiceStub:
+        settings = Settings(listen="127.0.0.1:0", upstream_url=upstream_url, api_key="sk-test")
+        bridge = await start(settings)
+        channel = grpc.aio.insecure_channel(f"127.0.0.1:{bridge.port}")
+        running.append((bridge, channel))
+        return responses_service_pb2_grpc.ResponsesServiceStub(channel)
+
+    yield make
+    for bridge, channel in running:
+        await channel.close()
+        await bridge.stop(0)
+
+
+@pytest.fixture
+async def stub(
+    simulator: str, bridge_for: Callable[[str], Any]
+) -> responses_service_pb2_grpc.ResponsesServiceStub:
+    """A client stub of a bridge pointed at the simulator."""
+    result: responses_service_pb2_grpc.ResponsesServiceStub = await bridge_for(simulator)
+    return result

@@ -1,0 +1,77 @@
+"""Settings from flags and environment: precedence, defaults, all errors at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from bridge.config import DEFAULT_UPSTREAM_URL, ConfigError, Settings, parse_hostport
+
+
+def test_defaults_point_at_openai() -> None:
+    """With nothing set, the bridge listens on loopback and calls OpenAI."""
+    settings = Settings.load(flags={}, env={})
+    assert settings.upstream_url == DEFAULT_UPSTREAM_URL
+    assert settings.listen == "127.0.0.1:50051"
+    assert settings.api_key is None
+
+
+@pytest.mark.parametrize(
+    ("flags", "env", "expected"),
+    [
+        ({}, {"OPENAI_BASE_URL": "http://a/v1"}, "http://a/v1"),
+        (
+            {},
+            {"OPENAI_BASE_URL": "http://a/v1", "BRIDGE_UPSTREAM_URL": "http://b/v1/"},
+            "http://b/v1",
+        ),
+        ({"upstream_url": "http://c/v1"}, {"BRIDGE_UPSTREAM_URL": "http://b/v1"}, "http://c/v1"),
+    ],
+)
+def test_upstream_url_precedence(flags: dict[str, str], env: dict[str, str], expected: str) -> None:
+    """Flag beats BRIDGE_UPSTREAM_URL beats OPENAI_BASE_URL; a trailing slash is dropped."""
+    assert Settings.load(flags=flags, env=env).upstream_url == expected
+
+
+def test_api_key_falls_back_to_openai_api_key() -> None:
+    """BRIDGE_UPSTREAM_API_KEY wins over OPENAI_API_KEY, and the key never shows in repr."""
+    settings = Settings.load(env={"OPENAI_API_KEY": "sk-a", "BRIDGE_UPSTREAM_API_KEY": "sk-b"})
+    assert settings.api_key == "sk-b"
+    assert "sk-b" not in repr(settings)
+    assert Settings.load(env={"OPENAI_API_KEY": "sk-a"}).api_key == "sk-a"
+
+
+def test_every_error_is_reported_at_once() -> None:
+    """Several bad values produce one ConfigError listing each of them."""
+    with pytest.raises(ConfigError) as failure:
+        Settings.load(
+            env={
+                "BRIDGE_LISTEN": "nowhere",
+                "BRIDGE_UPSTREAM_URL": "ftp://x",
+                "BRIDGE_READ_TIMEOUT": "soon",
+                "BRIDGE_LOG_LEVEL": "loud",
+            }
+        )
+    problems = failure.value.problems
+    assert len(problems) == 4
+    for name in ("BRIDGE_LISTEN", "BRIDGE_UPSTREAM_URL", "BRIDGE_READ_TIMEOUT", "BRIDGE_LOG_LEVEL"):
+        assert any(name in problem for problem in problems)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("127.0.0.1:50051", ("127.0.0.1", 50051)),
+        ("[::1]:0", ("::1", 0)),
+        ("0.0.0.0:8", ("0.0.0.0", 8)),
+    ],
+)
+def test_parse_hostport(value: str, expected: tuple[str, int]) -> None:
+    """host:port splits into host and port, IPv6 brackets removed."""
+    assert parse_hostport(value) == expected
+
+
+@pytest.mark.parametrize("value", ["50051", ":50051", "host:port", "host:99999"])
+def test_parse_hostport_rejects(value: str) -> None:
+    """Malformed addresses are rejected with a message."""
+    with pytest.raises(ValueError):
+        parse_hostport(value)

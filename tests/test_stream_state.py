@@ -1,0 +1,63 @@
+"""StreamState decides how a stream ends from the events it saw."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+import pytest
+
+from bridge.stream_state import StreamState
+from tests.conftest import fixture_files, sse_payloads
+
+
+def _finish(events: list[dict[str, Any]]) -> StreamState:
+    state = StreamState()
+    for event in events:
+        state.observe(event)
+    return state
+
+
+@pytest.mark.parametrize("terminal", ["response.completed", "response.incomplete"])
+def test_finished_streams_end_ok(terminal: str) -> None:
+    """completed and incomplete end the call OK."""
+    state = _finish([{"type": "response.created", "response": {"id": "r1"}}, {"type": terminal}])
+    assert state.finish() is None
+    assert state.response_id == "r1"
+
+
+def test_a_stream_without_terminal_event_fails() -> None:
+    """A stream that just stops is UNAVAILABLE, never OK."""
+    failure = _finish([{"type": "response.created"}]).finish()
+    assert failure is not None and failure.code is grpc.StatusCode.UNAVAILABLE
+
+
+def test_failed_response_maps_its_error_code() -> None:
+    """response.failed takes its status from the response's error code."""
+    failed = {
+        "type": "response.failed",
+        "response": {"error": {"code": "rate_limit_exceeded", "message": "m"}},
+    }
+    failure = _finish([failed]).finish()
+    assert failure is not None and failure.code is grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+def test_error_then_completed_still_fails() -> None:
+    """A completed after an error does not turn the call OK."""
+    failure = _finish(
+        [
+            {"type": "error", "code": "server_error", "message": "boom"},
+            {"type": "response.completed"},
+        ]
+    ).finish()
+    assert failure is not None and failure.code is grpc.StatusCode.INTERNAL
+    assert "boom" in failure.message
+
+
+def test_recorded_quota_error_keeps_the_first_cause() -> None:
+    """The recorded insufficient_quota stream fails with its error event's code."""
+    raw = fixture_files("sse", "error_then_failed_insufficient_quota.sse")[0].read_bytes()
+    failure = _finish(sse_payloads(raw)).finish()
+    assert failure is not None
+    assert failure.code is grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert failure.error_code == "insufficient_quota"
