@@ -23,6 +23,7 @@ def _serve_flags(parser: argparse.ArgumentParser) -> None:
         help="Responses API base URL (BRIDGE_UPSTREAM_URL, OPENAI_BASE_URL)",
     )
     parser.add_argument("--log-level", help="debug, info, warning, error (BRIDGE_LOG_LEVEL)")
+    parser.add_argument("--log-format", help="auto, json or console (BRIDGE_LOG_FORMAT)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,6 +57,7 @@ def _settings(args: argparse.Namespace, **overrides: str) -> Settings:
         "listen": args.listen,
         "upstream_url": args.upstream_url,
         "log_level": args.log_level,
+        "log_format": args.log_format,
     }
     flags.update(overrides)
     return Settings.load(flags=flags, env=os.environ)

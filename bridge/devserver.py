@@ -11,6 +11,7 @@ import signal
 from collections.abc import Callable
 
 from bridge.config import Settings, parse_hostport
+from bridge.logs import configure
 from bridge.server import start
 
 __all__ = ["run_dev"]
@@ -26,6 +27,7 @@ async def run_dev(args: argparse.Namespace, settings_for: Callable[..., Settings
     runner = None
     if configured:
         settings = settings_for(args)
+        configure(settings.log_level, settings.log_format)
     else:
         from bridge.simulator import SimulatorOptions
         from bridge.simulator import start as start_simulator
@@ -35,6 +37,7 @@ async def run_dev(args: argparse.Namespace, settings_for: Callable[..., Settings
             host, port, SimulatorOptions(token_delay=args.token_delay)
         )
         settings = settings_for(args, upstream_url=f"http://{host}:{port}/v1")
+        configure(settings.log_level, settings.log_format)
         print(f"simulator listening on http://{host}:{port}/v1", flush=True)
     bridge = await start(settings)
     print(

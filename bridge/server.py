@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import grpc
 import grpc.aio
+import structlog
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
@@ -18,6 +19,8 @@ from bridge.upstream import UpstreamClient
 from rbridge.responses.v1 import responses_service_pb2, responses_service_pb2_grpc
 
 __all__ = ["RunningBridge", "run", "start"]
+
+log = structlog.get_logger("bridge.server")
 
 SERVICE_NAME = responses_service_pb2.DESCRIPTOR.services_by_name["ResponsesService"].full_name
 
@@ -67,12 +70,17 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
 
 async def run(settings: Settings) -> None:
     """Serve until SIGTERM or SIGINT, then stop gracefully."""
+    from bridge.logs import configure
+
+    configure(settings.log_level, settings.log_format)
     bridge = await start(settings)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stopping.set)
-    print(f"bridge listening on {settings.listen} -> {settings.upstream_url}", flush=True)
+    log.info("serving", listen=settings.listen, port=bridge.port, upstream=settings.upstream_url)
     await stopping.wait()
+    log.info("draining", grace_seconds=settings.grace_seconds)
     await bridge.stop(settings.grace_seconds)
+    log.info("stopped")

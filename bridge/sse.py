@@ -22,9 +22,10 @@ class SSEEvent:
     ``event`` is the value of the last ``event:`` line, or ``"message"`` when the
     event had none (or an empty one). ``data`` is every ``data:`` line's value
     joined with ``"\\n"``, without a trailing newline. ``id`` is the value of the
-    last ``id:`` line of this event (``None`` if it had none). ``retry`` is the
-    last ``retry:`` value of this event in milliseconds when it was all ASCII
-    digits, else ``None``.
+    last ``id:`` line of this event, or ``None`` if it had none: unlike the
+    WHATWG last-event-ID buffer (and openai-python), an id does not carry over
+    to later events. ``retry`` is the last ``retry:`` value of this event made
+    only of ASCII digits, in milliseconds, else ``None``.
     """
 
     event: str
