@@ -1,0 +1,58 @@
+"""The server around the service: health, reflection, graceful stop."""
+
+from __future__ import annotations
+
+import grpc
+import grpc.aio
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
+from bridge.config import Settings
+from bridge.server import SERVICE_NAME, start
+
+
+async def test_health_serves_then_drains(simulator: str) -> None:
+    """Health reports SERVING for the server and the service, NOT_SERVING once stopping."""
+    bridge = await start(Settings(listen="127.0.0.1:0", upstream_url=simulator))
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{bridge.port}") as channel:
+        health = health_pb2_grpc.HealthStub(channel)
+        for service in ("", SERVICE_NAME):
+            reply = await health.Check(health_pb2.HealthCheckRequest(service=service))
+            assert reply.status == health_pb2.HealthCheckResponse.SERVING
+        await bridge.health.enter_graceful_shutdown()
+        reply = await health.Check(health_pb2.HealthCheckRequest(service=SERVICE_NAME))
+        assert reply.status == health_pb2.HealthCheckResponse.NOT_SERVING
+    await bridge.stop(0)
+
+
+async def test_reflection_lists_the_service(simulator: str) -> None:
+    """Server reflection is on by default and names ResponsesService and health."""
+    bridge = await start(Settings(listen="127.0.0.1:0", upstream_url=simulator))
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{bridge.port}") as channel:
+            stub = reflection_pb2_grpc.ServerReflectionStub(channel)
+            request = reflection_pb2.ServerReflectionRequest(list_services="")
+            async for reply in stub.ServerReflectionInfo(iter([request])):
+                names = {s.name for s in reply.list_services_response.service}
+                break
+    finally:
+        await bridge.stop(0)
+    assert {SERVICE_NAME, "grpc.health.v1.Health"} <= names
+
+
+async def test_reflection_can_be_turned_off(simulator: str) -> None:
+    """With reflection off, the reflection service is not registered."""
+    bridge = await start(Settings(listen="127.0.0.1:0", upstream_url=simulator, reflection=False))
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{bridge.port}") as channel:
+            stub = reflection_pb2_grpc.ServerReflectionStub(channel)
+            request = reflection_pb2.ServerReflectionRequest(list_services="")
+            try:
+                async for _ in stub.ServerReflectionInfo(iter([request])):
+                    pass
+            except grpc.aio.AioRpcError as error:
+                assert error.code() == grpc.StatusCode.UNIMPLEMENTED
+            else:
+                raise AssertionError("reflection answered while turned off")
+    finally:
+        await bridge.stop(0)
