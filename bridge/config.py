@@ -1,23 +1,24 @@
 """Settings: one immutable object built from flags and the environment.
 
 Pure: `Settings.load` reads only the mappings it is given, validates every
-value, and reports all problems at once in one `ConfigError`.
+value, and reports all problems at once in one `ConfigError`. Every setting is
+one row of `OPTIONS`; the README's configuration table lists the same rows.
 
 Precedence, highest first: command-line flag, `BRIDGE_*` variable, the
-OpenAI SDK's own variable (`OPENAI_BASE_URL`, `OPENAI_API_KEY`), default.
+OpenAI SDK's own variable where there is one (`OPENAI_BASE_URL`,
+`OPENAI_API_KEY`), default.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["DEFAULT_UPSTREAM_URL", "ConfigError", "Settings", "parse_hostport"]
+__all__ = ["DEFAULT_UPSTREAM_URL", "OPTIONS", "ConfigError", "Option", "Settings", "parse_hostport"]
 
 DEFAULT_UPSTREAM_URL = "https://api.openai.com/v1"
-_LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
-_LOG_FORMATS = ("auto", "json", "console")
 
 
 class ConfigError(ValueError):
@@ -26,6 +27,207 @@ class ConfigError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("invalid configuration:\n" + "\n".join(f"  - {p}" for p in problems))
         self.problems = problems
+
+
+def parse_hostport(value: str) -> tuple[str, int]:
+    """Split "host:port" (or "[v6]:port") into its parts, validating the port."""
+    host, sep, port_text = value.rpartition(":")
+    if not sep or not host:
+        raise ValueError(f"expected host:port, got {value!r}")
+    if not port_text.isdigit() or not 0 <= int(port_text) <= 65535:
+        raise ValueError(f"invalid port in {value!r}")
+    return host.strip("[]"), int(port_text)
+
+
+def _address(raw: str) -> str:
+    parse_hostport(raw)
+    return raw
+
+
+def _optional_address(raw: str) -> str | None:
+    return _address(raw) if raw else None
+
+
+def _url(raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {raw!r}")
+    return raw.rstrip("/")
+
+
+def _optional_url(raw: str) -> str | None:
+    return _url(raw) if raw else None
+
+
+def _text(raw: str) -> str:
+    return raw
+
+
+def _positive(raw: str) -> float:
+    value = float(raw)
+    if not value > 0:
+        raise ValueError(f"must be > 0, got {raw!r}")
+    return value
+
+
+def _non_negative(raw: str) -> float:
+    value = float(raw)
+    if not value >= 0:
+        raise ValueError(f"must be >= 0, got {raw!r}")
+    return value
+
+
+def _count(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError(f"must be >= 0, got {raw!r}")
+    return value
+
+
+def _boolean(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"not a boolean: {raw!r}")
+
+
+def _names(raw: str) -> tuple[str, ...]:
+    return tuple(sorted({part.strip().lower() for part in raw.split(",") if part.strip()}))
+
+
+def _one_of(*allowed: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in allowed:
+            raise ValueError(f"one of {', '.join(allowed)}; got {raw!r}")
+        return value
+
+    return parse
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting: its field, variables (first wins), flag, parser and meaning."""
+
+    name: str
+    variables: tuple[str, ...]
+    parse: Callable[[str], Any]
+    help: str
+    flag: bool = False
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("listen", ("BRIDGE_LISTEN",), _address, "gRPC address, host:port", flag=True),
+    Option(
+        "health_listen",
+        ("BRIDGE_HEALTH_LISTEN",),
+        _optional_address,
+        "extra address serving only the health service (for probes when listen is loopback)",
+    ),
+    Option(
+        "upstream_url",
+        ("BRIDGE_UPSTREAM_URL", "OPENAI_BASE_URL"),
+        _url,
+        "Responses API base URL",
+        flag=True,
+    ),
+    Option("api_key", ("BRIDGE_UPSTREAM_API_KEY", "OPENAI_API_KEY"), _text, "upstream API key"),
+    Option("connect_timeout", ("BRIDGE_CONNECT_TIMEOUT",), _positive, "seconds to connect"),
+    Option(
+        "first_byte_timeout",
+        ("BRIDGE_FIRST_BYTE_TIMEOUT",),
+        _positive,
+        "seconds from a stream's request to its first event",
+    ),
+    Option(
+        "read_timeout",
+        ("BRIDGE_READ_TIMEOUT",),
+        _positive,
+        "seconds allowed between two reads of a stream",
+    ),
+    Option(
+        "max_call_seconds",
+        ("BRIDGE_MAX_CALL_SECONDS",),
+        _positive,
+        "bound on a whole call when the client set no deadline",
+    ),
+    Option("max_retries", ("BRIDGE_MAX_RETRIES",), _count, "retries before the first event"),
+    Option(
+        "forward_headers",
+        ("BRIDGE_FORWARD_HEADERS",),
+        _names,
+        "gRPC metadata keys sent upstream as HTTP headers (comma-separated)",
+    ),
+    Option("proxy", ("BRIDGE_UPSTREAM_PROXY",), _optional_url, "outbound HTTP(S) proxy URL"),
+    Option("ca_bundle", ("BRIDGE_UPSTREAM_CA_BUNDLE",), _text, "CA bundle file for the upstream"),
+    Option("http2", ("BRIDGE_UPSTREAM_HTTP2",), _boolean, "use HTTP/2 when the upstream offers it"),
+    Option(
+        "max_connections",
+        ("BRIDGE_MAX_CONNECTIONS",),
+        _count,
+        "upstream connection pool size",
+    ),
+    Option(
+        "max_message_bytes",
+        ("BRIDGE_MAX_MESSAGE_BYTES",),
+        _count,
+        "largest gRPC message sent or received",
+    ),
+    Option(
+        "max_concurrent_streams",
+        ("BRIDGE_MAX_CONCURRENT_STREAMS",),
+        _count,
+        "concurrent calls per client connection",
+    ),
+    Option(
+        "keepalive_seconds",
+        ("BRIDGE_KEEPALIVE_SECONDS",),
+        _positive,
+        "server keepalive ping interval",
+    ),
+    Option(
+        "min_client_ping_seconds",
+        ("BRIDGE_MIN_CLIENT_PING_SECONDS",),
+        _positive,
+        "shortest client ping interval tolerated (enforced)",
+    ),
+    Option(
+        "max_connection_age_seconds",
+        ("BRIDGE_MAX_CONNECTION_AGE_SECONDS",),
+        _non_negative,
+        "close client connections after this long (0: never), so new replicas get traffic",
+    ),
+    Option("gzip", ("BRIDGE_GZIP",), _boolean, "gzip responses to clients"),
+    Option(
+        "cancel_background",
+        ("BRIDGE_CANCEL_BACKGROUND",),
+        _boolean,
+        "cancel a background response upstream when its client cancels",
+    ),
+    Option("reflection", ("BRIDGE_REFLECTION",), _boolean, "serve gRPC server reflection"),
+    Option(
+        "grace_seconds",
+        ("BRIDGE_GRACE_SECONDS",),
+        _non_negative,
+        "how long calls may finish after SIGTERM",
+    ),
+    Option(
+        "log_level",
+        ("BRIDGE_LOG_LEVEL",),
+        _one_of("debug", "info", "warning", "error", "critical"),
+        "log level",
+        flag=True,
+    ),
+    Option(
+        "log_format",
+        ("BRIDGE_LOG_FORMAT",),
+        _one_of("auto", "json", "console"),
+        "log format (auto: console on a terminal, else JSON lines)",
+        flag=True,
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -38,12 +240,31 @@ class Settings:
     """
 
     listen: str = "127.0.0.1:50051"
+    health_listen: str | None = None
     upstream_url: str = DEFAULT_UPSTREAM_URL
     api_key: str | None = field(default=None, repr=False)
     connect_timeout: float = 10.0
-    read_timeout: float = 600.0
-    max_message_bytes: int = 64 * 1024 * 1024
+    first_byte_timeout: float = 300.0
+    read_timeout: float = 300.0
+    max_call_seconds: float = 3600.0
+    max_retries: int = 2
+    forward_headers: tuple[str, ...] = (
+        "idempotency-key",
+        "openai-beta",
+        "openai-organization",
+        "openai-project",
+    )
+    proxy: str | None = None
+    ca_bundle: str = ""
+    http2: bool = True
     max_connections: int = 1000
+    max_message_bytes: int = 64 * 1024 * 1024
+    max_concurrent_streams: int = 1000
+    keepalive_seconds: float = 60.0
+    min_client_ping_seconds: float = 10.0
+    max_connection_age_seconds: float = 0.0
+    gzip: bool = False
+    cancel_background: bool = False
     reflection: bool = True
     grace_seconds: float = 20.0
     log_level: str = "info"
@@ -60,95 +281,33 @@ class Settings:
         Raises:
             ConfigError: one or more values are invalid; all are listed.
         """
-        flags = {k: v for k, v in (flags or {}).items() if v is not None}
+        given = {k: v for k, v in (flags or {}).items() if v is not None}
         env = env or {}
+        unknown = set(given) - {option.name for option in OPTIONS}
+        if unknown:
+            raise ConfigError([f"unknown setting {name!r}" for name in sorted(unknown)])
+        values: dict[str, Any] = {}
         problems: list[str] = []
-
-        def pick(name: str, *variables: str) -> str | None:
-            if name in flags:
-                return str(flags[name])
-            for variable in variables:
-                value = env.get(variable)
-                if value:
-                    return value
-            return None
-
-        def number(name: str, variable: str, default: float, *, minimum: float = 0.0) -> float:
-            raw = pick(name, variable)
+        for option in OPTIONS:
+            source = None
+            raw: str | None = None
+            if option.name in given:
+                raw, source = str(given[option.name]), f"--{option.name.replace('_', '-')}"
+            else:
+                for variable in option.variables:
+                    if env.get(variable):
+                        raw, source = env[variable], variable
+                        break
             if raw is None:
-                return default
+                continue
             try:
-                value = float(raw)
-            except ValueError:
-                problems.append(f"{variable} (--{name.replace('_', '-')}): not a number: {raw!r}")
-                return default
-            if value <= minimum:
-                problems.append(f"{variable} (--{name.replace('_', '-')}): must be > {minimum}")
-            return value
-
-        def choice(name: str, variable: str, default: str, allowed: tuple[str, ...]) -> str:
-            value = (pick(name, variable) or default).lower()
-            if value not in allowed:
-                problems.append(f"{variable} (--{name.replace('_', '-')}): one of {allowed}")
-            return value
-
-        def boolean(name: str, variable: str, default: bool) -> bool:
-            raw = pick(name, variable)
-            if raw is None:
-                return default
-            if raw.lower() in ("1", "true", "yes", "on"):
-                return True
-            if raw.lower() in ("0", "false", "no", "off"):
-                return False
-            problems.append(f"{variable}: not a boolean: {raw!r}")
-            return default
-
-        listen = pick("listen", "BRIDGE_LISTEN") or cls.listen
-        try:
-            parse_hostport(listen)
-        except ValueError as exc:
-            problems.append(f"BRIDGE_LISTEN (--listen): {exc}")
-
-        upstream_url = (
-            pick("upstream_url", "BRIDGE_UPSTREAM_URL", "OPENAI_BASE_URL") or DEFAULT_UPSTREAM_URL
-        ).rstrip("/")
-        parts = urlsplit(upstream_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            problems.append(
-                f"BRIDGE_UPSTREAM_URL (--upstream-url): not an http(s) URL: {upstream_url!r}"
-            )
-
-        settings = cls(
-            listen=listen,
-            upstream_url=upstream_url,
-            api_key=pick("api_key", "BRIDGE_UPSTREAM_API_KEY", "OPENAI_API_KEY"),
-            connect_timeout=number(
-                "connect_timeout", "BRIDGE_CONNECT_TIMEOUT", cls.connect_timeout
-            ),
-            read_timeout=number("read_timeout", "BRIDGE_READ_TIMEOUT", cls.read_timeout),
-            max_message_bytes=int(
-                number("max_message_bytes", "BRIDGE_MAX_MESSAGE_BYTES", cls.max_message_bytes)
-            ),
-            max_connections=int(
-                number("max_connections", "BRIDGE_MAX_CONNECTIONS", cls.max_connections)
-            ),
-            reflection=boolean("reflection", "BRIDGE_REFLECTION", cls.reflection),
-            grace_seconds=number(
-                "grace_seconds", "BRIDGE_GRACE_SECONDS", cls.grace_seconds, minimum=-1
-            ),
-            log_level=choice("log_level", "BRIDGE_LOG_LEVEL", cls.log_level, _LOG_LEVELS),
-            log_format=choice("log_format", "BRIDGE_LOG_FORMAT", cls.log_format, _LOG_FORMATS),
-        )
+                values[option.name] = option.parse(raw)
+            except ValueError as exc:
+                problems.append(f"{source}: {exc}")
         if problems:
             raise ConfigError(problems)
-        return settings
+        return cls(**values)
 
 
-def parse_hostport(value: str) -> tuple[str, int]:
-    """Split "host:port" (or "[v6]:port") into its parts, validating the port."""
-    host, sep, port_text = value.rpartition(":")
-    if not sep or not host:
-        raise ValueError(f"expected host:port, got {value!r}")
-    if not port_text.isdigit() or not 0 <= int(port_text) <= 65535:
-        raise ValueError(f"invalid port in {value!r}")
-    return host.strip("[]"), int(port_text)
+# Every Settings field has exactly one option row.
+assert {option.name for option in OPTIONS} == {f.name for f in fields(Settings)}

@@ -16,6 +16,9 @@ becomes and with what message.
     504                    DEADLINE_EXCEEDED
     other 4xx              FAILED_PRECONDITION
     other 5xx              UNAVAILABLE
+    connection failure     UNAVAILABLE
+    timeout                DEADLINE_EXCEEDED
+    client cancelled       CANCELLED
 
     Error code in a stream's error event or failed response:
     rate_limit_exceeded, insufficient_quota  RESOURCE_EXHAUSTED
@@ -37,7 +40,9 @@ __all__ = [
     "UpstreamError",
     "code_for_error_code",
     "code_for_http_status",
+    "connection_failed",
     "from_http",
+    "timed_out",
     "to_rpc_status",
 ]
 
@@ -94,6 +99,13 @@ class UpstreamError:
     error_type: str | None = None
     error_code: str | None = None
     param: str | None = None
+    retry_after: float | None = None
+    request_id: str | None = None
+
+    @property
+    def quota(self) -> bool:
+        """Whether the failure is a quota or rate limit (QuotaFailure details)."""
+        return self.code is grpc.StatusCode.RESOURCE_EXHAUSTED
 
 
 def code_for_http_status(status: int) -> grpc.StatusCode:
@@ -113,7 +125,29 @@ def code_for_error_code(error_code: str | None) -> grpc.StatusCode:
     return grpc.StatusCode.INTERNAL
 
 
-def from_http(status: int, body: bytes, content_type: str = "") -> UpstreamError:
+def connection_failed(detail: str) -> UpstreamError:
+    """The upstream could not be reached, or dropped the connection."""
+    return UpstreamError(
+        code=grpc.StatusCode.UNAVAILABLE, message=f"upstream connection failed: {detail}"
+    )
+
+
+def timed_out(what: str, seconds: float) -> UpstreamError:
+    """The upstream did not answer in time."""
+    return UpstreamError(
+        code=grpc.StatusCode.DEADLINE_EXCEEDED,
+        message=f"upstream {what} timed out after {seconds:g}s",
+    )
+
+
+def from_http(
+    status: int,
+    body: bytes,
+    content_type: str = "",
+    *,
+    retry_after: float | None = None,
+    request_id: str | None = None,
+) -> UpstreamError:
     """Describe an upstream HTTP error from its status and body (JSON or not)."""
     error: Any = None
     try:
@@ -131,6 +165,8 @@ def from_http(status: int, body: bytes, content_type: str = "") -> UpstreamError
             error_type=_str_or_none(error.get("type")),
             error_code=_str_or_none(error.get("code")),
             param=_str_or_none(error.get("param")),
+            retry_after=retry_after,
+            request_id=request_id,
         )
     snippet = body[:200].decode("utf-8", "replace").strip()
     kind = content_type.split(";")[0].strip() or "no content type"
@@ -139,6 +175,8 @@ def from_http(status: int, body: bytes, content_type: str = "") -> UpstreamError
         code=code_for_http_status(status),
         message=f"upstream returned HTTP {status}{detail}",
         http_status=status,
+        retry_after=retry_after,
+        request_id=request_id,
     )
 
 
@@ -147,7 +185,9 @@ def _str_or_none(value: Any) -> str | None:
 
 
 def to_rpc_status(error: UpstreamError) -> status_pb2.Status:
-    """The google.rpc.Status with details (ErrorInfo, BadRequest) for an error."""
+    """The google.rpc.Status for an error, with ErrorInfo and, where they apply,
+    BadRequest (the upstream named a parameter), RetryInfo (it said when to
+    retry) and QuotaFailure (quota or rate limit)."""
     metadata = {}
     if error.http_status is not None:
         metadata["http_status"] = str(error.http_status)
@@ -157,6 +197,8 @@ def to_rpc_status(error: UpstreamError) -> status_pb2.Status:
         metadata["code"] = error.error_code
     if error.param:
         metadata["param"] = error.param
+    if error.request_id:
+        metadata["request_id"] = error.request_id
     reason = (error.error_code or error.error_type or error.code.name).upper()
     details = [error_details_pb2.ErrorInfo(reason=reason, domain=DOMAIN, metadata=metadata)]
     if error.param and error.code is grpc.StatusCode.INVALID_ARGUMENT:
@@ -164,6 +206,21 @@ def to_rpc_status(error: UpstreamError) -> status_pb2.Status:
             field=error.param, description=error.message
         )
         details.append(error_details_pb2.BadRequest(field_violations=[violation]))
+    if error.retry_after is not None:
+        retry = error_details_pb2.RetryInfo()
+        retry.retry_delay.FromNanoseconds(int(error.retry_after * 1e9))
+        details.append(retry)
+    if error.quota:
+        subject = error.error_code or error.error_type or "upstream"
+        details.append(
+            error_details_pb2.QuotaFailure(
+                violations=[
+                    error_details_pb2.QuotaFailure.Violation(
+                        subject=subject, description=error.message
+                    )
+                ]
+            )
+        )
     status = status_pb2.Status(code=_rpc_code(error.code), message=error.message)
     for detail in details:
         status.details.add().Pack(detail)

@@ -33,25 +33,28 @@ class RunningBridge:
     port: int
     health: health.aio.HealthServicer
     upstream: UpstreamClient
+    health_server: grpc.aio.Server | None = None
 
     async def stop(self, grace: float | None) -> None:
-        """Report NOT_SERVING, let calls in flight finish for `grace` seconds, close."""
+        """Report NOT_SERVING, stop accepting, let calls in flight finish for
+        `grace` seconds, cancel the rest, then close the upstream pool."""
         await self.health.enter_graceful_shutdown()
         await self.server.stop(grace)
+        if self.health_server is not None:
+            await self.health_server.stop(None)
         await self.upstream.aclose()
 
 
 async def start(settings: Settings, upstream: UpstreamClient | None = None) -> RunningBridge:
     """Build and start the server on `settings.listen`; port 0 picks a free one."""
-    options = [
-        ("grpc.max_receive_message_length", settings.max_message_bytes),
-        ("grpc.max_send_message_length", settings.max_message_bytes),
-    ]
-    server = grpc.aio.server(options=options)
+    server = grpc.aio.server(
+        options=server_options(settings),
+        compression=grpc.Compression.Gzip if settings.gzip else None,
+    )
     upstream = upstream or UpstreamClient(settings)
     # The generated registration function has no type annotations.
     responses_service_pb2_grpc.add_ResponsesServiceServicer_to_server(  # type: ignore[no-untyped-call]
-        ResponsesServicer(upstream), server
+        ResponsesServicer(upstream, settings), server
     )
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -62,10 +65,48 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
     port = server.add_insecure_port(settings.listen)
     if port == 0:
         raise OSError(f"cannot listen on {settings.listen}")
+    health_server = None
+    if settings.health_listen:
+        # Probes dial the pod IP while the API may listen on loopback only.
+        health_server = grpc.aio.server()
+        health_pb2_grpc.add_HealthServicer_to_server(health_servicer, health_server)
+        if health_server.add_insecure_port(settings.health_listen) == 0:
+            raise OSError(f"cannot listen on {settings.health_listen}")
+        await health_server.start()
     await server.start()
     for name in ("", SERVICE_NAME):
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    return RunningBridge(server=server, port=port, health=health_servicer, upstream=upstream)
+    return RunningBridge(
+        server=server,
+        port=port,
+        health=health_servicer,
+        upstream=upstream,
+        health_server=health_server,
+    )
+
+
+def server_options(settings: Settings) -> list[tuple[str, int]]:
+    """gRPC channel arguments: sizes, concurrency, keepalive and connection age."""
+    options = [
+        ("grpc.max_receive_message_length", settings.max_message_bytes),
+        ("grpc.max_send_message_length", settings.max_message_bytes),
+        ("grpc.max_concurrent_streams", settings.max_concurrent_streams),
+        ("grpc.keepalive_time_ms", int(settings.keepalive_seconds * 1000)),
+        ("grpc.keepalive_timeout_ms", 20_000),
+        ("grpc.keepalive_permit_without_calls", 1),
+        # Pings more often than this are answered with GOAWAY(too_many_pings).
+        (
+            "grpc.http2.min_ping_interval_without_data_ms",
+            int(settings.min_client_ping_seconds * 1000),
+        ),
+        ("grpc.http2.max_ping_strikes", 2),
+    ]
+    if settings.max_connection_age_seconds > 0:
+        options += [
+            ("grpc.max_connection_age_ms", int(settings.max_connection_age_seconds * 1000)),
+            ("grpc.max_connection_age_grace_ms", int(settings.grace_seconds * 1000)),
+        ]
+    return options
 
 
 async def run(settings: Settings) -> None:

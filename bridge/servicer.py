@@ -2,25 +2,32 @@
 
 Unary calls send one JSON request and translate one JSON reply. Streaming
 calls decode the upstream's Server-Sent Events incrementally and send one
-gRPC message per event as soon as it is decoded.
+gRPC message per event as soon as it is decoded. Every call is bounded by the
+client's deadline (or the configured maximum), and leaving a call for any
+reason, cancellation included, closes its upstream request.
 """
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any, NoReturn
 
 import grpc
 import grpc.aio
 import orjson
+import structlog
+from google.protobuf.message import Message
 from google.rpc import error_details_pb2, status_pb2
 
 from bridge import codec, errors
 from bridge.codec._plan import MISMATCH, plan_for
+from bridge.config import Settings
 from bridge.sse import SSEDecoder, SSEEvent
 from bridge.stream_state import StreamState
-from bridge.upstream import UpstreamClient
-from bridge.validation import check_create
+from bridge.upstream import UpstreamCall, UpstreamClient, UpstreamFailure, UpstreamReply
+from bridge.validation import check_create, check_json
 from rbridge.responses.v1 import (
     response_pb2,
     responses_service_pb2,
@@ -30,8 +37,11 @@ from rbridge.responses.v1 import (
 
 __all__ = ["ResponsesServicer"]
 
+log = structlog.get_logger("bridge.servicer")
+
 _EVENT_PLAN = plan_for(stream_events_pb2.ResponseStreamEvent.DESCRIPTOR)
 _DONE = "[DONE]"
+Context = grpc.aio.ServicerContext[Any, Any]
 
 
 class _BrokenStream(Exception):
@@ -41,67 +51,145 @@ class _BrokenStream(Exception):
 class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     """Serves ResponsesService by calling the upstream Responses API."""
 
-    def __init__(self, upstream: UpstreamClient) -> None:
+    def __init__(self, upstream: UpstreamClient, settings: Settings) -> None:
         self._upstream = upstream
+        self._settings = settings
+        # Upstream cancels of background responses outlive their calls.
+        self._background: set[asyncio.Task[None]] = set()
+
+    # -- RPCs -----------------------------------------------------------------
 
     async def CreateResponse(
-        self,
-        request: responses_service_pb2.CreateResponseRequest,
-        context: grpc.aio.ServicerContext[Any, Any],
+        self, request: responses_service_pb2.CreateResponseRequest, context: Context
     ) -> response_pb2.Response:
         """Create a response and return it once it is done."""
-        body = await _create_body(request, context, stream=False)
-        reply = await self._upstream.create(body)
-        if reply.request_id:
-            await context.send_initial_metadata((("x-request-id", reply.request_id),))
-        if reply.status >= 400:
-            await _abort(context, errors.from_http(reply.status, reply.body, reply.content_type))
+        body = await self._create_body(request, context, stream=False)
+        call = UpstreamCall("POST", "/responses", body=body, headers=self._headers(context))
+        response: response_pb2.Response = await self._unary(call, response_pb2.Response, context)
+        return response
+
+    async def StreamCreateResponse(
+        self, request: responses_service_pb2.CreateResponseRequest, context: Context
+    ) -> AsyncIterator[stream_events_pb2.ResponseStreamEvent]:
+        """Create a response and stream its events as they arrive."""
+        body = await self._create_body(request, context, stream=True)
+        call = UpstreamCall(
+            "POST", "/responses", body=body, headers=self._headers(context), stream=True
+        )
+        async for event in self._stream(call, context, background=request.background):
+            yield event
+
+    # -- shared paths ---------------------------------------------------------
+
+    async def _unary(self, call: UpstreamCall, reply_type: type[Message], context: Context) -> Any:
         try:
-            return codec.from_json(orjson.loads(reply.body), response_pb2.Response)
+            async with asyncio.timeout(self._budget(context)):
+                async with self._upstream.exchange(call) as reply:
+                    await _send_reply_metadata(context, reply)
+                    body = await reply.read()
+        except UpstreamFailure as failure:
+            await _abort(context, failure.error)
+        except TimeoutError:
+            await _abort(context, errors.timed_out("call", self._budget(context)))
+        if reply.status >= 400:
+            await _abort(context, _http_error(reply, body))
+        try:
+            return codec.from_json(orjson.loads(body), reply_type)
         except (orjson.JSONDecodeError, codec.CodecError) as exc:
             await _abort(
                 context,
                 errors.UpstreamError(
                     code=grpc.StatusCode.INTERNAL,
-                    message=f"upstream returned HTTP {reply.status} with no Response: {exc}",
+                    message=f"upstream HTTP {reply.status} reply is not a "
+                    f"{reply_type.DESCRIPTOR.name}: {exc}",
                     http_status=reply.status,
+                    request_id=reply.request_id,
                 ),
             )
 
-    async def StreamCreateResponse(
+    async def _stream(
+        self, call: UpstreamCall, context: Context, *, background: bool = False
+    ) -> AsyncIterator[stream_events_pb2.ResponseStreamEvent]:
+        state = StreamState()
+        failure: errors.UpstreamError | None = None
+        try:
+            async with asyncio.timeout(self._budget(context)):
+                async with self._upstream.exchange(call) as reply:
+                    await _send_reply_metadata(context, reply)
+                    if reply.status >= 400:
+                        failure = _http_error(reply, await reply.read())
+                    else:
+                        decoder = SSEDecoder()
+                        async for chunk in reply.chunks():
+                            for sse in decoder.feed(chunk):
+                                event = _event(sse, state)
+                                if event is not None:
+                                    yield event
+                        for sse in decoder.flush():
+                            event = _event(sse, state)
+                            if event is not None:
+                                yield event
+        except UpstreamFailure as exc:
+            failure = exc.error
+        except _BrokenStream as exc:
+            failure = errors.UpstreamError(code=grpc.StatusCode.INTERNAL, message=str(exc))
+        except TimeoutError:
+            failure = errors.timed_out("call", self._budget(context))
+        except (asyncio.CancelledError, GeneratorExit):
+            # The client went away: the exchange block has closed the upstream
+            # request; a background response keeps running unless cancelled.
+            if background and self._settings.cancel_background and state.response_id:
+                self._cancel_upstream(state.response_id)
+            raise
+        if failure is None:
+            failure = state.finish()
+        if failure is not None:
+            await _abort(context, failure)
+
+    def _cancel_upstream(self, response_id: str) -> None:
+        async def cancel() -> None:
+            call = UpstreamCall("POST", f"/responses/{response_id}/cancel")
+            try:
+                async with self._upstream.exchange(call) as reply:
+                    await reply.read()
+                log.info("background_cancelled", response_id=response_id, status=reply.status)
+            except UpstreamFailure as failure:
+                log.warning("background_cancel_failed", response_id=response_id, error=str(failure))
+
+        task = asyncio.get_running_loop().create_task(cancel())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _create_body(
         self,
         request: responses_service_pb2.CreateResponseRequest,
-        context: grpc.aio.ServicerContext[Any, Any],
-    ) -> AsyncIterator[stream_events_pb2.ResponseStreamEvent]:
-        """Create a response and stream its events as they arrive."""
-        body = await _create_body(request, context, stream=True)
-        state = StreamState()
-        async with self._upstream.stream(body) as upstream:
-            if upstream.status >= 400:
-                failure = errors.from_http(
-                    upstream.status, await upstream.read(), upstream.content_type
-                )
-                await _abort(context, failure)
-            if upstream.request_id:
-                await context.send_initial_metadata((("x-request-id", upstream.request_id),))
-            decoder = SSEDecoder()
-            try:
-                async for chunk in upstream.chunks():
-                    for sse in decoder.feed(chunk):
-                        event = _event(sse, state)
-                        if event is not None:
-                            yield event
-                for sse in decoder.flush():
-                    event = _event(sse, state)
-                    if event is not None:
-                        yield event
-            except _BrokenStream as exc:
-                await _abort(
-                    context, errors.UpstreamError(code=grpc.StatusCode.INTERNAL, message=str(exc))
-                )
-        outcome = state.finish()
-        if outcome is not None:
-            await _abort(context, outcome)
+        context: Context,
+        *,
+        stream: bool,
+    ) -> bytes:
+        problems = check_create(request)
+        body = codec.to_json(request)
+        problems += check_json(body)
+        if problems:
+            await _abort_invalid(context, problems)
+        body["stream"] = stream
+        return orjson.dumps(body)
+
+    def _budget(self, context: Context) -> float:
+        remaining = context.time_remaining()
+        limit = self._settings.max_call_seconds
+        return limit if remaining is None else max(0.0, min(remaining, limit))
+
+    def _headers(self, context: Context) -> dict[str, str]:
+        allowed = self._settings.forward_headers
+        headers = {
+            key: value
+            for key, value in (context.invocation_metadata() or ())
+            if key in allowed and isinstance(value, str)
+        }
+        # One key per logical call, so the upstream can tell a retry from a new call.
+        headers.setdefault("idempotency-key", f"bridge-{uuid.uuid4()}")
+        return headers
 
 
 def _event(sse: SSEEvent, state: StreamState) -> stream_events_pb2.ResponseStreamEvent | None:
@@ -125,35 +213,33 @@ def _event(sse: SSEEvent, state: StreamState) -> stream_events_pb2.ResponseStrea
     return event  # type: ignore[no-any-return]
 
 
-async def _create_body(
-    request: responses_service_pb2.CreateResponseRequest,
-    context: grpc.aio.ServicerContext[Any, Any],
-    *,
-    stream: bool,
-) -> bytes:
-    problems = check_create(request)
-    if problems:
-        await _abort_invalid(context, problems)
-    body = codec.to_json(request)
-    body["stream"] = stream
-    return orjson.dumps(body)
-
-
-async def _abort(
-    context: grpc.aio.ServicerContext[Any, Any], error: errors.UpstreamError
-) -> NoReturn:
-    status = errors.to_rpc_status(error)
-    await context.abort(
-        error.code,
-        error.message,
-        trailing_metadata=(("grpc-status-details-bin", status.SerializeToString()),),
+def _http_error(reply: UpstreamReply, body: bytes) -> errors.UpstreamError:
+    return errors.from_http(
+        reply.status,
+        body,
+        reply.content_type,
+        retry_after=reply.retry_after,
+        request_id=reply.request_id,
     )
+
+
+async def _send_reply_metadata(context: Context, reply: UpstreamReply) -> None:
+    if reply.metadata:
+        await context.send_initial_metadata(reply.metadata)
+
+
+async def _abort(context: Context, error: errors.UpstreamError) -> NoReturn:
+    status = errors.to_rpc_status(error)
+    trailing: tuple[tuple[str, str | bytes], ...] = (
+        ("grpc-status-details-bin", status.SerializeToString()),
+    )
+    if error.request_id:
+        trailing += (("x-request-id", error.request_id),)
+    await context.abort(error.code, error.message, trailing_metadata=trailing)
     raise AssertionError("unreachable: abort raises")  # pragma: no cover
 
 
-async def _abort_invalid(
-    context: grpc.aio.ServicerContext[Any, Any], problems: list[tuple[str, str]]
-) -> NoReturn:
+async def _abort_invalid(context: Context, problems: list[tuple[str, str]]) -> NoReturn:
     message = "invalid request: " + "; ".join(f"{name}: {why}" for name, why in problems)
     bad_request = error_details_pb2.BadRequest(
         field_violations=[

@@ -1,96 +1,216 @@
 """The only module that speaks HTTP: calls of the upstream Responses API.
 
 One shared `httpx.AsyncClient` with a connection pool serves every call.
-Streams are read incrementally and closed as soon as the caller stops, so a
-cancelled gRPC call closes its upstream request at once.
+Replies are read incrementally and closed as soon as the caller leaves the
+`exchange` block, so a cancelled gRPC call closes its upstream request at once,
+before the first byte or mid-stream. Transport failures become
+`UpstreamFailure` carrying the mapped error; HTTP error statuses are returned
+as replies, for the caller to map.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import ssl
+import time
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 
+from bridge import errors
 from bridge.config import Settings
+from bridge.retry import RetryPolicy, parse_retry_after
 
-__all__ = ["UpstreamClient", "UpstreamReply", "UpstreamStream"]
+__all__ = ["UpstreamCall", "UpstreamClient", "UpstreamFailure", "UpstreamReply"]
 
-_FORWARDED_HEADERS = ("x-request-id", "openai-processing-ms")
+# Reply headers a client may need: request id, timing and rate-limit state.
+_REPLY_HEADERS = ("x-request-id", "openai-processing-ms", "openai-version", "retry-after")
+_REPLY_HEADER_PREFIXES = ("x-ratelimit-",)
+
+
+class UpstreamFailure(Exception):
+    """A call that produced no usable HTTP reply (connection failure or timeout)."""
+
+    def __init__(self, error: errors.UpstreamError) -> None:
+        super().__init__(error.message)
+        self.error = error
 
 
 @dataclass(frozen=True, slots=True)
+class UpstreamCall:
+    """One logical upstream call; retries reuse it unchanged."""
+
+    method: str
+    path: str
+    body: bytes | None = None
+    params: Mapping[str, str | list[str]] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
+    stream: bool = False
+
+
 class UpstreamReply:
-    """A complete (non-streamed) upstream reply."""
+    """An upstream reply whose body is read on demand, whole or chunk by chunk."""
 
-    status: int
-    body: bytes
-    content_type: str
-    request_id: str | None
-
-
-class UpstreamStream:
-    """An upstream reply whose body is read chunk by chunk."""
-
-    def __init__(self, response: httpx.Response) -> None:
+    def __init__(self, response: httpx.Response, started: float, settings: Settings) -> None:
         self._response = response
+        self._started = started
+        self._settings = settings
         self.status = response.status_code
         self.content_type = response.headers.get("content-type", "")
         self.request_id = response.headers.get("x-request-id")
-
-    def chunks(self) -> AsyncIterator[bytes]:
-        """The body's bytes as they arrive (decompressed)."""
-        return self._response.aiter_bytes()
+        self.retry_after = parse_retry_after(
+            response.headers.get("retry-after"), response.headers.get("retry-after-ms")
+        )
+        self.metadata = tuple(
+            (name, value)
+            for name, value in response.headers.items()
+            if name in _REPLY_HEADERS or name.startswith(_REPLY_HEADER_PREFIXES)
+        )
 
     async def read(self) -> bytes:
-        """The whole remaining body (for error replies)."""
-        return await self._response.aread()
+        """The whole body."""
+        try:
+            return await self._response.aread()
+        except httpx.TimeoutException:
+            raise UpstreamFailure(errors.timed_out("read", self._settings.read_timeout)) from None
+        except httpx.TransportError as exc:
+            raise UpstreamFailure(errors.connection_failed(_describe(exc))) from None
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        """The body as it arrives. The first chunk must come within the first-byte
+        timeout of the request; each later one within the read timeout."""
+        iterator = self._response.aiter_bytes().__aiter__()
+        first_deadline = self._started + self._settings.first_byte_timeout
+        limit, what = first_deadline - time.monotonic(), "first byte"
+        while True:
+            try:
+                async with asyncio.timeout(max(limit, 0.0)):
+                    chunk = await iterator.__anext__()
+            except StopAsyncIteration:
+                return
+            except TimeoutError:
+                seconds = (
+                    self._settings.first_byte_timeout
+                    if what == "first byte"
+                    else self._settings.read_timeout
+                )
+                raise UpstreamFailure(errors.timed_out(what, seconds)) from None
+            except httpx.TransportError as exc:
+                raise UpstreamFailure(errors.connection_failed(_describe(exc))) from None
+            yield chunk
+            limit, what = self._settings.read_timeout, "read between events"
 
 
 class UpstreamClient:
-    """Calls `{upstream_url}/responses` with the configured credentials."""
+    """Calls the upstream with the configured credentials, pool and retries."""
 
-    def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None):
-        headers = {"content-type": "application/json", "user-agent": "responses-bridge"}
+    def __init__(
+        self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        headers = {"user-agent": "responses-bridge"}
         if settings.api_key:
             headers["authorization"] = f"Bearer {settings.api_key}"
+        self._settings = settings
         self._base = settings.upstream_url
+        self.policy = RetryPolicy(max_retries=settings.max_retries)
+        verify: ssl.SSLContext | bool = True
+        if settings.ca_bundle:
+            verify = ssl.create_default_context(cafile=settings.ca_bundle)
         self._client = httpx.AsyncClient(
             headers=headers,
-            timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
-            limits=httpx.Limits(
-                max_connections=settings.max_connections,
-                max_keepalive_connections=min(settings.max_connections, 100),
+            # Reads are bounded per chunk in UpstreamReply.chunks and the whole
+            # call by the servicer's deadline; httpx bounds connect and writes.
+            timeout=httpx.Timeout(
+                None, connect=settings.connect_timeout, write=settings.connect_timeout
             ),
+            limits=httpx.Limits(
+                max_connections=settings.max_connections or None,
+                max_keepalive_connections=min(settings.max_connections or 100, 100),
+            ),
+            http2=settings.http2,
+            proxy=settings.proxy,
+            verify=verify,
             transport=transport,
         )
 
-    async def create(self, body: bytes) -> UpstreamReply:
-        """POST a create request and read the whole reply."""
-        response = await self._client.post(f"{self._base}/responses", content=body)
-        return UpstreamReply(
-            status=response.status_code,
-            body=response.content,
-            content_type=response.headers.get("content-type", ""),
-            request_id=response.headers.get("x-request-id"),
-        )
-
     @asynccontextmanager
-    async def stream(self, body: bytes) -> AsyncIterator[UpstreamStream]:
-        """POST a streaming create request; the reply closes when the block exits."""
+    async def exchange(self, call: UpstreamCall) -> AsyncIterator[UpstreamReply]:
+        """Send `call`, retrying while nothing has reached the client; yield the reply.
+
+        The reply's body is unread; it is closed when the block exits, whatever
+        way it exits. Retries happen on connection failures and on retryable
+        statuses (see `bridge.retry`), never once the block has been entered.
+
+        Raises:
+            UpstreamFailure: the upstream could not be reached or timed out.
+        """
+        headers = dict(call.headers)
+        if call.body is not None:
+            headers.setdefault("content-type", "application/json")
+        if call.stream:
+            headers.setdefault("accept", "text/event-stream")
         request = self._client.build_request(
-            "POST",
-            f"{self._base}/responses",
-            content=body,
-            headers={"accept": "text/event-stream"},
+            call.method,
+            f"{self._base}{call.path}",
+            content=call.body,
+            params=dict(call.params) or None,
+            headers=headers,
         )
-        response = await self._client.send(request, stream=True)
+        attempt = 0
+        while True:
+            started = time.monotonic()
+            try:
+                response = await self._send(request, call.stream)
+            except UpstreamFailure as failure:
+                if failure.error.code.name != "UNAVAILABLE" or not self.policy.allows(attempt):
+                    raise
+                await asyncio.sleep(self.policy.delay(attempt))
+                attempt += 1
+                continue
+            reply = UpstreamReply(response, started, self._settings)
+            if reply.status >= 400 and self.policy.allows(attempt) and await self._retryable(reply):
+                await response.aclose()
+                await asyncio.sleep(self.policy.delay(attempt, reply.retry_after))
+                attempt += 1
+                continue
+            try:
+                yield reply
+            finally:
+                await response.aclose()
+            return
+
+    async def _send(self, request: httpx.Request, stream: bool) -> httpx.Response:
+        limit = self._settings.first_byte_timeout if stream else None
         try:
-            yield UpstreamStream(response)
-        finally:
-            await response.aclose()
+            async with asyncio.timeout(limit):
+                return await self._client.send(request, stream=True)
+        except TimeoutError:
+            raise UpstreamFailure(
+                errors.timed_out("first byte", self._settings.first_byte_timeout)
+            ) from None
+        except httpx.ConnectTimeout:
+            raise UpstreamFailure(
+                errors.timed_out("connect", self._settings.connect_timeout)
+            ) from None
+        except httpx.TimeoutException as exc:
+            raise UpstreamFailure(errors.timed_out(_describe(exc), 0)) from None
+        except httpx.TransportError as exc:
+            raise UpstreamFailure(errors.connection_failed(_describe(exc))) from None
+
+    async def _retryable(self, reply: UpstreamReply) -> bool:
+        if not RetryPolicy.retryable_status(reply.status):
+            return False
+        body = await reply.read()
+        error = errors.from_http(reply.status, body, reply.content_type)
+        return RetryPolicy.retryable_status(reply.status, error.error_code)
 
     async def aclose(self) -> None:
         """Close the connection pool."""
         await self._client.aclose()
+
+
+def _describe(exc: Exception) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -7,9 +7,12 @@ tool types) pass through untouched.
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 from rbridge.responses.v1 import responses_service_pb2
 
-__all__ = ["Violation", "check_create"]
+__all__ = ["Violation", "check_create", "check_json"]
 
 Violation = tuple[str, str]
 
@@ -36,4 +39,22 @@ def check_create(request: responses_service_pb2.CreateResponseRequest) -> list[V
         problems.append(("top_logprobs", f"must be between 0 and 20, got {request.top_logprobs}"))
     if request.HasField("max_output_tokens") and request.max_output_tokens < 1:
         problems.append(("max_output_tokens", "must be positive"))
+    return problems
+
+
+def check_json(body: Any, path: str = "") -> list[Violation]:
+    """Values in a request body that JSON cannot carry (NaN, infinities), by path.
+
+    Free-form fields (Struct, Value) accept any double; the upstream's JSON does not.
+    """
+    problems: list[Violation] = []
+    if isinstance(body, float):
+        if not math.isfinite(body):
+            problems.append((path, f"not a JSON number: {body}"))
+    elif isinstance(body, dict):
+        for key, value in body.items():
+            problems += check_json(value, f"{path}.{key}" if path else key)
+    elif isinstance(body, list):
+        for index, value in enumerate(body):
+            problems += check_json(value, f"{path}[{index}]")
     return problems

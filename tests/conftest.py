@@ -136,8 +136,14 @@ async def bridge_for() -> AsyncIterator[Callable[[str], Any]]:
     """Start bridges on free loopback ports, pointed at a given upstream URL."""
     running: list[tuple[RunningBridge, grpc.aio.Channel]] = []
 
-    async def make(upstream_url: str) -> responses_service_pb2_grpc.ResponsesServiceStub:
-        settings = Settings(listen="127.0.0.1:0", upstream_url=upstream_url, api_key="sk-test")
+    async def make(
+        upstream_url: str, **overrides: Any
+    ) -> responses_service_pb2_grpc.ResponsesServiceStub:
+        # Retries are off unless a test turns them on: most tests assert one attempt.
+        options = {"max_retries": 0, **overrides}
+        settings = Settings(
+            listen="127.0.0.1:0", upstream_url=upstream_url, api_key="sk-test", **options
+        )
         bridge = await start(settings)
         channel = grpc.aio.insecure_channel(f"127.0.0.1:{bridge.port}")
         running.append((bridge, channel))

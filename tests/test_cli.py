@@ -103,7 +103,7 @@ def test_invalid_configuration_exits_2(
     monkeypatch.setenv("BRIDGE_UPSTREAM_URL", "not-a-url")
     assert main(["serve", "--listen", "nowhere"]) == 2
     err = capsys.readouterr().err
-    assert "BRIDGE_LISTEN" in err and "BRIDGE_UPSTREAM_URL" in err
+    assert "--listen" in err and "BRIDGE_UPSTREAM_URL" in err
 
 
 def test_readme_shows_the_two_commands() -> None:

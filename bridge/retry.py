@@ -1,0 +1,87 @@
+"""When to retry an upstream call, and how long to wait first.
+
+Pure. A call is retried only before anything has been sent to the gRPC
+client: on connection failures and on HTTP 408, 409, 429, 500, 502, 503 and
+504, but never on quota exhaustion (`insufficient_quota` arrives as a 429 and
+waiting does not fix it). Waits grow exponentially with jitter, and honour
+Retry-After (seconds or an HTTP date) and retry-after-ms when the upstream
+sends them.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+
+__all__ = ["RETRYABLE_STATUSES", "RetryPolicy", "parse_retry_after"]
+
+RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+_NEVER_RETRY_CODES = frozenset({"insufficient_quota"})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with jitter, bounded by a number of retries.
+
+    Usage::
+
+        policy = RetryPolicy(max_retries=2)
+        if policy.retryable_status(429, "rate_limit_exceeded") and policy.allows(attempt):
+            await asyncio.sleep(policy.delay(attempt, retry_after))
+    """
+
+    max_retries: int = 2
+    initial_backoff: float = 0.5
+    max_backoff: float = 8.0
+    multiplier: float = 2.0
+    jitter: float = 0.25
+
+    def allows(self, attempt: int) -> bool:
+        """Whether retry number `attempt` (0 for the first retry) is allowed."""
+        return attempt < self.max_retries
+
+    @staticmethod
+    def retryable_status(status: int, error_code: str | None = None) -> bool:
+        """Whether an HTTP status (with the body's error code) is worth retrying."""
+        return status in RETRYABLE_STATUSES and error_code not in _NEVER_RETRY_CODES
+
+    def delay(
+        self,
+        attempt: int,
+        retry_after: float | None = None,
+        rng: random.Random | None = None,
+    ) -> float:
+        """Seconds to wait before retry number `attempt`; Retry-After wins when given."""
+        if retry_after is not None:
+            return max(0.0, retry_after)
+        base = min(self.max_backoff, self.initial_backoff * self.multiplier**attempt)
+        spread = (rng or random).uniform(-self.jitter, self.jitter)
+        return max(0.0, base * (1.0 + spread))
+
+
+def parse_retry_after(
+    retry_after: str | None, retry_after_ms: str | None = None, now: float | None = None
+) -> float | None:
+    """Seconds from `Retry-After` (delta seconds or HTTP date) or `retry-after-ms`."""
+    if retry_after_ms:
+        try:
+            return max(0.0, float(retry_after_ms) / 1000.0)
+        except ValueError:
+            pass
+    if not retry_after:
+        return None
+    value = retry_after.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if now is None:
+        import time
+
+        now = time.time()
+    return max(0.0, when.timestamp() - now)
