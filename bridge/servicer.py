@@ -26,6 +26,7 @@ from bridge.codec._plan import MISMATCH, plan_for
 from bridge.config import Settings
 from bridge.sse import SSEDecoder, SSEEvent
 from bridge.stream_state import StreamState
+from bridge.telemetry import CallRecord, NoTelemetry, Telemetry
 from bridge.upstream import UpstreamCall, UpstreamClient, UpstreamFailure, UpstreamReply
 from bridge.validation import check_create, check_json
 from rbridge.responses.v1 import (
@@ -51,9 +52,15 @@ class _BrokenStream(Exception):
 class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     """Serves ResponsesService by calling the upstream Responses API."""
 
-    def __init__(self, upstream: UpstreamClient, settings: Settings) -> None:
+    def __init__(
+        self,
+        upstream: UpstreamClient,
+        settings: Settings,
+        telemetry: Telemetry | None = None,
+    ) -> None:
         self._upstream = upstream
         self._settings = settings
+        self._telemetry: Telemetry = telemetry or NoTelemetry()
         # Upstream cancels of background responses outlive their calls.
         self._background: set[asyncio.Task[None]] = set()
 
@@ -64,8 +71,13 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     ) -> response_pb2.Response:
         """Create a response and return it once it is done."""
         body = await self._create_body(request, context, stream=False)
-        call = UpstreamCall("POST", "/responses", body=body, headers=self._headers(context))
-        response: response_pb2.Response = await self._unary(call, response_pb2.Response, context)
+        call = UpstreamCall(
+            "POST", "/responses", body=orjson.dumps(body), headers=self._headers(context)
+        )
+        record = self._telemetry.start_call(rpc="CreateResponse", request=body, stream=False)
+        response: response_pb2.Response = await self._unary(
+            call, response_pb2.Response, context, record
+        )
         return response
 
     async def StreamCreateResponse(
@@ -74,61 +86,86 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         """Create a response and stream its events as they arrive."""
         body = await self._create_body(request, context, stream=True)
         call = UpstreamCall(
-            "POST", "/responses", body=body, headers=self._headers(context), stream=True
+            "POST",
+            "/responses",
+            body=orjson.dumps(body),
+            headers=self._headers(context),
+            stream=True,
         )
-        async for event in self._stream(call, context, background=request.background):
+        record = self._telemetry.start_call(rpc="StreamCreateResponse", request=body, stream=True)
+        async for event in self._stream(call, context, record, background=request.background):
             yield event
 
     # -- shared paths ---------------------------------------------------------
 
-    async def _unary(self, call: UpstreamCall, reply_type: type[Message], context: Context) -> Any:
+    async def _unary(
+        self,
+        call: UpstreamCall,
+        reply_type: type[Message],
+        context: Context,
+        record: CallRecord,
+    ) -> Any:
+        failure: errors.UpstreamError | None = None
+        payload: Any = None
         try:
-            async with asyncio.timeout(self._budget(context)):
-                async with self._upstream.exchange(call) as reply:
-                    await _send_reply_metadata(context, reply)
-                    body = await reply.read()
-        except UpstreamFailure as failure:
-            await _abort(context, failure.error)
+            with record.activate():
+                async with asyncio.timeout(self._budget(context)):
+                    async with self._upstream.exchange(call) as reply:
+                        await _send_reply_metadata(context, reply)
+                        body = await reply.read()
+            if reply.status >= 400:
+                failure = _http_error(reply, body)
+            else:
+                payload = orjson.loads(body)
+                message = codec.from_json(payload, reply_type)
+        except UpstreamFailure as exc:
+            failure = exc.error
         except TimeoutError:
-            await _abort(context, errors.timed_out("call", self._budget(context)))
-        if reply.status >= 400:
-            await _abort(context, _http_error(reply, body))
-        try:
-            return codec.from_json(orjson.loads(body), reply_type)
+            failure = errors.timed_out("call", self._budget(context))
         except (orjson.JSONDecodeError, codec.CodecError) as exc:
-            await _abort(
-                context,
-                errors.UpstreamError(
-                    code=grpc.StatusCode.INTERNAL,
-                    message=f"upstream HTTP {reply.status} reply is not a "
-                    f"{reply_type.DESCRIPTOR.name}: {exc}",
-                    http_status=reply.status,
-                    request_id=reply.request_id,
-                ),
+            failure = errors.UpstreamError(
+                code=grpc.StatusCode.INTERNAL,
+                message=f"upstream HTTP {reply.status} reply is not a "
+                f"{reply_type.DESCRIPTOR.name}: {exc}",
+                http_status=reply.status,
+                request_id=reply.request_id,
             )
+        except asyncio.CancelledError:
+            record.end(cancelled=True)
+            raise
+        record.end(response=payload if isinstance(payload, dict) else None, error=failure)
+        if failure is not None:
+            await _abort(context, failure)
+        return message
 
     async def _stream(
-        self, call: UpstreamCall, context: Context, *, background: bool = False
+        self,
+        call: UpstreamCall,
+        context: Context,
+        record: CallRecord,
+        *,
+        background: bool = False,
     ) -> AsyncIterator[stream_events_pb2.ResponseStreamEvent]:
         state = StreamState()
         failure: errors.UpstreamError | None = None
         try:
-            async with asyncio.timeout(self._budget(context)):
-                async with self._upstream.exchange(call) as reply:
-                    await _send_reply_metadata(context, reply)
-                    if reply.status >= 400:
-                        failure = _http_error(reply, await reply.read())
-                    else:
-                        decoder = SSEDecoder()
-                        async for chunk in reply.chunks():
-                            for sse in decoder.feed(chunk):
+            with record.activate():
+                async with asyncio.timeout(self._budget(context)):
+                    async with self._upstream.exchange(call) as reply:
+                        await _send_reply_metadata(context, reply)
+                        if reply.status >= 400:
+                            failure = _http_error(reply, await reply.read())
+                        else:
+                            decoder = SSEDecoder()
+                            async for chunk in reply.chunks():
+                                for sse in decoder.feed(chunk):
+                                    event = _event(sse, state)
+                                    if event is not None:
+                                        yield event
+                            for sse in decoder.flush():
                                 event = _event(sse, state)
                                 if event is not None:
                                     yield event
-                        for sse in decoder.flush():
-                            event = _event(sse, state)
-                            if event is not None:
-                                yield event
         except UpstreamFailure as exc:
             failure = exc.error
         except _BrokenStream as exc:
@@ -138,11 +175,13 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         except (asyncio.CancelledError, GeneratorExit):
             # The client went away: the exchange block has closed the upstream
             # request; a background response keeps running unless cancelled.
+            record.end(state=state, cancelled=True)
             if background and self._settings.cancel_background and state.response_id:
                 self._cancel_upstream(state.response_id)
             raise
         if failure is None:
             failure = state.finish()
+        record.end(state=state, error=failure)
         if failure is not None:
             await _abort(context, failure)
 
@@ -166,14 +205,14 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         context: Context,
         *,
         stream: bool,
-    ) -> bytes:
+    ) -> dict[str, Any]:
         problems = check_create(request)
-        body = codec.to_json(request)
+        body: dict[str, Any] = codec.to_json(request)
         problems += check_json(body)
         if problems:
             await _abort_invalid(context, problems)
         body["stream"] = stream
-        return orjson.dumps(body)
+        return body
 
     def _budget(self, context: Context) -> float:
         remaining = context.time_remaining()

@@ -8,6 +8,7 @@ ends OK unless the upstream finished it.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import grpc
@@ -19,6 +20,7 @@ __all__ = ["FAILURE_EVENTS", "SUCCESS_EVENTS", "StreamState"]
 SUCCESS_EVENTS = frozenset({"response.completed", "response.incomplete"})
 FAILURE_EVENTS = frozenset({"response.failed", "error"})
 _WATCHED = SUCCESS_EVENTS | FAILURE_EVENTS
+_CARRY_RESPONSE = frozenset({"response.created", "response.in_progress", "response.queued"})
 
 
 class StreamState:
@@ -32,22 +34,43 @@ class StreamState:
         failure = state.finish()   # None: end OK
     """
 
-    __slots__ = ("_error", "_finished", "events", "response_id")
+    __slots__ = (
+        "_error",
+        "_finished",
+        "events",
+        "first_event_at",
+        "last_response",
+        "response_id",
+    )
 
     def __init__(self) -> None:
         self.events = 0
         self.response_id: str | None = None
+        # time.monotonic() of the first event, for time to first chunk.
+        self.first_event_at: float | None = None
+        # The newest whole Response an event carried (usage, model, finish).
+        self.last_response: dict[str, Any] | None = None
         self._finished = False
         self._error: UpstreamError | None = None
 
     def observe(self, event: dict[str, Any]) -> None:
         """Take note of one event's JSON."""
+        if not self.events:
+            self.first_event_at = time.monotonic()
         self.events += 1
         type_name = event.get("type")
         if type_name not in _WATCHED:
-            if self.response_id is None and type_name == "response.created":
-                self.response_id = _response_id(event)
+            if type_name in _CARRY_RESPONSE:
+                response = event.get("response")
+                if isinstance(response, dict):
+                    self.last_response = response
+                    if self.response_id is None:
+                        self.response_id = _response_id(event)
             return
+        response = event.get("response")
+        if isinstance(response, dict):
+            # completed, incomplete and failed all carry usage.
+            self.last_response = response
         if type_name in SUCCESS_EVENTS:
             self._finished = True
         elif self._error is None:
