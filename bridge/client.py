@@ -1,19 +1,30 @@
-"""A small Python client of the bridge, used by `bridge ask`.
+"""A small typed Python client of the bridge, blocking and asyncio.
 
 Usage::
 
     with BridgeClient("127.0.0.1:50051") as client:
         print(client.ask("Hello", model="gpt-4.1"))
-        for text in client.ask_stream("Hello", model="gpt-4.1"):
-            print(text, end="", flush=True)
+        stream = client.stream(request)
+        for event in stream:
+            ...
+        final = stream.final_response()
+
+    async with AsyncBridgeClient("127.0.0.1:50051") as client:
+        async for text in client.ask_stream("Hello", model="gpt-4.1"):
+            print(text, end="")
+
+Both hide channel setup (no receive limit, optional TLS and bearer token) and
+give iteration over stream events plus the accumulated final Response.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from types import TracebackType
+from typing import Any
 
 import grpc
+import grpc.aio
 
 from rbridge.responses.v1 import (
     items_pb2,
@@ -23,9 +34,21 @@ from rbridge.responses.v1 import (
     stream_events_pb2,
 )
 
-__all__ = ["BridgeClient", "output_text"]
+__all__ = [
+    "AsyncBridgeClient",
+    "AsyncResponseStream",
+    "BridgeClient",
+    "ResponseStream",
+    "StreamAccumulator",
+    "output_text",
+]
 
-_UNLIMITED = [("grpc.max_receive_message_length", -1)]
+Request = responses_service_pb2.CreateResponseRequest
+Event = stream_events_pb2.ResponseStreamEvent
+
+# response.completed can exceed gRPC's default 4 MiB with inline images.
+_OPTIONS: list[tuple[str, Any]] = [("grpc.max_receive_message_length", -1)]
+_TERMINAL = ("completed", "incomplete", "failed")
 
 
 def output_text(response: response_pb2.Response) -> str:
@@ -44,28 +67,135 @@ def output_text(response: response_pb2.Response) -> str:
     return "".join(texts)
 
 
+class StreamAccumulator:
+    """Builds the final Response from a stream's events.
+
+    The terminal event (completed, incomplete, failed) carries the whole
+    response; when it is missing or carries no output, the items from
+    response.output_item.done events fill `output`.
+    """
+
+    def __init__(self) -> None:
+        self._response = response_pb2.Response()
+        self._items: dict[int, items_pb2.Item] = {}
+        self._text: list[str] = []
+
+    def add(self, event: Event) -> None:
+        """Take one event into account."""
+        arm = event.WhichOneof("event")
+        if arm == "output_text_delta":
+            self._text.append(event.output_text_delta.delta)
+        elif arm == "output_item_done":
+            done = event.output_item_done
+            self._items[done.output_index] = done.item
+        elif arm in ("created", "in_progress", "queued", *_TERMINAL):
+            self._response = getattr(event, arm).response
+
+    @property
+    def text(self) -> str:
+        """The output text streamed so far."""
+        return "".join(self._text)
+
+    def response(self) -> response_pb2.Response:
+        """The response as the events have built it."""
+        response = response_pb2.Response()
+        response.CopyFrom(self._response)
+        if not response.output and self._items:
+            response.output.extend(self._items[index] for index in sorted(self._items))
+        return response
+
+
+class ResponseStream:
+    """The events of one streamed call, with the accumulated final response."""
+
+    def __init__(self, events: Iterator[Event]) -> None:
+        self._events = events
+        self.accumulator = StreamAccumulator()
+
+    def __iter__(self) -> Iterator[Event]:
+        for event in self._events:
+            self.accumulator.add(event)
+            yield event
+
+    def text_deltas(self) -> Iterator[str]:
+        """Iterate, yielding only the output text deltas."""
+        for event in self:
+            if event.WhichOneof("event") == "output_text_delta":
+                yield event.output_text_delta.delta
+
+    def final_response(self) -> response_pb2.Response:
+        """Read what remains of the stream and return the final response."""
+        for _ in self:
+            pass
+        return self.accumulator.response()
+
+
+class AsyncResponseStream:
+    """The asyncio twin of `ResponseStream`."""
+
+    def __init__(self, events: AsyncIterator[Event]) -> None:
+        self._events = events
+        self.accumulator = StreamAccumulator()
+
+    async def __aiter__(self) -> AsyncIterator[Event]:
+        async for event in self._events:
+            self.accumulator.add(event)
+            yield event
+
+    async def text_deltas(self) -> AsyncIterator[str]:
+        """Iterate, yielding only the output text deltas."""
+        async for event in self:
+            if event.WhichOneof("event") == "output_text_delta":
+                yield event.output_text_delta.delta
+
+    async def final_response(self) -> response_pb2.Response:
+        """Read what remains of the stream and return the final response."""
+        async for _ in self:
+            pass
+        return self.accumulator.response()
+
+
+def _text_request(text: str, model: str) -> Request:
+    return Request(model=model, input=items_pb2.Input(text=text))
+
+
+def _metadata(token: str | None) -> Sequence[tuple[str, str]] | None:
+    return (("authorization", f"Bearer {token}"),) if token else None
+
+
 class BridgeClient:
     """A blocking client of ResponsesService over one channel."""
 
-    def __init__(self, target: str, *, timeout: float | None = 600.0) -> None:
-        self._channel = grpc.insecure_channel(target, options=_UNLIMITED)
+    def __init__(
+        self,
+        target: str,
+        *,
+        timeout: float | None = 600.0,
+        credentials: grpc.ChannelCredentials | None = None,
+        token: str | None = None,
+    ) -> None:
+        if credentials is None:
+            self._channel = grpc.insecure_channel(target, options=_OPTIONS)
+        else:
+            self._channel = grpc.secure_channel(target, credentials, options=_OPTIONS)
         # The generated stub module has no type annotations.
         self._stub = responses_service_pb2_grpc.ResponsesServiceStub(self._channel)  # type: ignore[no-untyped-call]
         self._timeout = timeout
+        self._metadata = _metadata(token)
 
-    def create(self, request: responses_service_pb2.CreateResponseRequest) -> response_pb2.Response:
+    def create(self, request: Request) -> response_pb2.Response:
         """Create a response and wait for it."""
-        response: response_pb2.Response = self._stub.CreateResponse(request, timeout=self._timeout)
+        response: response_pb2.Response = self._stub.CreateResponse(
+            request, timeout=self._timeout, metadata=self._metadata
+        )
         return response
 
-    def stream(
-        self, request: responses_service_pb2.CreateResponseRequest
-    ) -> Iterator[stream_events_pb2.ResponseStreamEvent]:
+    def stream(self, request: Request) -> ResponseStream:
         """Create a response and iterate over its events as they arrive."""
-        events: Iterator[stream_events_pb2.ResponseStreamEvent] = self._stub.StreamCreateResponse(
-            request, timeout=self._timeout
+        events = self._stub.StreamCreateResponse(
+            request, timeout=self._timeout, metadata=self._metadata
         )
-        yield from events
+        return ResponseStream(events)
 
     def ask(self, text: str, *, model: str) -> str:
         """Send one user message and return the answer's text."""
@@ -73,9 +203,7 @@ class BridgeClient:
 
     def ask_stream(self, text: str, *, model: str) -> Iterator[str]:
         """Send one user message and yield the answer's text deltas as they arrive."""
-        for event in self.stream(_text_request(text, model)):
-            if event.WhichOneof("event") == "output_text_delta":
-                yield event.output_text_delta.delta
+        return self.stream(_text_request(text, model)).text_deltas()
 
     def close(self) -> None:
         """Close the channel."""
@@ -93,7 +221,58 @@ class BridgeClient:
         self.close()
 
 
-def _text_request(text: str, model: str) -> responses_service_pb2.CreateResponseRequest:
-    return responses_service_pb2.CreateResponseRequest(
-        model=model, input=items_pb2.Input(text=text)
-    )
+class AsyncBridgeClient:
+    """An asyncio client of ResponsesService over one channel."""
+
+    def __init__(
+        self,
+        target: str,
+        *,
+        timeout: float | None = 600.0,
+        credentials: grpc.ChannelCredentials | None = None,
+        token: str | None = None,
+    ) -> None:
+        if credentials is None:
+            self._channel = grpc.aio.insecure_channel(target, options=_OPTIONS)
+        else:
+            self._channel = grpc.aio.secure_channel(target, credentials, options=_OPTIONS)
+        self._stub = responses_service_pb2_grpc.ResponsesServiceStub(self._channel)  # type: ignore[no-untyped-call]
+        self._timeout = timeout
+        self._metadata = _metadata(token)
+
+    async def create(self, request: Request) -> response_pb2.Response:
+        """Create a response and wait for it."""
+        response: response_pb2.Response = await self._stub.CreateResponse(
+            request, timeout=self._timeout, metadata=self._metadata
+        )
+        return response
+
+    def stream(self, request: Request) -> AsyncResponseStream:
+        """Create a response and iterate over its events as they arrive."""
+        call = self._stub.StreamCreateResponse(
+            request, timeout=self._timeout, metadata=self._metadata
+        )
+        return AsyncResponseStream(call.__aiter__())
+
+    async def ask(self, text: str, *, model: str) -> str:
+        """Send one user message and return the answer's text."""
+        return output_text(await self.create(_text_request(text, model)))
+
+    def ask_stream(self, text: str, *, model: str) -> AsyncIterator[str]:
+        """Send one user message and yield the answer's text deltas as they arrive."""
+        return self.stream(_text_request(text, model)).text_deltas()
+
+    async def close(self) -> None:
+        """Close the channel."""
+        await self._channel.close()
+
+    async def __aenter__(self) -> AsyncBridgeClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
