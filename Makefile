@@ -11,7 +11,7 @@ BUF    := node_modules/.bin/buf
 BRIDGE_LISTEN          ?= 127.0.0.1:50051
 SIMULATOR_LISTEN       ?= 127.0.0.1:8080
 
-.PHONY: all setup generate lint format test run bench ask api-coverage clean
+.PHONY: all setup generate lint format test run bench api-coverage stubs clean
 
 all: test
 
@@ -57,5 +57,9 @@ run: $(STAMP)
 bench: $(STAMP)
 	$(PY) tools/bench.py
 
+## Go and Node example clients (clients/): installs missing toolchains, writes gen/go and gen/node.
+stubs:
+	bash tools/stubs.sh
+
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules gen .pytest_cache .mypy_cache .ruff_cache

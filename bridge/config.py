@@ -11,10 +11,13 @@ OpenAI SDK's own variable where there is one (`OPENAI_BASE_URL`,
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import urlsplit
+
+from bridge.profiles import OPENAI, Profile, load_profile
 
 __all__ = ["DEFAULT_UPSTREAM_URL", "OPTIONS", "ConfigError", "Option", "Settings", "parse_hostport"]
 
@@ -160,6 +163,12 @@ OPTIONS: tuple[Option, ...] = (
         _names,
         "gRPC metadata keys sent upstream as HTTP headers (comma-separated)",
     ),
+    Option(
+        "profile",
+        ("BRIDGE_UPSTREAM_PROFILE",),
+        load_profile,
+        "upstream profile: openai, modelverse, lenient, or a JSON file (see bridge/profiles.py)",
+    ),
     Option("proxy", ("BRIDGE_UPSTREAM_PROXY",), _optional_url, "outbound HTTP(S) proxy URL"),
     Option("ca_bundle", ("BRIDGE_UPSTREAM_CA_BUNDLE",), _text, "CA bundle file for the upstream"),
     Option("http2", ("BRIDGE_UPSTREAM_HTTP2",), _boolean, "use HTTP/2 when the upstream offers it"),
@@ -206,6 +215,38 @@ OPTIONS: tuple[Option, ...] = (
         _boolean,
         "cancel a background response upstream when its client cancels",
     ),
+    Option("tls_cert_file", ("BRIDGE_TLS_CERT_FILE",), _text, "TLS certificate chain (PEM)"),
+    Option("tls_key_file", ("BRIDGE_TLS_KEY_FILE",), _text, "TLS private key (PEM)"),
+    Option(
+        "tls_client_ca_file",
+        ("BRIDGE_TLS_CLIENT_CA_FILE",),
+        _text,
+        "CA of client certificates; set to require mutual TLS",
+    ),
+    Option(
+        "auth_tokens_file",
+        ("BRIDGE_AUTH_TOKENS_FILE",),
+        _text,
+        "bearer tokens clients must send (one name:token per line); unset: no auth",
+    ),
+    Option(
+        "api_key_file",
+        ("BRIDGE_UPSTREAM_API_KEY_FILE",),
+        _text,
+        "file holding the upstream API key, re-read when rotated",
+    ),
+    Option(
+        "caller_api_key",
+        ("BRIDGE_CALLER_API_KEY",),
+        _boolean,
+        "use the caller's upstream API key from metadata when it sends one",
+    ),
+    Option(
+        "caller_api_key_header",
+        ("BRIDGE_CALLER_API_KEY_HEADER",),
+        _text,
+        "metadata key of the caller's upstream API key",
+    ),
     Option("reflection", ("BRIDGE_REFLECTION",), _boolean, "serve gRPC server reflection"),
     Option(
         "grace_seconds",
@@ -226,6 +267,36 @@ OPTIONS: tuple[Option, ...] = (
         _one_of("auto", "json", "console"),
         "log format (auto: console on a terminal, else JSON lines)",
         flag=True,
+    ),
+    Option(
+        "access_log_level",
+        ("BRIDGE_ACCESS_LOG_LEVEL",),
+        _one_of("debug", "info", "warning", "off"),
+        "level of the one access log line per RPC (off: none)",
+    ),
+    Option(
+        "access_log_caller_key",
+        ("BRIDGE_ACCESS_LOG_CALLER_KEY",),
+        _text,
+        "gRPC metadata key whose value names the caller in the access log",
+    ),
+    Option(
+        "genai_provider_name",
+        ("BRIDGE_GENAI_PROVIDER_NAME",),
+        _text,
+        "gen_ai.provider.name on spans and metrics",
+    ),
+    Option(
+        "capture_content",
+        ("BRIDGE_CAPTURE_CONTENT",),
+        _boolean,
+        "record prompts and outputs on spans (gen_ai.input.messages, ...); off by default",
+    ),
+    Option(
+        "capture_content_max_bytes",
+        ("BRIDGE_CAPTURE_CONTENT_MAX_BYTES",),
+        _count,
+        "size cap of each captured content attribute",
     ),
 )
 
@@ -254,6 +325,7 @@ class Settings:
         "openai-organization",
         "openai-project",
     )
+    profile: Profile = OPENAI
     proxy: str | None = None
     ca_bundle: str = ""
     http2: bool = True
@@ -265,10 +337,22 @@ class Settings:
     max_connection_age_seconds: float = 0.0
     gzip: bool = False
     cancel_background: bool = False
+    tls_cert_file: str = ""
+    tls_key_file: str = ""
+    tls_client_ca_file: str = ""
+    auth_tokens_file: str = ""
+    api_key_file: str = ""
+    caller_api_key: bool = False
+    caller_api_key_header: str = "x-upstream-api-key"
     reflection: bool = True
     grace_seconds: float = 20.0
     log_level: str = "info"
     log_format: str = "auto"
+    access_log_level: str = "info"
+    access_log_caller_key: str = ""
+    genai_provider_name: str = "openai"
+    capture_content: bool = False
+    capture_content_max_bytes: int = 16384
 
     @classmethod
     def load(
@@ -304,6 +388,21 @@ class Settings:
                 values[option.name] = option.parse(raw)
             except ValueError as exc:
                 problems.append(f"{source}: {exc}")
+        if bool(values.get("tls_cert_file")) != bool(values.get("tls_key_file")):
+            problems.append("BRIDGE_TLS_CERT_FILE and BRIDGE_TLS_KEY_FILE go together")
+        if values.get("tls_client_ca_file") and not values.get("tls_cert_file"):
+            problems.append("BRIDGE_TLS_CLIENT_CA_FILE needs BRIDGE_TLS_CERT_FILE (mutual TLS)")
+        for name in (
+            "tls_cert_file",
+            "tls_key_file",
+            "tls_client_ca_file",
+            "auth_tokens_file",
+            "api_key_file",
+            "ca_bundle",
+        ):
+            path = values.get(name)
+            if path and not os.path.isfile(path):
+                problems.append(f"{name}: no such file: {path}")
         if problems:
             raise ConfigError(problems)
         return cls(**values)

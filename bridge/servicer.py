@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any, NoReturn
 
 import grpc
@@ -60,6 +60,9 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     ) -> None:
         self._upstream = upstream
         self._settings = settings
+        self._profile = settings.profile
+        # Only profiles with aliases touch each event; the others cost nothing.
+        self._normalize = settings.profile.event if settings.profile.response_aliases else None
         self._telemetry: Telemetry = telemetry or NoTelemetry()
         # Upstream cancels of background responses outlive their calls.
         self._background: set[asyncio.Task[None]] = set()
@@ -117,6 +120,8 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                 failure = _http_error(reply, body)
             else:
                 payload = orjson.loads(body)
+                if isinstance(payload, dict) and reply_type is response_pb2.Response:
+                    self._profile.response(payload)
                 message = codec.from_json(payload, reply_type)
         except UpstreamFailure as exc:
             failure = exc.error
@@ -146,7 +151,8 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         *,
         background: bool = False,
     ) -> AsyncIterator[stream_events_pb2.ResponseStreamEvent]:
-        state = StreamState()
+        state = StreamState(self._profile.success_events, self._profile.failure_events)
+        normalize = self._normalize
         failure: errors.UpstreamError | None = None
         try:
             with record.activate():
@@ -159,11 +165,11 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                             decoder = SSEDecoder()
                             async for chunk in reply.chunks():
                                 for sse in decoder.feed(chunk):
-                                    event = _event(sse, state)
+                                    event = _event(sse, state, normalize)
                                     if event is not None:
                                         yield event
                             for sse in decoder.flush():
-                                event = _event(sse, state)
+                                event = _event(sse, state, normalize)
                                 if event is not None:
                                     yield event
         except UpstreamFailure as exc:
@@ -212,7 +218,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         if problems:
             await _abort_invalid(context, problems)
         body["stream"] = stream
-        return body
+        return self._profile.request(body)
 
     def _budget(self, context: Context) -> float:
         remaining = context.time_remaining()
@@ -231,7 +237,11 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         return headers
 
 
-def _event(sse: SSEEvent, state: StreamState) -> stream_events_pb2.ResponseStreamEvent | None:
+def _event(
+    sse: SSEEvent,
+    state: StreamState,
+    normalize: Callable[[dict[str, Any]], dict[str, Any]] | None,
+) -> stream_events_pb2.ResponseStreamEvent | None:
     data = sse.data
     if data == _DONE:
         return None
@@ -246,6 +256,8 @@ def _event(sse: SSEEvent, state: StreamState) -> stream_events_pb2.ResponseStrea
     if "type" not in payload and sse.event != "message":
         # Some gateways name the event only in the SSE "event:" line.
         payload["type"] = sse.event
+    if normalize is not None:
+        normalize(payload)
     state.observe(payload)
     event = _EVENT_PLAN.decode(payload)
     assert event is not MISMATCH  # a typed union always has an unknown arm

@@ -19,7 +19,6 @@ __all__ = ["FAILURE_EVENTS", "SUCCESS_EVENTS", "StreamState"]
 
 SUCCESS_EVENTS = frozenset({"response.completed", "response.incomplete"})
 FAILURE_EVENTS = frozenset({"response.failed", "error"})
-_WATCHED = SUCCESS_EVENTS | FAILURE_EVENTS
 _CARRY_RESPONSE = frozenset({"response.created", "response.in_progress", "response.queued"})
 
 
@@ -36,14 +35,24 @@ class StreamState:
 
     __slots__ = (
         "_error",
+        "_failure",
         "_finished",
+        "_success",
+        "_watched",
         "events",
         "first_event_at",
         "last_response",
         "response_id",
     )
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        success_events: frozenset[str] = SUCCESS_EVENTS,
+        failure_events: frozenset[str] = FAILURE_EVENTS,
+    ) -> None:
+        self._success = success_events
+        self._failure = failure_events
+        self._watched = success_events | failure_events
         self.events = 0
         self.response_id: str | None = None
         # time.monotonic() of the first event, for time to first chunk.
@@ -59,7 +68,7 @@ class StreamState:
             self.first_event_at = time.monotonic()
         self.events += 1
         type_name = event.get("type")
-        if type_name not in _WATCHED:
+        if type_name not in self._watched:
             if type_name in _CARRY_RESPONSE:
                 response = event.get("response")
                 if isinstance(response, dict):
@@ -71,12 +80,12 @@ class StreamState:
         if isinstance(response, dict):
             # completed, incomplete and failed all carry usage.
             self.last_response = response
-        if type_name in SUCCESS_EVENTS:
+        if type_name in self._success:
             self._finished = True
         elif self._error is None:
             # The first failure is the cause; a response.failed after an error
             # event carries usage, not a new cause.
-            self._error = _failure(type_name, event)
+            self._error = _failure(str(type_name), event)
 
     @property
     def failed(self) -> bool:

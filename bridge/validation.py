@@ -37,8 +37,6 @@ def check_create(request: responses_service_pb2.CreateResponseRequest) -> list[V
         problems.append(("top_p", f"must be between 0 and 1, got {request.top_p}"))
     if request.HasField("top_logprobs") and not 0 <= request.top_logprobs <= 20:
         problems.append(("top_logprobs", f"must be between 0 and 20, got {request.top_logprobs}"))
-    if request.HasField("max_output_tokens") and request.max_output_tokens < 1:
-        problems.append(("max_output_tokens", "must be positive"))
     return problems
 
 

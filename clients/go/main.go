@@ -1,0 +1,171 @@
+// Command responses-client is a small Go client of the bridge's ResponsesService.
+//
+// Usage:
+//
+//	responses-client -target 127.0.0.1:50051 -model gpt-4.1 -text "Hello"
+//	responses-client -target 127.0.0.1:50051 -text "Count 40 words" -stream
+//
+// Unary prints the response's output text. With -stream it prints each text delta
+// as it arrives, then a newline. On a non-OK status it prints the status code and
+// message to stderr and exits 1.
+//
+// Build it with tools/stubs.sh (make stubs), which generates the stubs first.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	responsesv1 "example.com/responsesbridge/gen/rbridge/responses/v1"
+)
+
+// The bridge sends messages up to 64 MiB (BRIDGE_MAX_MESSAGE_BYTES); gRPC clients
+// receive 4 MiB by default, which a response with inline images can exceed.
+const maxReceiveBytes = 64 << 20
+
+// codeNames are the canonical status names (codes.Code.String gives "Unavailable").
+var codeNames = map[codes.Code]string{
+	codes.OK:                 "OK",
+	codes.Canceled:           "CANCELLED",
+	codes.Unknown:            "UNKNOWN",
+	codes.InvalidArgument:    "INVALID_ARGUMENT",
+	codes.DeadlineExceeded:   "DEADLINE_EXCEEDED",
+	codes.NotFound:           "NOT_FOUND",
+	codes.AlreadyExists:      "ALREADY_EXISTS",
+	codes.PermissionDenied:   "PERMISSION_DENIED",
+	codes.ResourceExhausted:  "RESOURCE_EXHAUSTED",
+	codes.FailedPrecondition: "FAILED_PRECONDITION",
+	codes.Aborted:            "ABORTED",
+	codes.OutOfRange:         "OUT_OF_RANGE",
+	codes.Unimplemented:      "UNIMPLEMENTED",
+	codes.Internal:           "INTERNAL",
+	codes.Unavailable:        "UNAVAILABLE",
+	codes.DataLoss:           "DATA_LOSS",
+	codes.Unauthenticated:    "UNAUTHENTICATED",
+}
+
+func main() {
+	target := flag.String("target", "127.0.0.1:50051", "bridge address, host:port")
+	model := flag.String("model", "gpt-4.1", "model id")
+	text := flag.String("text", "", "the user text (required)")
+	stream := flag.Bool("stream", false, "stream the answer's text as it arrives")
+	timeout := flag.Float64("timeout", 600, "deadline of the call, in seconds")
+	flag.Parse()
+	if *text == "" || flag.NArg() > 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+
+	// Plaintext, as the bridge listens by default. grpc-go 1.34 and later spell this
+	// grpc.WithTransportCredentials(insecure.NewCredentials()).
+	conn, err := grpc.Dial(*target, grpc.WithInsecure(),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxReceiveBytes)))
+	if err != nil {
+		fail(err)
+	}
+	defer conn.Close()
+	client := responsesv1.NewResponsesServiceClient(conn)
+	deadline := time.Duration(*timeout * float64(time.Second))
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+
+	request := &responsesv1.CreateResponseRequest{
+		Model: proto.String(*model),
+		Input: &responsesv1.Input{Input: &responsesv1.Input_Text{Text: *text}},
+	}
+	if *stream {
+		err = streamText(ctx, client, request)
+	} else {
+		err = printText(ctx, client, request)
+	}
+	if err != nil {
+		cancel()
+		conn.Close()
+		fail(err)
+	}
+}
+
+// printText calls CreateResponse and prints the response's output text.
+func printText(ctx context.Context, client responsesv1.ResponsesServiceClient,
+	request *responsesv1.CreateResponseRequest) error {
+	response, err := client.CreateResponse(ctx, request)
+	if err != nil {
+		return err
+	}
+	fmt.Println(outputText(response))
+	return nil
+}
+
+// streamText calls StreamCreateResponse and prints each text delta as it arrives.
+func streamText(ctx context.Context, client responsesv1.ResponsesServiceClient,
+	request *responsesv1.CreateResponseRequest) error {
+	events, err := client.StreamCreateResponse(ctx, request)
+	if err != nil {
+		return err
+	}
+	printed := false
+	for {
+		event, err := events.Recv()
+		if err == io.EOF {
+			// The stream ended OK: the bridge saw response.completed or .incomplete.
+			fmt.Println()
+			return nil
+		}
+		if err != nil {
+			if printed {
+				fmt.Println()
+			}
+			return err
+		}
+		// Other events (created, output_item_added, completed, ...) are not printed;
+		// event.GetCompleted().GetResponse() holds the final Response.
+		if delta := event.GetOutputTextDelta(); delta != nil {
+			os.Stdout.WriteString(delta.GetDelta())
+			printed = true
+		}
+	}
+}
+
+// outputText concatenates the output_text parts of the response's messages, like
+// the OpenAI SDKs' output_text.
+func outputText(response *responsesv1.Response) string {
+	var text strings.Builder
+	for _, item := range response.GetOutput() {
+		message := item.GetMessage()
+		if message == nil {
+			continue
+		}
+		content := message.GetContent()
+		if whole, ok := content.GetContent().(*responsesv1.Content_Text); ok {
+			text.WriteString(whole.Text)
+			continue
+		}
+		for _, part := range content.GetParts().GetParts() {
+			if part.GetOutputText() != nil {
+				text.WriteString(part.GetOutputText().GetText())
+			}
+		}
+	}
+	return text.String()
+}
+
+// fail prints the status code and message to stderr and exits 1.
+func fail(err error) {
+	st := status.Convert(err)
+	name, ok := codeNames[st.Code()]
+	if !ok {
+		name = st.Code().String()
+	}
+	fmt.Fprintf(os.Stderr, "%s: %s\n", name, st.Message())
+	os.Exit(1)
+}

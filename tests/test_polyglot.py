@@ -1,0 +1,159 @@
+"""The example Go and Node clients (clients/) against a real bridge and simulator.
+
+`make stubs` (tools/stubs.sh) builds the Go client into gen/go/bin and installs the Node
+modules into gen/node/node_modules; a language whose client is missing is skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bridge.config import Settings
+from bridge.server import start
+from bridge.simulator import SimulatorOptions
+from bridge.simulator import start as start_simulator
+
+ROOT = Path(__file__).resolve().parent.parent
+GO_CLIENT = ROOT / "gen" / "go" / "bin" / "responses-client"
+NODE_MODULES = ROOT / "gen" / "node" / "node_modules"
+NODE_CLIENT = ROOT / "clients" / "node" / "client.js"
+LANGUAGES = ["go", "node"]
+TEXT = "count 30 words"
+# The simulator's deterministic answer (bridge/simulator/script.py, answer_text).
+ANSWER = "You said: count 30 words" + "".join(f" w{i}" for i in range(1, 31))
+CLIENT_TIMEOUT = 60.0
+
+
+def client_command(language: str) -> tuple[list[str], dict[str, str]]:
+    """The command and environment that run a language's client, or skip the test."""
+    env = dict(os.environ)
+    if language == "go":
+        if not GO_CLIENT.is_file():
+            pytest.skip(
+                f"Go client not built: {GO_CLIENT.relative_to(ROOT)} is missing (make stubs)"
+            )
+        return [str(GO_CLIENT)], env
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node client: no `node` on PATH")
+    for module in ("@grpc/grpc-js", "@grpc/proto-loader"):
+        if not (NODE_MODULES / module / "package.json").is_file():
+            where = (NODE_MODULES / module).relative_to(ROOT)
+            pytest.skip(f"Node client: {module} not installed in {where} (make stubs)")
+    env["NODE_PATH"] = str(NODE_MODULES)
+    return [node, str(NODE_CLIENT)], env
+
+
+async def run_client(language: str, *args: str) -> tuple[int, str, str]:
+    """Run a client to completion without blocking the event loop: exit code, stdout, stderr."""
+    command, env = client_command(language)
+    process = await asyncio.create_subprocess_exec(
+        *command,
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+    )
+    try:
+        stdout, stderr = await asyncio.wait_for(process.communicate(), CLIENT_TIMEOUT)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        raise
+    assert process.returncode is not None
+    return process.returncode, stdout.decode(), stderr.decode()
+
+
+async def serve_bridge(upstream_url: str) -> AsyncIterator[str]:
+    """Yield the host:port of a bridge on a free loopback port, pointed at `upstream_url`."""
+    bridge = await start(Settings(listen="127.0.0.1:0", upstream_url=upstream_url))
+    try:
+        yield f"127.0.0.1:{bridge.port}"
+    finally:
+        await bridge.stop(0)
+
+
+@pytest.fixture
+async def target(simulator: str) -> AsyncIterator[str]:
+    """The host:port of a real bridge pointed at the simulator."""
+    async for address in serve_bridge(simulator):
+        yield address
+
+
+@pytest.fixture
+async def slow_target() -> AsyncIterator[str]:
+    """The host:port of a bridge whose simulator sleeps 20 ms between text deltas."""
+    runner, port = await start_simulator("127.0.0.1", 0, SimulatorOptions(token_delay=0.02))
+    try:
+        async for address in serve_bridge(f"http://127.0.0.1:{port}/v1"):
+            yield address
+    finally:
+        await runner.cleanup()
+
+
+def closed_port() -> int:
+    """A loopback port that nothing listens on (bound, then released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["unary", "stream"])
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_client_prints_the_answer(language: str, stream: bool, target: str) -> None:
+    """The client prints the simulator's answer and a newline, whole or delta by delta."""
+    args = ["-target", target, "-model", "gpt-4.1", "-text", TEXT, *(["-stream"] if stream else [])]
+    code, stdout, stderr = await run_client(language, *args)
+    assert (code, stderr) == (0, "")
+    assert stdout == ANSWER + "\n"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_stream_prints_deltas_as_they_arrive(language: str, slow_target: str) -> None:
+    """A streaming client writes the first delta while the rest of the answer is still coming."""
+    command, env = client_command(language)
+    text = "count 50 words"
+    process = await asyncio.create_subprocess_exec(
+        *command,
+        *["-target", slow_target, "-text", text, "-stream"],
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+    )
+    assert process.stdout is not None
+    loop = asyncio.get_running_loop()
+    try:
+        first = await asyncio.wait_for(process.stdout.read(1), CLIENT_TIMEOUT)
+        first_at = loop.time()
+        rest, stderr = await asyncio.wait_for(process.communicate(), CLIENT_TIMEOUT)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert (process.returncode, stderr) == (0, b"")
+    # Fifty deltas 20 ms apart take a second; a client that buffered its output would
+    # print everything just before exiting.
+    assert loop.time() - first_at > 0.5
+    assert (first + rest).decode() == f"You said: {text}" + "".join(
+        f" w{i}" for i in range(1, 51)
+    ) + "\n"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_client_reports_unavailable(language: str) -> None:
+    """A call to a port nobody listens on prints UNAVAILABLE and its message, and exits 1."""
+    code, stdout, stderr = await run_client(
+        language, "-target", f"127.0.0.1:{closed_port()}", "-text", "hello"
+    )
+    assert code == 1
+    assert stdout == ""
+    assert stderr.startswith("UNAVAILABLE: ")
+    assert len(stderr.strip()) > len("UNAVAILABLE:")
