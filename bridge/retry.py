@@ -10,6 +10,7 @@ sends them.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -17,6 +18,9 @@ from email.utils import parsedate_to_datetime
 __all__ = ["RETRYABLE_STATUSES", "RetryPolicy", "parse_retry_after"]
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+# Longer waits are no hint a client can act on, and RetryInfo's Duration
+# holds at most 10,000 years: a day bounds both.
+MAX_RETRY_AFTER = 86_400.0
 _NEVER_RETRY_CODES = frozenset({"insufficient_quota"})
 
 
@@ -65,17 +69,15 @@ def parse_retry_after(
 ) -> float | None:
     """Seconds from `Retry-After` (delta seconds or HTTP date) or `retry-after-ms`."""
     if retry_after_ms:
-        try:
-            return max(0.0, float(retry_after_ms) / 1000.0)
-        except ValueError:
-            pass
+        seconds = _seconds(retry_after_ms, 0.001)
+        if seconds is not None:
+            return seconds
     if not retry_after:
         return None
     value = retry_after.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
+    seconds = _seconds(value)
+    if seconds is not None:
+        return seconds
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -84,4 +86,15 @@ def parse_retry_after(
         import time
 
         now = time.time()
-    return max(0.0, when.timestamp() - now)
+    return min(max(0.0, when.timestamp() - now), MAX_RETRY_AFTER)
+
+
+def _seconds(text: str, unit: float = 1.0) -> float | None:
+    """A finite number of `unit`s in seconds, within 0..MAX_RETRY_AFTER; else None."""
+    try:
+        value = float(text) * unit
+    except ValueError:
+        return None
+    if not math.isfinite(value):
+        return None
+    return min(max(0.0, value), MAX_RETRY_AFTER)

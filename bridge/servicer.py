@@ -168,7 +168,11 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                                     event = _event(sse, state, normalize)
                                     if event is not None:
                                         yield event
-                            for sse in decoder.flush():
+                                if state.ended:
+                                    # Nothing follows the last event: neither wait
+                                    # for the end of the body nor fail on it.
+                                    break
+                            for sse in () if state.ended else decoder.flush():
                                 event = _event(sse, state, normalize)
                                 if event is not None:
                                     yield event

@@ -34,6 +34,7 @@ class StreamState:
     """
 
     __slots__ = (
+        "_ended",
         "_error",
         "_failure",
         "_finished",
@@ -60,6 +61,7 @@ class StreamState:
         # The newest whole Response an event carried (usage, model, finish).
         self.last_response: dict[str, Any] | None = None
         self._finished = False
+        self._ended = False
         self._error: UpstreamError | None = None
 
     def observe(self, event: dict[str, Any]) -> None:
@@ -80,12 +82,21 @@ class StreamState:
         if isinstance(response, dict):
             # completed, incomplete and failed all carry usage.
             self.last_response = response
+        # Those are a stream's last event; an error event is followed by a
+        # response.failed.
+        if type_name != "error":
+            self._ended = True
         if type_name in self._success:
             self._finished = True
         elif self._error is None:
             # The first failure is the cause; a response.failed after an error
             # event carries usage, not a new cause.
             self._error = _failure(str(type_name), event)
+
+    @property
+    def ended(self) -> bool:
+        """Whether the upstream sent the stream's last event."""
+        return self._ended
 
     @property
     def failed(self) -> bool:

@@ -57,6 +57,7 @@ class UpstreamReply:
         self._response = response
         self._started = started
         self._settings = settings
+        self._body: bytes | None = None
         self.status = response.status_code
         self.content_type = response.headers.get("content-type", "")
         self.request_id = response.headers.get("x-request-id")
@@ -70,13 +71,24 @@ class UpstreamReply:
         )
 
     async def read(self) -> bytes:
-        """The whole body."""
-        try:
-            return await self._response.aread()
-        except httpx.TimeoutException:
-            raise UpstreamFailure(errors.timed_out("read", self._settings.read_timeout)) from None
-        except httpx.TransportError as exc:
-            raise UpstreamFailure(errors.connection_failed(_describe(exc))) from None
+        """The whole body, read once; each piece must come within the read timeout."""
+        if self._body is None:
+            parts: list[bytes] = []
+            iterator = self._response.aiter_bytes().__aiter__()
+            while True:
+                try:
+                    async with asyncio.timeout(self._settings.read_timeout):
+                        parts.append(await iterator.__anext__())
+                except StopAsyncIteration:
+                    break
+                except TimeoutError:
+                    raise UpstreamFailure(
+                        errors.timed_out("read", self._settings.read_timeout)
+                    ) from None
+                except httpx.TransportError as exc:
+                    raise UpstreamFailure(errors.connection_failed(_describe(exc))) from None
+            self._body = b"".join(parts)
+        return self._body
 
     async def chunks(self) -> AsyncIterator[bytes]:
         """The body as it arrives. The first chunk must come within the first-byte
@@ -135,6 +147,9 @@ class UpstreamClient:
             transport=transport,
         )
 
+        # An HTTP CLIENT span per request, under the current (GenAI) span, and
+        # traceparent sent upstream; nothing when tracing and metrics are off.
+
     @asynccontextmanager
     async def exchange(self, call: UpstreamCall) -> AsyncIterator[UpstreamReply]:
         """Send `call`, retrying while nothing has reached the client; yield the reply.
@@ -170,7 +185,18 @@ class UpstreamClient:
                 attempt += 1
                 continue
             reply = UpstreamReply(response, started, self._settings)
-            if reply.status >= 400 and self.policy.allows(attempt) and await self._retryable(reply):
+            try:
+                retry = (
+                    reply.status >= 400
+                    and self.policy.allows(attempt)
+                    # A wait longer than the longest backoff is the client's to decide.
+                    and (reply.retry_after is None or reply.retry_after <= self.policy.max_backoff)
+                    and await self._retryable(reply)
+                )
+            except UpstreamFailure:
+                await response.aclose()
+                raise
+            if retry:
                 await response.aclose()
                 await asyncio.sleep(self.policy.delay(attempt, reply.retry_after))
                 attempt += 1
@@ -202,7 +228,13 @@ class UpstreamClient:
     async def _retryable(self, reply: UpstreamReply) -> bool:
         if not RetryPolicy.retryable_status(reply.status):
             return False
-        body = await reply.read()
+        try:
+            body = await reply.read()
+        except UpstreamFailure as failure:
+            # The error body went with the connection: retry as a connection failure.
+            if failure.error.code.name == "UNAVAILABLE":
+                return True
+            raise
         error = errors.from_http(reply.status, body, reply.content_type)
         return RetryPolicy.retryable_status(reply.status, error.error_code)
 

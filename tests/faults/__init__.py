@@ -1,0 +1,1 @@
+"""Fault injection: a real bridge against an upstream that misbehaves on purpose."""
