@@ -10,6 +10,7 @@ reason, cancellation included, closes its upstream request.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any, NoReturn
@@ -154,10 +155,12 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         state = StreamState(self._profile.success_events, self._profile.failure_events)
         normalize = self._normalize
         failure: errors.UpstreamError | None = None
+        request_id: str | None = None
         try:
             with record.activate():
                 async with asyncio.timeout(self._budget(context)):
                     async with self._upstream.exchange(call) as reply:
+                        request_id = reply.request_id
                         await _send_reply_metadata(context, reply)
                         if reply.status >= 400:
                             failure = _http_error(reply, await reply.read())
@@ -191,6 +194,8 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
             raise
         if failure is None:
             failure = state.finish()
+        if failure is not None and failure.request_id is None and request_id is not None:
+            failure = dataclasses.replace(failure, request_id=request_id)
         record.end(state=state, error=failure)
         if failure is not None:
             await _abort(context, failure)

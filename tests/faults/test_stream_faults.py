@@ -85,7 +85,13 @@ async def test_error_then_failed_delivers_both_then_resource_exhausted(
     details = outcome.details()
     info = outcome.error_info()
     assert info.reason == "INSUFFICIENT_QUOTA"
-    assert dict(info.metadata) == {"type": "insufficient_quota", "code": "insufficient_quota"}
+    # The upstream request id comes back even when the failure arrived mid-stream.
+    assert dict(info.metadata) == {
+        "type": "insufficient_quota",
+        "code": "insufficient_quota",
+        "request_id": "req_error_then_failed_0",
+    }
+    assert outcome.trailing.get("x-request-id") == "req_error_then_failed_0"
     (violation,) = details[QuotaFailure].violations
     assert violation.subject == "insufficient_quota"
     assert set(details) == {ErrorInfo, QuotaFailure}
