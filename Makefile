@@ -53,6 +53,10 @@ test: $(STAMP) $(BUF)
 run: $(STAMP)
 	$(BIN)/bridge dev
 
+## How much of the Responses API inventory the contract types, per category (must be 100%).
+api-coverage: $(STAMP)
+	$(PY) tools/api_coverage.py
+
 ## Benchmarks: latency, stream throughput and codec cost, as ratios to baselines from the same run.
 bench: $(STAMP)
 	$(PY) tools/bench.py

@@ -17,6 +17,7 @@ from rbridge.responses.v1 import (
     response_pb2,
     responses_service_pb2,
     stream_events_pb2,
+    tool_calls_pb2,
     tools_pb2,
 )
 from tests.conftest import (
@@ -102,7 +103,7 @@ def test_unknown_event_type_is_kept_whole() -> None:
         (items_pb2.Item, {"type": "teleport_call", "id": "t_1"}, "item"),
         (content_pb2.ContentPart, {"type": "input_video", "url": "v"}, "part"),
         (content_pb2.Annotation, {"type": "page_citation", "page": 4}, "annotation"),
-        (tools_pb2.Tool, {"type": "web_search", "search_context_size": "low"}, "tool"),
+        (tools_pb2.Tool, {"type": "teleport", "range_km": 3}, "tool"),
         (tools_pb2.ToolChoice, {"type": "browser"}, "choice"),
         (response_pb2.TextFormat, {"type": "grammar", "grammar": "x"}, "format"),
     ],
@@ -235,7 +236,15 @@ def test_every_union_table_matches_the_proto() -> None:
 
 def test_every_object_message_has_extra_fields() -> None:
     """Every message that mirrors a JSON object can keep unknown keys."""
-    for module in (content_pb2, items_pb2, response_pb2, responses_service_pb2, stream_events_pb2):
+    for module in (
+        content_pb2,
+        items_pb2,
+        response_pb2,
+        responses_service_pb2,
+        stream_events_pb2,
+        tool_calls_pb2,
+        tools_pb2,
+    ):
         for descriptor in module.DESCRIPTOR.message_types_by_name.values():
             if descriptor.full_name in UNIONS or descriptor.name.endswith("List"):
                 continue

@@ -8,6 +8,7 @@ unknown objects) do not use in practice.
 
 from __future__ import annotations
 
+from math import copysign
 from typing import Any
 
 from google.protobuf.struct_pb2 import NULL_VALUE, ListValue, Struct, Value
@@ -47,7 +48,12 @@ def value_to_json(value: Value) -> Any:
         return value.string_value
     if kind == "number_value":
         number = value.number_value
-        if number.is_integer() and -_MAX_EXACT <= number <= _MAX_EXACT:
+        # -0.0 stays a float: as an int it would lose its sign.
+        if (
+            number.is_integer()
+            and -_MAX_EXACT <= number <= _MAX_EXACT
+            and (number or copysign(1.0, number) > 0)
+        ):
             return int(number)
         return number
     if kind == "bool_value":

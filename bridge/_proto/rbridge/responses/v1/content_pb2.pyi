@@ -8,7 +8,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class ContentPart(_message.Message):
-    __slots__ = ("input_text", "input_image", "input_file", "output_text", "refusal", "reasoning_text", "summary_text", "text", "unknown")
+    __slots__ = ("input_text", "input_image", "input_file", "output_text", "refusal", "reasoning_text", "summary_text", "text", "computer_screenshot", "unknown")
     INPUT_TEXT_FIELD_NUMBER: _ClassVar[int]
     INPUT_IMAGE_FIELD_NUMBER: _ClassVar[int]
     INPUT_FILE_FIELD_NUMBER: _ClassVar[int]
@@ -17,6 +17,7 @@ class ContentPart(_message.Message):
     REASONING_TEXT_FIELD_NUMBER: _ClassVar[int]
     SUMMARY_TEXT_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
+    COMPUTER_SCREENSHOT_FIELD_NUMBER: _ClassVar[int]
     UNKNOWN_FIELD_NUMBER: _ClassVar[int]
     input_text: InputTextContent
     input_image: InputImageContent
@@ -26,8 +27,9 @@ class ContentPart(_message.Message):
     reasoning_text: TextContent
     summary_text: TextContent
     text: TextContent
+    computer_screenshot: ComputerScreenshotContent
     unknown: _struct_pb2.Value
-    def __init__(self, input_text: _Optional[_Union[InputTextContent, _Mapping]] = ..., input_image: _Optional[_Union[InputImageContent, _Mapping]] = ..., input_file: _Optional[_Union[InputFileContent, _Mapping]] = ..., output_text: _Optional[_Union[OutputTextContent, _Mapping]] = ..., refusal: _Optional[_Union[RefusalContent, _Mapping]] = ..., reasoning_text: _Optional[_Union[TextContent, _Mapping]] = ..., summary_text: _Optional[_Union[TextContent, _Mapping]] = ..., text: _Optional[_Union[TextContent, _Mapping]] = ..., unknown: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+    def __init__(self, input_text: _Optional[_Union[InputTextContent, _Mapping]] = ..., input_image: _Optional[_Union[InputImageContent, _Mapping]] = ..., input_file: _Optional[_Union[InputFileContent, _Mapping]] = ..., output_text: _Optional[_Union[OutputTextContent, _Mapping]] = ..., refusal: _Optional[_Union[RefusalContent, _Mapping]] = ..., reasoning_text: _Optional[_Union[TextContent, _Mapping]] = ..., summary_text: _Optional[_Union[TextContent, _Mapping]] = ..., text: _Optional[_Union[TextContent, _Mapping]] = ..., computer_screenshot: _Optional[_Union[ComputerScreenshotContent, _Mapping]] = ..., unknown: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
 
 class ContentPartList(_message.Message):
     __slots__ = ("parts",)
@@ -154,6 +156,27 @@ class TextContent(_message.Message):
     text: str
     extra_fields: _containers.MessageMap[str, _struct_pb2.Value]
     def __init__(self, text: _Optional[str] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
+
+class ComputerScreenshotContent(_message.Message):
+    __slots__ = ("image_url", "file_id", "detail", "prompt_cache_breakpoint", "extra_fields")
+    class ExtraFieldsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: _struct_pb2.Value
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+    IMAGE_URL_FIELD_NUMBER: _ClassVar[int]
+    FILE_ID_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    PROMPT_CACHE_BREAKPOINT_FIELD_NUMBER: _ClassVar[int]
+    EXTRA_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    image_url: str
+    file_id: str
+    detail: str
+    prompt_cache_breakpoint: _struct_pb2.Struct
+    extra_fields: _containers.MessageMap[str, _struct_pb2.Value]
+    def __init__(self, image_url: _Optional[str] = ..., file_id: _Optional[str] = ..., detail: _Optional[str] = ..., prompt_cache_breakpoint: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
 
 class Annotation(_message.Message):
     __slots__ = ("file_citation", "url_citation", "container_file_citation", "file_path", "unknown")

@@ -24,9 +24,11 @@ _sym_db = _symbol_database.Default()
 
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from rbridge.responses.v1 import content_pb2 as rbridge_dot_responses_dot_v1_dot_content__pb2
+from rbridge.responses.v1 import tool_calls_pb2 as rbridge_dot_responses_dot_v1_dot_tool__calls__pb2
+from rbridge.responses.v1 import tools_pb2 as rbridge_dot_responses_dot_v1_dot_tools__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n rbridge/responses/v1/items.proto\x12\x14rbridge.responses.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\"rbridge/responses/v1/content.proto\"\xb9\x02\n\x04Item\x12\x34\n\x07message\x18\x01 \x01(\x0b\x32!.rbridge.responses.v1.MessageItemH\x00\x12?\n\rfunction_call\x18\x02 \x01(\x0b\x32&.rbridge.responses.v1.FunctionCallItemH\x00\x12L\n\x14\x66unction_call_output\x18\x03 \x01(\x0b\x32,.rbridge.responses.v1.FunctionCallOutputItemH\x00\x12\x38\n\treasoning\x18\x04 \x01(\x0b\x32#.rbridge.responses.v1.ReasoningItemH\x00\x12*\n\x07unknown\x18\xe8\x07 \x01(\x0b\x32\x16.google.protobuf.ValueH\x00\x42\x06\n\x04item\"5\n\x08ItemList\x12)\n\x05items\x18\x01 \x03(\x0b\x32\x1a.rbridge.responses.v1.Item\"Q\n\x05Input\x12\x0e\n\x04text\x18\x01 \x01(\tH\x00\x12/\n\x05items\x18\x02 \x01(\x0b\x32\x1e.rbridge.responses.v1.ItemListH\x00\x42\x07\n\x05input\"\xe2\x02\n\x0bMessageItem\x12\x11\n\x04type\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x0f\n\x02id\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x11\n\x04role\x18\x03 \x01(\tH\x02\x88\x01\x01\x12.\n\x07\x63ontent\x18\x04 \x01(\x0b\x32\x1d.rbridge.responses.v1.Content\x12\x13\n\x06status\x18\x05 \x01(\tH\x03\x88\x01\x01\x12\x12\n\x05phase\x18\x06 \x01(\tH\x04\x88\x01\x01\x12I\n\x0c\x65xtra_fields\x18\xe9\x07 \x03(\x0b\x32\x32.rbridge.responses.v1.MessageItem.ExtraFieldsEntry\x1aJ\n\x10\x45xtraFieldsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value:\x02\x38\x01\x42\x07\n\x05_typeB\x05\n\x03_idB\x07\n\x05_roleB\t\n\x07_statusB\x08\n\x06_phase\"\x98\x03\n\x10\x46unctionCallItem\x12\x0f\n\x02id\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x14\n\x07\x63\x61ll_id\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x11\n\x04name\x18\x03 \x01(\tH\x02\x88\x01\x01\x12\x16\n\targuments\x18\x04 \x01(\tH\x03\x88\x01\x01\x12\x13\n\x06status\x18\x05 \x01(\tH\x04\x88\x01\x01\x12\x16\n\tnamespace\x18\x06 \x01(\tH\x05\x88\x01\x01\x12&\n\x06\x63\x61ller\x18\x07 \x01(\x0b\x32\x16.google.protobuf.Value\x12N\n\x0c\x65xtra_fields\x18\xe9\x07 \x03(\x0b\x32\x37.rbridge.responses.v1.FunctionCallItem.ExtraFieldsEntry\x1aJ\n\x10\x45xtraFieldsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value:\x02\x38\x01\x42\x05\n\x03_idB\n\n\x08_call_idB\x07\n\x05_nameB\x0c\n\n_argumentsB\t\n\x07_statusB\x0c\n\n_namespace\"\xd5\x03\n\x16\x46unctionCallOutputItem\x12\x0f\n\x02id\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x14\n\x07\x63\x61ll_id\x18\x02 \x01(\tH\x01\x88\x01\x01\x12-\n\x06output\x18\x03 \x01(\x0b\x32\x1d.rbridge.responses.v1.Content\x12\x13\n\x06status\x18\x04 \x01(\tH\x02\x88\x01\x01\x12\x11\n\x04name\x18\x05 \x01(\tH\x03\x88\x01\x01\x12\x16\n\tnamespace\x18\x06 \x01(\tH\x04\x88\x01\x01\x12&\n\x06\x63\x61ller\x18\x07 \x01(\x0b\x32\x16.google.protobuf.Value\x12\x17\n\ncreated_by\x18\x08 \x01(\tH\x05\x88\x01\x01\x12T\n\x0c\x65xtra_fields\x18\xe9\x07 \x03(\x0b\x32=.rbridge.responses.v1.FunctionCallOutputItem.ExtraFieldsEntry\x1aJ\n\x10\x45xtraFieldsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value:\x02\x38\x01\x42\x05\n\x03_idB\n\n\x08_call_idB\t\n\x07_statusB\x07\n\x05_nameB\x0c\n\n_namespaceB\r\n\x0b_created_by\"\xfe\x02\n\rReasoningItem\x12\x0f\n\x02id\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x32\n\x07summary\x18\x02 \x03(\x0b\x32!.rbridge.responses.v1.ContentPart\x12\x32\n\x07\x63ontent\x18\x03 \x03(\x0b\x32!.rbridge.responses.v1.ContentPart\x12\x1e\n\x11\x65ncrypted_content\x18\x04 \x01(\tH\x01\x88\x01\x01\x12\x13\n\x06status\x18\x05 \x01(\tH\x02\x88\x01\x01\x12K\n\x0c\x65xtra_fields\x18\xe9\x07 \x03(\x0b\x32\x34.rbridge.responses.v1.ReasoningItem.ExtraFieldsEntry\x1aJ\n\x10\x45xtraFieldsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value:\x02\x38\x01\x42\x05\n\x03_idB\x14\n\x12_encrypted_contentB\t\n\x07_statusb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n rbridge/responses/v1/items.proto\x12\x14rbridge.responses.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\"rbridge/responses/v1/content.proto\x1a%rbridge/responses/v1/tool_calls.proto\x1a rbridge/responses/v1/tools.proto\"\xbc\x11\n\x04Item\x12\x34\n\x07message\x18\x01 \x01(\x0b\x32!.rbridge.responses.v1.MessageItemH\x00\x12?\n\rfunction_call\x18\x02 \x01(\x0b\x32&.rbridge.responses.v1.FunctionCallItemH\x00\x12L\n\x14\x66unction_call_output\x18\x03 \x01(\x0b\x32,.rbridge.responses.v1.FunctionCallOutputItemH\x00\x12\x38\n\treasoning\x18\x04 \x01(\x0b\x32#.rbridge.responses.v1.ReasoningItemH\x00\x12\x44\n\x10\x66ile_search_call\x18\x05 \x01(\x0b\x32(.rbridge.responses.v1.FileSearchCallItemH\x00\x12?\n\rcomputer_call\x18\x06 \x01(\x0b\x32&.rbridge.responses.v1.ComputerCallItemH\x00\x12L\n\x14\x63omputer_call_output\x18\x07 \x01(\x0b\x32,.rbridge.responses.v1.ComputerCallOutputItemH\x00\x12\x42\n\x0fweb_search_call\x18\x08 \x01(\x0b\x32\'.rbridge.responses.v1.WebSearchCallItemH\x00\x12\x44\n\x10tool_search_call\x18\t \x01(\x0b\x32(.rbridge.responses.v1.ToolSearchCallItemH\x00\x12H\n\x12tool_search_output\x18\n \x01(\x0b\x32*.rbridge.responses.v1.ToolSearchOutputItemH\x00\x12\x45\n\x10\x61\x64\x64itional_tools\x18\x0b \x01(\x0b\x32).rbridge.responses.v1.AdditionalToolsItemH\x00\x12:\n\ncompaction\x18\x0c \x01(\x0b\x32$.rbridge.responses.v1.CompactionItemH\x00\x12N\n\x15image_generation_call\x18\r \x01(\x0b\x32-.rbridge.responses.v1.ImageGenerationCallItemH\x00\x12N\n\x15\x63ode_interpreter_call\x18\x0e \x01(\x0b\x32-.rbridge.responses.v1.CodeInterpreterCallItemH\x00\x12\x44\n\x10local_shell_call\x18\x0f \x01(\x0b\x32(.rbridge.responses.v1.LocalShellCallItemH\x00\x12Q\n\x17local_shell_call_output\x18\x10 \x01(\x0b\x32..rbridge.responses.v1.LocalShellCallOutputItemH\x00\x12\x39\n\nshell_call\x18\x11 \x01(\x0b\x32#.rbridge.responses.v1.ShellCallItemH\x00\x12\x46\n\x11shell_call_output\x18\x12 \x01(\x0b\x32).rbridge.responses.v1.ShellCallOutputItemH\x00\x12\x44\n\x10\x61pply_patch_call\x18\x13 \x01(\x0b\x32(.rbridge.responses.v1.ApplyPatchCallItemH\x00\x12Q\n\x17\x61pply_patch_call_output\x18\x14 \x01(\x0b\x32..rbridge.responses.v1.ApplyPatchCallOutputItemH\x00\x12@\n\x0emcp_list_tools\x18\x15 \x01(\x0b\x32&.rbridge.responses.v1.McpListToolsItemH\x00\x12L\n\x14mcp_approval_request\x18\x16 \x01(\x0b\x32,.rbridge.responses.v1.McpApprovalRequestItemH\x00\x12N\n\x15mcp_approval_response\x18\x17 \x01(\x0b\x32-.rbridge.responses.v1.McpApprovalResponseItemH\x00\x12\x35\n\x08mcp_call\x18\x18 \x01(\x0b\x32!.rbridge.responses.v1.McpCallItemH\x00\x12\x44\n\x10\x63ustom_tool_call\x18\x19 \x01(\x0b\x32(.rbridge.responses.v1.CustomToolCallItemH\x00\x12Q\n\x17\x63ustom_tool_call_output\x18\x1a \x01(\x0b\x32..rbridge.responses.v1.CustomToolCallOutputItemH\x00\x12I\n\x12\x63ompaction_trigger\x18\x1b \x01(\x0b\x32+.rbridge.responses.v1.CompactionTriggerItemH\x00\x12=\n\x0eitem_reference\x18\x1c \x01(\x0b\x32#.rbridge.responses.v1.ItemReferenceH\x00\x12\x34\n\x07program\x18\x1d \x01(\x0b\x32!.rbridge.responses.v1.ProgramItemH\x00\x12\x41\n\x0eprogram_output\x18\x1e \x01(\x0b\x32\'.rbridge.responses.v1.ProgramOutputItemH\x00\x12M\n\x14\x63onfiguration_update\x18\x1f \x01(\x0b\x32-.rbridge.responses.v1.ConfigurationUpdateItemH\x00\x12*\n\x07unknown\x18\xe8\x07 \x01(\x0b\x32\x16.google.protobuf.ValueH\x00\x42\x06\n\x04item\"5\n\x08ItemList\x12)\n\x05items\x18\x01 \x03(\x0b\x32\x1a.rbridge.responses.v1.Item\"Q\n\x05Input\x12\x0e\n\x04text\x18\x01 \x01(\tH\x00\x12/\n\x05items\x18\x02 \x01(\x0b\x32\x1e.rbridge.responses.v1.ItemListH\x00\x42\x07\n\x05input\"\xe2\x02\n\x0bMessageItem\x12\x11\n\x04type\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x0f\n\x02id\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x11\n\x04role\x18\x03 \x01(\tH\x02\x88\x01\x01\x12.\n\x07\x63ontent\x18\x04 \x01(\x0b\x32\x1d.rbridge.responses.v1.Content\x12\x13\n\x06status\x18\x05 \x01(\tH\x03\x88\x01\x01\x12\x12\n\x05phase\x18\x06 \x01(\tH\x04\x88\x01\x01\x12I\n\x0c\x65xtra_fields\x18\xe9\x07 \x03(\x0b\x32\x32.rbridge.responses.v1.MessageItem.ExtraFieldsEntry\x1aJ\n\x10\x45xtraFieldsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value:\x02\x38\x01\x42\x07\n\x05_typeB\x05\n\x03_idB\x07\n\x05_roleB\t\n\x07_statusB\x08\n\x06_phase\"\xde\x03\n\x10\x46unctionCallItem\x12\x0f\n\x02id\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x14\n\x07\x63\x61ll_id\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x11\n\x04name\x18\x03 \x01(\tH\x02\x88\x01\x01\x12\x16\n\targuments\x18\x04 \x01(\tH\x03\x88\x01\x01\x12\x13\n\x06status\x18\x05 \x01(\tH\x04\x88\x01\x01\x12\x16\n\tnamespace\x18\x06 \x01(\tH\x05\x88\x01\x01\x12&\n\x06\x63\x61ller\x18\x07 \x01(\x0b\x32\x16.google.protobuf.Value\x12\x17\n\ncreated_by\x18\x08 \x01(\tH\x06\x88\x01\x01\x12\x12\n\x05\x61sync\x18\t \x01(\x08H\x07\x88\x01\x01\x12N\n\x0c\x65xtra_fields\x18\xe9\x07 \x03(\x0b\x32\x37.rbridge.responses.v1.FunctionCallItem.ExtraFieldsEntry\x1aJ\n\x10\x45xtraFieldsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value:\x02\x38\x01\x42\x05\n\x03_idB\n\n\x08_call_idB\x07\n\x05_nameB\x0c\n\n_argumentsB\t\n\x07_statusB\x0c\n\n_namespaceB\r\n\x0b_created_byB\x08\n\x06_async\"\xd5\x03\n\x16\x46unctionCallOutputItem\x12\x0f\n\x02id\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x14\n\x07\x63\x61ll_id\x18\x02 \x01(\tH\x01\x88\x01\x01\x12-\n\x06output\x18\x03 \x01(\x0b\x32\x1d.rbridge.responses.v1.Content\x12\x13\n\x06status\x18\x04 \x01(\tH\x02\x88\x01\x01\x12\x11\n\x04name\x18\x05 \x01(\tH\x03\x88\x01\x01\x12\x16\n\tnamespace\x18\x06 \x01(\tH\x04\x88\x01\x01\x12&\n\x06\x63\x61ller\x18\x07 \x01(\x0b\x32\x16.google.protobuf.Value\x12\x17\n\ncreated_by\x18\x08 \x01(\tH\x05\x88\x01\x01\x12T\n\x0c\x65xtra_fields\x18\xe9\x07 \x03(\x0b\x32=.rbridge.responses.v1.FunctionCallOutputItem.ExtraFieldsEntry\x1aJ\n\x10\x45xtraFieldsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value:\x02\x38\x01\x42\x05\n\x03_idB\n\n\x08_call_idB\t\n\x07_statusB\x07\n\x05_nameB\x0c\n\n_namespaceB\r\n\x0b_created_by\"\xfe\x02\n\rReasoningItem\x12\x0f\n\x02id\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x32\n\x07summary\x18\x02 \x03(\x0b\x32!.rbridge.responses.v1.ContentPart\x12\x32\n\x07\x63ontent\x18\x03 \x03(\x0b\x32!.rbridge.responses.v1.ContentPart\x12\x1e\n\x11\x65ncrypted_content\x18\x04 \x01(\tH\x01\x88\x01\x01\x12\x13\n\x06status\x18\x05 \x01(\tH\x02\x88\x01\x01\x12K\n\x0c\x65xtra_fields\x18\xe9\x07 \x03(\x0b\x32\x34.rbridge.responses.v1.ReasoningItem.ExtraFieldsEntry\x1aJ\n\x10\x45xtraFieldsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value:\x02\x38\x01\x42\x05\n\x03_idB\x14\n\x12_encrypted_contentB\t\n\x07_status\"\x93\x02\n\x13\x41\x64\x64itionalToolsItem\x12\x0f\n\x02id\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x11\n\x04role\x18\x02 \x01(\tH\x01\x88\x01\x01\x12)\n\x05tools\x18\x03 \x03(\x0b\x32\x1a.rbridge.responses.v1.Tool\x12Q\n\x0c\x65xtra_fields\x18\xe9\x07 \x03(\x0b\x32:.rbridge.responses.v1.AdditionalToolsItem.ExtraFieldsEntry\x1aJ\n\x10\x45xtraFieldsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value:\x02\x38\x01\x42\x05\n\x03_idB\x07\n\x05_role\"\xa0\x02\n\x0e\x43ompactionItem\x12\x0f\n\x02id\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x1e\n\x11\x65ncrypted_content\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x17\n\ncreated_by\x18\x03 \x01(\tH\x02\x88\x01\x01\x12L\n\x0c\x65xtra_fields\x18\xe9\x07 \x03(\x0b\x32\x35.rbridge.responses.v1.CompactionItem.ExtraFieldsEntry\x1aJ\n\x10\x45xtraFieldsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value:\x02\x38\x01\x42\x05\n\x03_idB\x14\n\x12_encrypted_contentB\r\n\x0b_created_by\"\xd0\x01\n\x15\x43ompactionTriggerItem\x12\x0f\n\x02id\x18\x01 \x01(\tH\x00\x88\x01\x01\x12S\n\x0c\x65xtra_fields\x18\xe9\x07 \x03(\x0b\x32<.rbridge.responses.v1.CompactionTriggerItem.ExtraFieldsEntry\x1aJ\n\x10\x45xtraFieldsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value:\x02\x38\x01\x42\x05\n\x03_id\"\xc0\x01\n\rItemReference\x12\x0f\n\x02id\x18\x01 \x01(\tH\x00\x88\x01\x01\x12K\n\x0c\x65xtra_fields\x18\xe9\x07 \x03(\x0b\x32\x34.rbridge.responses.v1.ItemReference.ExtraFieldsEntry\x1aJ\n\x10\x45xtraFieldsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value:\x02\x38\x01\x42\x05\n\x03_id\"\xa4\x02\n\x0bProgramItem\x12\x0f\n\x02id\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x14\n\x07\x63\x61ll_id\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x11\n\x04\x63ode\x18\x03 \x01(\tH\x02\x88\x01\x01\x12\x18\n\x0b\x66ingerprint\x18\x04 \x01(\tH\x03\x88\x01\x01\x12I\n\x0c\x65xtra_fields\x18\xe9\x07 \x03(\x0b\x32\x32.rbridge.responses.v1.ProgramItem.ExtraFieldsEntry\x1aJ\n\x10\x45xtraFieldsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value:\x02\x38\x01\x42\x05\n\x03_idB\n\n\x08_call_idB\x07\n\x05_codeB\x0e\n\x0c_fingerprint\"\xaa\x02\n\x11ProgramOutputItem\x12\x0f\n\x02id\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x14\n\x07\x63\x61ll_id\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x13\n\x06result\x18\x03 \x01(\tH\x02\x88\x01\x01\x12\x13\n\x06status\x18\x04 \x01(\tH\x03\x88\x01\x01\x12O\n\x0c\x65xtra_fields\x18\xe9\x07 \x03(\x0b\x32\x38.rbridge.responses.v1.ProgramOutputItem.ExtraFieldsEntry\x1aJ\n\x10\x45xtraFieldsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value:\x02\x38\x01\x42\x05\n\x03_idB\n\n\x08_call_idB\t\n\x07_resultB\t\n\x07_status\"\xcc\x02\n\x17\x43onfigurationUpdateItem\x12\x0f\n\x02id\x18\x01 \x01(\tH\x00\x88\x01\x01\x12?\n\treasoning\x18\x02 \x01(\x0b\x32,.rbridge.responses.v1.ConfigurationReasoning\x12\x35\n\x04text\x18\x03 \x01(\x0b\x32\'.rbridge.responses.v1.ConfigurationText\x12U\n\x0c\x65xtra_fields\x18\xe9\x07 \x03(\x0b\x32>.rbridge.responses.v1.ConfigurationUpdateItem.ExtraFieldsEntry\x1aJ\n\x10\x45xtraFieldsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value:\x02\x38\x01\x42\x05\n\x03_id\"\xda\x01\n\x16\x43onfigurationReasoning\x12\x13\n\x06\x65\x66\x66ort\x18\x01 \x01(\tH\x00\x88\x01\x01\x12T\n\x0c\x65xtra_fields\x18\xe9\x07 \x03(\x0b\x32=.rbridge.responses.v1.ConfigurationReasoning.ExtraFieldsEntry\x1aJ\n\x10\x45xtraFieldsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value:\x02\x38\x01\x42\t\n\x07_effort\"\xd9\x01\n\x11\x43onfigurationText\x12\'\n\x06\x66ormat\x18\x01 \x01(\x0b\x32\x17.google.protobuf.Struct\x12O\n\x0c\x65xtra_fields\x18\xe9\x07 \x03(\x0b\x32\x38.rbridge.responses.v1.ConfigurationText.ExtraFieldsEntry\x1aJ\n\x10\x45xtraFieldsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12%\n\x05value\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value:\x02\x38\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -41,26 +43,80 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_FUNCTIONCALLOUTPUTITEM_EXTRAFIELDSENTRY']._serialized_options = b'8\001'
   _globals['_REASONINGITEM_EXTRAFIELDSENTRY']._loaded_options = None
   _globals['_REASONINGITEM_EXTRAFIELDSENTRY']._serialized_options = b'8\001'
-  _globals['_ITEM']._serialized_start=125
-  _globals['_ITEM']._serialized_end=438
-  _globals['_ITEMLIST']._serialized_start=440
-  _globals['_ITEMLIST']._serialized_end=493
-  _globals['_INPUT']._serialized_start=495
-  _globals['_INPUT']._serialized_end=576
-  _globals['_MESSAGEITEM']._serialized_start=579
-  _globals['_MESSAGEITEM']._serialized_end=933
-  _globals['_MESSAGEITEM_EXTRAFIELDSENTRY']._serialized_start=813
-  _globals['_MESSAGEITEM_EXTRAFIELDSENTRY']._serialized_end=887
-  _globals['_FUNCTIONCALLITEM']._serialized_start=936
-  _globals['_FUNCTIONCALLITEM']._serialized_end=1344
-  _globals['_FUNCTIONCALLITEM_EXTRAFIELDSENTRY']._serialized_start=813
-  _globals['_FUNCTIONCALLITEM_EXTRAFIELDSENTRY']._serialized_end=887
-  _globals['_FUNCTIONCALLOUTPUTITEM']._serialized_start=1347
-  _globals['_FUNCTIONCALLOUTPUTITEM']._serialized_end=1816
-  _globals['_FUNCTIONCALLOUTPUTITEM_EXTRAFIELDSENTRY']._serialized_start=813
-  _globals['_FUNCTIONCALLOUTPUTITEM_EXTRAFIELDSENTRY']._serialized_end=887
-  _globals['_REASONINGITEM']._serialized_start=1819
-  _globals['_REASONINGITEM']._serialized_end=2201
-  _globals['_REASONINGITEM_EXTRAFIELDSENTRY']._serialized_start=813
-  _globals['_REASONINGITEM_EXTRAFIELDSENTRY']._serialized_end=887
+  _globals['_ADDITIONALTOOLSITEM_EXTRAFIELDSENTRY']._loaded_options = None
+  _globals['_ADDITIONALTOOLSITEM_EXTRAFIELDSENTRY']._serialized_options = b'8\001'
+  _globals['_COMPACTIONITEM_EXTRAFIELDSENTRY']._loaded_options = None
+  _globals['_COMPACTIONITEM_EXTRAFIELDSENTRY']._serialized_options = b'8\001'
+  _globals['_COMPACTIONTRIGGERITEM_EXTRAFIELDSENTRY']._loaded_options = None
+  _globals['_COMPACTIONTRIGGERITEM_EXTRAFIELDSENTRY']._serialized_options = b'8\001'
+  _globals['_ITEMREFERENCE_EXTRAFIELDSENTRY']._loaded_options = None
+  _globals['_ITEMREFERENCE_EXTRAFIELDSENTRY']._serialized_options = b'8\001'
+  _globals['_PROGRAMITEM_EXTRAFIELDSENTRY']._loaded_options = None
+  _globals['_PROGRAMITEM_EXTRAFIELDSENTRY']._serialized_options = b'8\001'
+  _globals['_PROGRAMOUTPUTITEM_EXTRAFIELDSENTRY']._loaded_options = None
+  _globals['_PROGRAMOUTPUTITEM_EXTRAFIELDSENTRY']._serialized_options = b'8\001'
+  _globals['_CONFIGURATIONUPDATEITEM_EXTRAFIELDSENTRY']._loaded_options = None
+  _globals['_CONFIGURATIONUPDATEITEM_EXTRAFIELDSENTRY']._serialized_options = b'8\001'
+  _globals['_CONFIGURATIONREASONING_EXTRAFIELDSENTRY']._loaded_options = None
+  _globals['_CONFIGURATIONREASONING_EXTRAFIELDSENTRY']._serialized_options = b'8\001'
+  _globals['_CONFIGURATIONTEXT_EXTRAFIELDSENTRY']._loaded_options = None
+  _globals['_CONFIGURATIONTEXT_EXTRAFIELDSENTRY']._serialized_options = b'8\001'
+  _globals['_ITEM']._serialized_start=198
+  _globals['_ITEM']._serialized_end=2434
+  _globals['_ITEMLIST']._serialized_start=2436
+  _globals['_ITEMLIST']._serialized_end=2489
+  _globals['_INPUT']._serialized_start=2491
+  _globals['_INPUT']._serialized_end=2572
+  _globals['_MESSAGEITEM']._serialized_start=2575
+  _globals['_MESSAGEITEM']._serialized_end=2929
+  _globals['_MESSAGEITEM_EXTRAFIELDSENTRY']._serialized_start=2809
+  _globals['_MESSAGEITEM_EXTRAFIELDSENTRY']._serialized_end=2883
+  _globals['_FUNCTIONCALLITEM']._serialized_start=2932
+  _globals['_FUNCTIONCALLITEM']._serialized_end=3410
+  _globals['_FUNCTIONCALLITEM_EXTRAFIELDSENTRY']._serialized_start=2809
+  _globals['_FUNCTIONCALLITEM_EXTRAFIELDSENTRY']._serialized_end=2883
+  _globals['_FUNCTIONCALLOUTPUTITEM']._serialized_start=3413
+  _globals['_FUNCTIONCALLOUTPUTITEM']._serialized_end=3882
+  _globals['_FUNCTIONCALLOUTPUTITEM_EXTRAFIELDSENTRY']._serialized_start=2809
+  _globals['_FUNCTIONCALLOUTPUTITEM_EXTRAFIELDSENTRY']._serialized_end=2883
+  _globals['_REASONINGITEM']._serialized_start=3885
+  _globals['_REASONINGITEM']._serialized_end=4267
+  _globals['_REASONINGITEM_EXTRAFIELDSENTRY']._serialized_start=2809
+  _globals['_REASONINGITEM_EXTRAFIELDSENTRY']._serialized_end=2883
+  _globals['_ADDITIONALTOOLSITEM']._serialized_start=4270
+  _globals['_ADDITIONALTOOLSITEM']._serialized_end=4545
+  _globals['_ADDITIONALTOOLSITEM_EXTRAFIELDSENTRY']._serialized_start=2809
+  _globals['_ADDITIONALTOOLSITEM_EXTRAFIELDSENTRY']._serialized_end=2883
+  _globals['_COMPACTIONITEM']._serialized_start=4548
+  _globals['_COMPACTIONITEM']._serialized_end=4836
+  _globals['_COMPACTIONITEM_EXTRAFIELDSENTRY']._serialized_start=2809
+  _globals['_COMPACTIONITEM_EXTRAFIELDSENTRY']._serialized_end=2883
+  _globals['_COMPACTIONTRIGGERITEM']._serialized_start=4839
+  _globals['_COMPACTIONTRIGGERITEM']._serialized_end=5047
+  _globals['_COMPACTIONTRIGGERITEM_EXTRAFIELDSENTRY']._serialized_start=2809
+  _globals['_COMPACTIONTRIGGERITEM_EXTRAFIELDSENTRY']._serialized_end=2883
+  _globals['_ITEMREFERENCE']._serialized_start=5050
+  _globals['_ITEMREFERENCE']._serialized_end=5242
+  _globals['_ITEMREFERENCE_EXTRAFIELDSENTRY']._serialized_start=2809
+  _globals['_ITEMREFERENCE_EXTRAFIELDSENTRY']._serialized_end=2883
+  _globals['_PROGRAMITEM']._serialized_start=5245
+  _globals['_PROGRAMITEM']._serialized_end=5537
+  _globals['_PROGRAMITEM_EXTRAFIELDSENTRY']._serialized_start=2809
+  _globals['_PROGRAMITEM_EXTRAFIELDSENTRY']._serialized_end=2883
+  _globals['_PROGRAMOUTPUTITEM']._serialized_start=5540
+  _globals['_PROGRAMOUTPUTITEM']._serialized_end=5838
+  _globals['_PROGRAMOUTPUTITEM_EXTRAFIELDSENTRY']._serialized_start=2809
+  _globals['_PROGRAMOUTPUTITEM_EXTRAFIELDSENTRY']._serialized_end=2883
+  _globals['_CONFIGURATIONUPDATEITEM']._serialized_start=5841
+  _globals['_CONFIGURATIONUPDATEITEM']._serialized_end=6173
+  _globals['_CONFIGURATIONUPDATEITEM_EXTRAFIELDSENTRY']._serialized_start=2809
+  _globals['_CONFIGURATIONUPDATEITEM_EXTRAFIELDSENTRY']._serialized_end=2883
+  _globals['_CONFIGURATIONREASONING']._serialized_start=6176
+  _globals['_CONFIGURATIONREASONING']._serialized_end=6394
+  _globals['_CONFIGURATIONREASONING_EXTRAFIELDSENTRY']._serialized_start=2809
+  _globals['_CONFIGURATIONREASONING_EXTRAFIELDSENTRY']._serialized_end=2883
+  _globals['_CONFIGURATIONTEXT']._serialized_start=6397
+  _globals['_CONFIGURATIONTEXT']._serialized_end=6614
+  _globals['_CONFIGURATIONTEXT_EXTRAFIELDSENTRY']._serialized_start=2809
+  _globals['_CONFIGURATIONTEXT_EXTRAFIELDSENTRY']._serialized_end=2883
 # @@protoc_insertion_point(module_scope)

@@ -10,7 +10,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Response(_message.Message):
-    __slots__ = ("id", "object", "created_at", "status", "background", "completed_at", "conversation", "error", "incomplete_details", "instructions", "max_output_tokens", "max_tool_calls", "model", "output", "parallel_tool_calls", "previous_response_id", "prompt", "prompt_cache_key", "prompt_cache_retention", "reasoning", "safety_identifier", "service_tier", "store", "temperature", "text", "tool_choice", "tools", "top_logprobs", "top_p", "truncation", "usage", "user", "metadata", "prompt_cache_options", "moderation", "output_text", "frequency_penalty", "presence_penalty", "extra_fields")
+    __slots__ = ("id", "object", "created_at", "status", "background", "completed_at", "conversation", "error", "incomplete_details", "instructions", "max_output_tokens", "max_tool_calls", "model", "output", "parallel_tool_calls", "previous_response_id", "prompt", "prompt_cache_key", "prompt_cache_retention", "reasoning", "safety_identifier", "service_tier", "store", "temperature", "text", "tool_choice", "tools", "top_logprobs", "top_p", "truncation", "usage", "user", "metadata", "prompt_cache_options", "moderation", "output_text", "frequency_penalty", "presence_penalty", "access_programs", "image", "input_transformations", "prompt_cache_diagnostics", "tool_usage", "extra_fields")
     class MetadataEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -63,6 +63,11 @@ class Response(_message.Message):
     OUTPUT_TEXT_FIELD_NUMBER: _ClassVar[int]
     FREQUENCY_PENALTY_FIELD_NUMBER: _ClassVar[int]
     PRESENCE_PENALTY_FIELD_NUMBER: _ClassVar[int]
+    ACCESS_PROGRAMS_FIELD_NUMBER: _ClassVar[int]
+    IMAGE_FIELD_NUMBER: _ClassVar[int]
+    INPUT_TRANSFORMATIONS_FIELD_NUMBER: _ClassVar[int]
+    PROMPT_CACHE_DIAGNOSTICS_FIELD_NUMBER: _ClassVar[int]
+    TOOL_USAGE_FIELD_NUMBER: _ClassVar[int]
     EXTRA_FIELDS_FIELD_NUMBER: _ClassVar[int]
     id: str
     object: str
@@ -102,8 +107,13 @@ class Response(_message.Message):
     output_text: str
     frequency_penalty: float
     presence_penalty: float
+    access_programs: AccessPrograms
+    image: ImageOptions
+    input_transformations: _containers.RepeatedCompositeFieldContainer[InputTransformation]
+    prompt_cache_diagnostics: PromptCacheDiagnostics
+    tool_usage: ToolUsage
     extra_fields: _containers.MessageMap[str, _struct_pb2.Value]
-    def __init__(self, id: _Optional[str] = ..., object: _Optional[str] = ..., created_at: _Optional[int] = ..., status: _Optional[str] = ..., background: _Optional[bool] = ..., completed_at: _Optional[int] = ..., conversation: _Optional[_Union[Conversation, _Mapping]] = ..., error: _Optional[_Union[ResponseError, _Mapping]] = ..., incomplete_details: _Optional[_Union[IncompleteDetails, _Mapping]] = ..., instructions: _Optional[_Union[_items_pb2.Input, _Mapping]] = ..., max_output_tokens: _Optional[int] = ..., max_tool_calls: _Optional[int] = ..., model: _Optional[str] = ..., output: _Optional[_Iterable[_Union[_items_pb2.Item, _Mapping]]] = ..., parallel_tool_calls: _Optional[bool] = ..., previous_response_id: _Optional[str] = ..., prompt: _Optional[_Union[Prompt, _Mapping]] = ..., prompt_cache_key: _Optional[str] = ..., prompt_cache_retention: _Optional[str] = ..., reasoning: _Optional[_Union[ReasoningConfig, _Mapping]] = ..., safety_identifier: _Optional[str] = ..., service_tier: _Optional[str] = ..., store: _Optional[bool] = ..., temperature: _Optional[float] = ..., text: _Optional[_Union[TextConfig, _Mapping]] = ..., tool_choice: _Optional[_Union[_tools_pb2.ToolChoice, _Mapping]] = ..., tools: _Optional[_Iterable[_Union[_tools_pb2.Tool, _Mapping]]] = ..., top_logprobs: _Optional[int] = ..., top_p: _Optional[float] = ..., truncation: _Optional[str] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., user: _Optional[str] = ..., metadata: _Optional[_Mapping[str, str]] = ..., prompt_cache_options: _Optional[_Union[PromptCacheOptions, _Mapping]] = ..., moderation: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., output_text: _Optional[str] = ..., frequency_penalty: _Optional[float] = ..., presence_penalty: _Optional[float] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., object: _Optional[str] = ..., created_at: _Optional[int] = ..., status: _Optional[str] = ..., background: _Optional[bool] = ..., completed_at: _Optional[int] = ..., conversation: _Optional[_Union[Conversation, _Mapping]] = ..., error: _Optional[_Union[ResponseError, _Mapping]] = ..., incomplete_details: _Optional[_Union[IncompleteDetails, _Mapping]] = ..., instructions: _Optional[_Union[_items_pb2.Input, _Mapping]] = ..., max_output_tokens: _Optional[int] = ..., max_tool_calls: _Optional[int] = ..., model: _Optional[str] = ..., output: _Optional[_Iterable[_Union[_items_pb2.Item, _Mapping]]] = ..., parallel_tool_calls: _Optional[bool] = ..., previous_response_id: _Optional[str] = ..., prompt: _Optional[_Union[Prompt, _Mapping]] = ..., prompt_cache_key: _Optional[str] = ..., prompt_cache_retention: _Optional[str] = ..., reasoning: _Optional[_Union[ReasoningConfig, _Mapping]] = ..., safety_identifier: _Optional[str] = ..., service_tier: _Optional[str] = ..., store: _Optional[bool] = ..., temperature: _Optional[float] = ..., text: _Optional[_Union[TextConfig, _Mapping]] = ..., tool_choice: _Optional[_Union[_tools_pb2.ToolChoice, _Mapping]] = ..., tools: _Optional[_Iterable[_Union[_tools_pb2.Tool, _Mapping]]] = ..., top_logprobs: _Optional[int] = ..., top_p: _Optional[float] = ..., truncation: _Optional[str] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., user: _Optional[str] = ..., metadata: _Optional[_Mapping[str, str]] = ..., prompt_cache_options: _Optional[_Union[PromptCacheOptions, _Mapping]] = ..., moderation: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., output_text: _Optional[str] = ..., frequency_penalty: _Optional[float] = ..., presence_penalty: _Optional[float] = ..., access_programs: _Optional[_Union[AccessPrograms, _Mapping]] = ..., image: _Optional[_Union[ImageOptions, _Mapping]] = ..., input_transformations: _Optional[_Iterable[_Union[InputTransformation, _Mapping]]] = ..., prompt_cache_diagnostics: _Optional[_Union[PromptCacheDiagnostics, _Mapping]] = ..., tool_usage: _Optional[_Union[ToolUsage, _Mapping]] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
 
 class Usage(_message.Message):
     __slots__ = ("input_tokens", "input_tokens_details", "output_tokens", "output_tokens_details", "total_tokens", "extra_fields")
@@ -129,7 +139,7 @@ class Usage(_message.Message):
     def __init__(self, input_tokens: _Optional[int] = ..., input_tokens_details: _Optional[_Union[InputTokensDetails, _Mapping]] = ..., output_tokens: _Optional[int] = ..., output_tokens_details: _Optional[_Union[OutputTokensDetails, _Mapping]] = ..., total_tokens: _Optional[int] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
 
 class InputTokensDetails(_message.Message):
-    __slots__ = ("cached_tokens", "cache_write_tokens", "extra_fields")
+    __slots__ = ("cached_tokens", "cache_write_tokens", "cache_write_tokens_details", "extra_fields")
     class ExtraFieldsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -139,11 +149,30 @@ class InputTokensDetails(_message.Message):
         def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
     CACHED_TOKENS_FIELD_NUMBER: _ClassVar[int]
     CACHE_WRITE_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    CACHE_WRITE_TOKENS_DETAILS_FIELD_NUMBER: _ClassVar[int]
     EXTRA_FIELDS_FIELD_NUMBER: _ClassVar[int]
     cached_tokens: int
     cache_write_tokens: int
+    cache_write_tokens_details: CacheWriteTokensDetails
     extra_fields: _containers.MessageMap[str, _struct_pb2.Value]
-    def __init__(self, cached_tokens: _Optional[int] = ..., cache_write_tokens: _Optional[int] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
+    def __init__(self, cached_tokens: _Optional[int] = ..., cache_write_tokens: _Optional[int] = ..., cache_write_tokens_details: _Optional[_Union[CacheWriteTokensDetails, _Mapping]] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
+
+class CacheWriteTokensDetails(_message.Message):
+    __slots__ = ("ttl_12h_tokens", "ttl_30m_tokens", "extra_fields")
+    class ExtraFieldsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: _struct_pb2.Value
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+    TTL_12H_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    TTL_30M_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    EXTRA_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    ttl_12h_tokens: int
+    ttl_30m_tokens: int
+    extra_fields: _containers.MessageMap[str, _struct_pb2.Value]
+    def __init__(self, ttl_12h_tokens: _Optional[int] = ..., ttl_30m_tokens: _Optional[int] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
 
 class OutputTokensDetails(_message.Message):
     __slots__ = ("reasoning_tokens", "extra_fields")
@@ -161,7 +190,7 @@ class OutputTokensDetails(_message.Message):
     def __init__(self, reasoning_tokens: _Optional[int] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
 
 class ResponseError(_message.Message):
-    __slots__ = ("code", "message", "extra_fields")
+    __slots__ = ("code", "message", "param", "type", "misalignment", "extra_fields")
     class ExtraFieldsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -171,11 +200,53 @@ class ResponseError(_message.Message):
         def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
     CODE_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    PARAM_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    MISALIGNMENT_FIELD_NUMBER: _ClassVar[int]
     EXTRA_FIELDS_FIELD_NUMBER: _ClassVar[int]
     code: str
     message: str
+    param: str
+    type: str
+    misalignment: Misalignment
     extra_fields: _containers.MessageMap[str, _struct_pb2.Value]
-    def __init__(self, code: _Optional[str] = ..., message: _Optional[str] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
+    def __init__(self, code: _Optional[str] = ..., message: _Optional[str] = ..., param: _Optional[str] = ..., type: _Optional[str] = ..., misalignment: _Optional[_Union[Misalignment, _Mapping]] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
+
+class Misalignment(_message.Message):
+    __slots__ = ("detailed_explanation", "error_type", "review_target", "steer", "extra_fields")
+    class ExtraFieldsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: _struct_pb2.Value
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+    DETAILED_EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    ERROR_TYPE_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_TARGET_FIELD_NUMBER: _ClassVar[int]
+    STEER_FIELD_NUMBER: _ClassVar[int]
+    EXTRA_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    detailed_explanation: str
+    error_type: str
+    review_target: str
+    steer: MisalignmentSteer
+    extra_fields: _containers.MessageMap[str, _struct_pb2.Value]
+    def __init__(self, detailed_explanation: _Optional[str] = ..., error_type: _Optional[str] = ..., review_target: _Optional[str] = ..., steer: _Optional[_Union[MisalignmentSteer, _Mapping]] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
+
+class MisalignmentSteer(_message.Message):
+    __slots__ = ("message", "extra_fields")
+    class ExtraFieldsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: _struct_pb2.Value
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    EXTRA_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    message: str
+    extra_fields: _containers.MessageMap[str, _struct_pb2.Value]
+    def __init__(self, message: _Optional[str] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
 
 class IncompleteDetails(_message.Message):
     __slots__ = ("reason", "extra_fields")
@@ -328,7 +399,7 @@ class Prompt(_message.Message):
     def __init__(self, id: _Optional[str] = ..., version: _Optional[str] = ..., variables: _Optional[_Mapping[str, _struct_pb2.Value]] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
 
 class PromptCacheOptions(_message.Message):
-    __slots__ = ("ttl", "mode", "extra_fields")
+    __slots__ = ("ttl", "mode", "comparison_response_id", "prewarm", "extra_fields")
     class ExtraFieldsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -338,8 +409,202 @@ class PromptCacheOptions(_message.Message):
         def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
     TTL_FIELD_NUMBER: _ClassVar[int]
     MODE_FIELD_NUMBER: _ClassVar[int]
+    COMPARISON_RESPONSE_ID_FIELD_NUMBER: _ClassVar[int]
+    PREWARM_FIELD_NUMBER: _ClassVar[int]
     EXTRA_FIELDS_FIELD_NUMBER: _ClassVar[int]
     ttl: str
     mode: str
+    comparison_response_id: str
+    prewarm: bool
     extra_fields: _containers.MessageMap[str, _struct_pb2.Value]
-    def __init__(self, ttl: _Optional[str] = ..., mode: _Optional[str] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
+    def __init__(self, ttl: _Optional[str] = ..., mode: _Optional[str] = ..., comparison_response_id: _Optional[str] = ..., prewarm: _Optional[bool] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
+
+class AccessPrograms(_message.Message):
+    __slots__ = ("cyber", "extra_fields")
+    class ExtraFieldsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: _struct_pb2.Value
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+    CYBER_FIELD_NUMBER: _ClassVar[int]
+    EXTRA_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    cyber: str
+    extra_fields: _containers.MessageMap[str, _struct_pb2.Value]
+    def __init__(self, cyber: _Optional[str] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
+
+class ImageOptions(_message.Message):
+    __slots__ = ("context_compression", "extra_fields")
+    class ExtraFieldsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: _struct_pb2.Value
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+    CONTEXT_COMPRESSION_FIELD_NUMBER: _ClassVar[int]
+    EXTRA_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    context_compression: str
+    extra_fields: _containers.MessageMap[str, _struct_pb2.Value]
+    def __init__(self, context_compression: _Optional[str] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
+
+class InputTransformation(_message.Message):
+    __slots__ = ("id", "action", "reason", "type", "extra_fields")
+    class ExtraFieldsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: _struct_pb2.Value
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    EXTRA_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    action: str
+    reason: str
+    type: str
+    extra_fields: _containers.MessageMap[str, _struct_pb2.Value]
+    def __init__(self, id: _Optional[str] = ..., action: _Optional[str] = ..., reason: _Optional[str] = ..., type: _Optional[str] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
+
+class PromptCacheDiagnostics(_message.Message):
+    __slots__ = ("cache_miss", "cache_hit", "comparison_response_not_found", "unavailable", "unknown")
+    CACHE_MISS_FIELD_NUMBER: _ClassVar[int]
+    CACHE_HIT_FIELD_NUMBER: _ClassVar[int]
+    COMPARISON_RESPONSE_NOT_FOUND_FIELD_NUMBER: _ClassVar[int]
+    UNAVAILABLE_FIELD_NUMBER: _ClassVar[int]
+    UNKNOWN_FIELD_NUMBER: _ClassVar[int]
+    cache_miss: PromptCacheMiss
+    cache_hit: PromptCacheDiagnosisOnly
+    comparison_response_not_found: PromptCacheDiagnosisOnly
+    unavailable: PromptCacheDiagnosisOnly
+    unknown: _struct_pb2.Value
+    def __init__(self, cache_miss: _Optional[_Union[PromptCacheMiss, _Mapping]] = ..., cache_hit: _Optional[_Union[PromptCacheDiagnosisOnly, _Mapping]] = ..., comparison_response_not_found: _Optional[_Union[PromptCacheDiagnosisOnly, _Mapping]] = ..., unavailable: _Optional[_Union[PromptCacheDiagnosisOnly, _Mapping]] = ..., unknown: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+
+class PromptCacheMiss(_message.Message):
+    __slots__ = ("cache_missed_tokens", "reason", "comparison_reusable_tokens", "extra_fields")
+    class ExtraFieldsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: _struct_pb2.Value
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+    CACHE_MISSED_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    COMPARISON_REUSABLE_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    EXTRA_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    cache_missed_tokens: int
+    reason: str
+    comparison_reusable_tokens: int
+    extra_fields: _containers.MessageMap[str, _struct_pb2.Value]
+    def __init__(self, cache_missed_tokens: _Optional[int] = ..., reason: _Optional[str] = ..., comparison_reusable_tokens: _Optional[int] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
+
+class PromptCacheDiagnosisOnly(_message.Message):
+    __slots__ = ("extra_fields",)
+    class ExtraFieldsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: _struct_pb2.Value
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+    EXTRA_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    extra_fields: _containers.MessageMap[str, _struct_pb2.Value]
+    def __init__(self, extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
+
+class ToolUsage(_message.Message):
+    __slots__ = ("image_gen", "web_search", "extra_fields")
+    class ExtraFieldsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: _struct_pb2.Value
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+    IMAGE_GEN_FIELD_NUMBER: _ClassVar[int]
+    WEB_SEARCH_FIELD_NUMBER: _ClassVar[int]
+    EXTRA_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    image_gen: ImageGenToolUsage
+    web_search: WebSearchToolUsage
+    extra_fields: _containers.MessageMap[str, _struct_pb2.Value]
+    def __init__(self, image_gen: _Optional[_Union[ImageGenToolUsage, _Mapping]] = ..., web_search: _Optional[_Union[WebSearchToolUsage, _Mapping]] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
+
+class ImageGenToolUsage(_message.Message):
+    __slots__ = ("input_tokens", "input_tokens_details", "output_tokens", "total_tokens", "cached_tokens", "cached_tokens_details", "output_tokens_details", "extra_fields")
+    class ExtraFieldsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: _struct_pb2.Value
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+    INPUT_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    INPUT_TOKENS_DETAILS_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    CACHED_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    CACHED_TOKENS_DETAILS_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_TOKENS_DETAILS_FIELD_NUMBER: _ClassVar[int]
+    EXTRA_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    input_tokens: int
+    input_tokens_details: ImageTokensDetails
+    output_tokens: int
+    total_tokens: int
+    cached_tokens: int
+    cached_tokens_details: ImageGenCachedTokensDetails
+    output_tokens_details: ImageTokensDetails
+    extra_fields: _containers.MessageMap[str, _struct_pb2.Value]
+    def __init__(self, input_tokens: _Optional[int] = ..., input_tokens_details: _Optional[_Union[ImageTokensDetails, _Mapping]] = ..., output_tokens: _Optional[int] = ..., total_tokens: _Optional[int] = ..., cached_tokens: _Optional[int] = ..., cached_tokens_details: _Optional[_Union[ImageGenCachedTokensDetails, _Mapping]] = ..., output_tokens_details: _Optional[_Union[ImageTokensDetails, _Mapping]] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
+
+class ImageTokensDetails(_message.Message):
+    __slots__ = ("image_tokens", "text_tokens", "extra_fields")
+    class ExtraFieldsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: _struct_pb2.Value
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+    IMAGE_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    TEXT_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    EXTRA_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    image_tokens: int
+    text_tokens: int
+    extra_fields: _containers.MessageMap[str, _struct_pb2.Value]
+    def __init__(self, image_tokens: _Optional[int] = ..., text_tokens: _Optional[int] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
+
+class ImageGenCachedTokensDetails(_message.Message):
+    __slots__ = ("cached_image_tokens", "cached_text_tokens", "extra_fields")
+    class ExtraFieldsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: _struct_pb2.Value
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+    CACHED_IMAGE_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    CACHED_TEXT_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    EXTRA_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    cached_image_tokens: int
+    cached_text_tokens: int
+    extra_fields: _containers.MessageMap[str, _struct_pb2.Value]
+    def __init__(self, cached_image_tokens: _Optional[int] = ..., cached_text_tokens: _Optional[int] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
+
+class WebSearchToolUsage(_message.Message):
+    __slots__ = ("num_requests", "extra_fields")
+    class ExtraFieldsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: _struct_pb2.Value
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+    NUM_REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    EXTRA_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    num_requests: int
+    extra_fields: _containers.MessageMap[str, _struct_pb2.Value]
+    def __init__(self, num_requests: _Optional[int] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...

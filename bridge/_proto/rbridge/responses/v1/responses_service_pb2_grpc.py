@@ -30,10 +30,13 @@ if _version_not_supported:
 class ResponsesServiceStub:
     """The OpenAI Responses API over gRPC.
 
-    Each RPC maps to one HTTP call of the upstream's Responses API. Messages
+    Each RPC maps to one HTTP call of the upstream's Responses API; paths are
+    relative to the upstream base URL (e.g. https://api.openai.com/v1). Messages
     mirror the API's JSON one to one: field names are the JSON keys, JSON unions
     are oneofs, and keys this contract does not know travel in `extra_fields`,
-    so nothing is lost in either direction.
+    so nothing is lost in either direction. Path parameters (`response_id`) and
+    query parameters are plain fields of the request messages; they are never
+    part of a JSON body.
     """
 
     def __init__(self, channel):
@@ -52,15 +55,53 @@ class ResponsesServiceStub:
                 request_serializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CreateResponseRequest.SerializeToString,
                 response_deserializer=rbridge_dot_responses_dot_v1_dot_stream__events__pb2.ResponseStreamEvent.FromString,
                 _registered_method=True)
+        self.GetResponse = channel.unary_unary(
+                '/rbridge.responses.v1.ResponsesService/GetResponse',
+                request_serializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.GetResponseRequest.SerializeToString,
+                response_deserializer=rbridge_dot_responses_dot_v1_dot_response__pb2.Response.FromString,
+                _registered_method=True)
+        self.StreamGetResponse = channel.unary_stream(
+                '/rbridge.responses.v1.ResponsesService/StreamGetResponse',
+                request_serializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.GetResponseRequest.SerializeToString,
+                response_deserializer=rbridge_dot_responses_dot_v1_dot_stream__events__pb2.ResponseStreamEvent.FromString,
+                _registered_method=True)
+        self.DeleteResponse = channel.unary_unary(
+                '/rbridge.responses.v1.ResponsesService/DeleteResponse',
+                request_serializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.DeleteResponseRequest.SerializeToString,
+                response_deserializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.DeleteResponseResponse.FromString,
+                _registered_method=True)
+        self.CancelResponse = channel.unary_unary(
+                '/rbridge.responses.v1.ResponsesService/CancelResponse',
+                request_serializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CancelResponseRequest.SerializeToString,
+                response_deserializer=rbridge_dot_responses_dot_v1_dot_response__pb2.Response.FromString,
+                _registered_method=True)
+        self.ListInputItems = channel.unary_unary(
+                '/rbridge.responses.v1.ResponsesService/ListInputItems',
+                request_serializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.ListInputItemsRequest.SerializeToString,
+                response_deserializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.ListInputItemsResponse.FromString,
+                _registered_method=True)
+        self.CountInputTokens = channel.unary_unary(
+                '/rbridge.responses.v1.ResponsesService/CountInputTokens',
+                request_serializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CountInputTokensRequest.SerializeToString,
+                response_deserializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.InputTokenCount.FromString,
+                _registered_method=True)
+        self.CompactResponse = channel.unary_unary(
+                '/rbridge.responses.v1.ResponsesService/CompactResponse',
+                request_serializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CompactResponseRequest.SerializeToString,
+                response_deserializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CompactedResponse.FromString,
+                _registered_method=True)
 
 
 class ResponsesServiceServicer:
     """The OpenAI Responses API over gRPC.
 
-    Each RPC maps to one HTTP call of the upstream's Responses API. Messages
+    Each RPC maps to one HTTP call of the upstream's Responses API; paths are
+    relative to the upstream base URL (e.g. https://api.openai.com/v1). Messages
     mirror the API's JSON one to one: field names are the JSON keys, JSON unions
     are oneofs, and keys this contract does not know travel in `extra_fields`,
-    so nothing is lost in either direction.
+    so nothing is lost in either direction. Path parameters (`response_id`) and
+    query parameters are plain fields of the request messages; they are never
+    part of a JSON body.
     """
 
     def CreateResponse(self, request, context):
@@ -81,6 +122,66 @@ class ResponsesServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetResponse(self, request, context):
+        """Retrieves a stored model response (`GET /responses/{response_id}`). A
+        response still running in the background is returned as it stands.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StreamGetResponse(self, request, context):
+        """Streams the events of a response created with "background": true
+        (`GET /responses/{response_id}` with "stream=true"), one message per
+        event. Set `starting_after` to the `sequence_number` of the last event
+        received to resume an interrupted stream after it. The call ends as
+        StreamCreateResponse does.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteResponse(self, request, context):
+        """Deletes a stored model response (`DELETE /responses/{response_id}`).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelResponse(self, request, context):
+        """Cancels a response running in the background
+        (`POST /responses/{response_id}/cancel`) and returns it, with status
+        "cancelled".
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListInputItems(self, request, context):
+        """Lists the input items of a stored response, one page at a time
+        (`GET /responses/{response_id}/input_items`).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CountInputTokens(self, request, context):
+        """Counts the input tokens a create request would use, without creating a
+        response (`POST /responses/input_tokens`).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CompactResponse(self, request, context):
+        """Compacts a conversation into fewer items, the earlier ones replaced by an
+        encrypted compaction item to pass as input on later turns
+        (`POST /responses/compact`).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ResponsesServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -94,6 +195,41 @@ def add_ResponsesServiceServicer_to_server(servicer, server):
                     request_deserializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CreateResponseRequest.FromString,
                     response_serializer=rbridge_dot_responses_dot_v1_dot_stream__events__pb2.ResponseStreamEvent.SerializeToString,
             ),
+            'GetResponse': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetResponse,
+                    request_deserializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.GetResponseRequest.FromString,
+                    response_serializer=rbridge_dot_responses_dot_v1_dot_response__pb2.Response.SerializeToString,
+            ),
+            'StreamGetResponse': grpc.unary_stream_rpc_method_handler(
+                    servicer.StreamGetResponse,
+                    request_deserializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.GetResponseRequest.FromString,
+                    response_serializer=rbridge_dot_responses_dot_v1_dot_stream__events__pb2.ResponseStreamEvent.SerializeToString,
+            ),
+            'DeleteResponse': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteResponse,
+                    request_deserializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.DeleteResponseRequest.FromString,
+                    response_serializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.DeleteResponseResponse.SerializeToString,
+            ),
+            'CancelResponse': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelResponse,
+                    request_deserializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CancelResponseRequest.FromString,
+                    response_serializer=rbridge_dot_responses_dot_v1_dot_response__pb2.Response.SerializeToString,
+            ),
+            'ListInputItems': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListInputItems,
+                    request_deserializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.ListInputItemsRequest.FromString,
+                    response_serializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.ListInputItemsResponse.SerializeToString,
+            ),
+            'CountInputTokens': grpc.unary_unary_rpc_method_handler(
+                    servicer.CountInputTokens,
+                    request_deserializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CountInputTokensRequest.FromString,
+                    response_serializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.InputTokenCount.SerializeToString,
+            ),
+            'CompactResponse': grpc.unary_unary_rpc_method_handler(
+                    servicer.CompactResponse,
+                    request_deserializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CompactResponseRequest.FromString,
+                    response_serializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CompactedResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'rbridge.responses.v1.ResponsesService', rpc_method_handlers)
@@ -105,10 +241,13 @@ def add_ResponsesServiceServicer_to_server(servicer, server):
 class ResponsesService:
     """The OpenAI Responses API over gRPC.
 
-    Each RPC maps to one HTTP call of the upstream's Responses API. Messages
+    Each RPC maps to one HTTP call of the upstream's Responses API; paths are
+    relative to the upstream base URL (e.g. https://api.openai.com/v1). Messages
     mirror the API's JSON one to one: field names are the JSON keys, JSON unions
     are oneofs, and keys this contract does not know travel in `extra_fields`,
-    so nothing is lost in either direction.
+    so nothing is lost in either direction. Path parameters (`response_id`) and
+    query parameters are plain fields of the request messages; they are never
+    part of a JSON body.
     """
 
     @staticmethod
@@ -155,6 +294,195 @@ class ResponsesService:
             '/rbridge.responses.v1.ResponsesService/StreamCreateResponse',
             rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CreateResponseRequest.SerializeToString,
             rbridge_dot_responses_dot_v1_dot_stream__events__pb2.ResponseStreamEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetResponse(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/rbridge.responses.v1.ResponsesService/GetResponse',
+            rbridge_dot_responses_dot_v1_dot_responses__service__pb2.GetResponseRequest.SerializeToString,
+            rbridge_dot_responses_dot_v1_dot_response__pb2.Response.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StreamGetResponse(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/rbridge.responses.v1.ResponsesService/StreamGetResponse',
+            rbridge_dot_responses_dot_v1_dot_responses__service__pb2.GetResponseRequest.SerializeToString,
+            rbridge_dot_responses_dot_v1_dot_stream__events__pb2.ResponseStreamEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteResponse(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/rbridge.responses.v1.ResponsesService/DeleteResponse',
+            rbridge_dot_responses_dot_v1_dot_responses__service__pb2.DeleteResponseRequest.SerializeToString,
+            rbridge_dot_responses_dot_v1_dot_responses__service__pb2.DeleteResponseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelResponse(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/rbridge.responses.v1.ResponsesService/CancelResponse',
+            rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CancelResponseRequest.SerializeToString,
+            rbridge_dot_responses_dot_v1_dot_response__pb2.Response.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListInputItems(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/rbridge.responses.v1.ResponsesService/ListInputItems',
+            rbridge_dot_responses_dot_v1_dot_responses__service__pb2.ListInputItemsRequest.SerializeToString,
+            rbridge_dot_responses_dot_v1_dot_responses__service__pb2.ListInputItemsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CountInputTokens(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/rbridge.responses.v1.ResponsesService/CountInputTokens',
+            rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CountInputTokensRequest.SerializeToString,
+            rbridge_dot_responses_dot_v1_dot_responses__service__pb2.InputTokenCount.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CompactResponse(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/rbridge.responses.v1.ResponsesService/CompactResponse',
+            rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CompactResponseRequest.SerializeToString,
+            rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CompactedResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,124 @@
+"""The contract types every entry of the Responses API inventory (tools/api_coverage.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from google.protobuf import descriptor_pool
+
+from bridge.codec._types import STREAM_EVENT, UNIONS
+from rbridge.responses.v1 import stream_events_pb2
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_tool() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "api_coverage", ROOT / "tools" / "api_coverage.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+coverage = _load_tool()
+CATEGORIES: list[Any] = coverage.compute()
+
+
+def test_the_inventory_copy_is_present() -> None:
+    """The tool reads the project's own copy of the inventory, with its README of origin."""
+    folder = ROOT / "tests" / "fixtures" / "inventory"
+    assert (folder / "responses-api-inventory.json").is_file()
+    assert "f85dbe223d40e1a31cba812ab2d755c7e98a92a3" in (folder / "README.md").read_text()
+
+
+def test_every_category_is_measured() -> None:
+    """The categories the inventory defines are all in the report."""
+    names = {category.name for category in CATEGORIES}
+    expected = {
+        "create_request_fields",
+        "create_request_fields_sdk_only",
+        "response_object_fields",
+        "response_object_fields_sdk_only",
+        "input_item_types",
+        "input_item_types_sdk_only",
+        "output_item_types",
+        "output_item_types_sdk_only",
+        "item_resource_types",
+        "content_part_types",
+        "annotation_types",
+        "tool_types",
+        "tool_choice_variants",
+        "text_format_variants",
+        "stream_event_types",
+        "stream_event_types_sdk_only",
+        "include_values",
+        "error_codes",
+        "response_status_values",
+        "endpoints",
+    }
+    assert expected <= names
+    headline = {category.name: category.total for category in CATEGORIES}
+    # The inventory's own counts: 28 output items, 18 tool type strings, 58 events, 7 endpoints.
+    assert headline["output_item_types"] == 28
+    assert headline["tool_types"] == 18
+    assert headline["stream_event_types"] == 58
+    assert headline["endpoints"] == 7
+
+
+@pytest.mark.parametrize("category", CATEGORIES, ids=lambda category: category.name)
+def test_category_is_fully_typed(category: Any) -> None:
+    """Every member of the category is typed (see the tool's docstring for what that means)."""
+    assert not category.missing, f"{category.name}: not typed: {category.missing}"
+    assert category.percent == 100.0
+
+
+def test_a_gap_is_reported() -> None:
+    """An inventory entry the contract lacks lowers its category and is listed."""
+    inventory = coverage.load_inventory()
+    inventory["stream_event_types"].append({"type": "response.teleport.done", "schema": "X"})
+    inventory["include_values"].append("teleport.results")
+    inventory["endpoints"].append({"method": "PATCH", "path": "/v1/responses/{response_id}"})
+    found = {category.name: category for category in coverage.compute(inventory)}
+    assert found["stream_event_types"].missing == ["response.teleport.done"]
+    assert found["include_values"].missing == ["teleport.results"]
+    assert found["endpoints"].missing == ["PATCH /v1/responses/{response_id}"]
+    assert "below 100%" in coverage.report(list(found.values()))
+
+
+def test_every_event_message_carries_a_sequence_number() -> None:
+    """Each typed event arm holds a message with `optional int32 sequence_number`."""
+    descriptor = stream_events_pb2.ResponseStreamEvent.DESCRIPTOR
+    for arm in set(STREAM_EVENT.types.values()):
+        message = descriptor.fields_by_name[arm].message_type
+        field = message.fields_by_name.get("sequence_number")
+        assert field is not None, f"{message.name} has no sequence_number"
+        assert field.has_presence and field.type == field.TYPE_INT32, message.name
+
+
+def test_raw_json_option_number_is_reserved() -> None:
+    """Number 1002 stays free in the stream event and the response, for the raw-JSON option."""
+    pool = descriptor_pool.Default()
+    for name in ("ResponseStreamEvent", "Response"):
+        descriptor = pool.FindMessageTypeByName(f"rbridge.responses.v1.{name}")
+        assert 1002 not in descriptor.fields_by_number
+    source = (ROOT / "proto" / "rbridge" / "responses" / "v1").glob("*.proto")
+    text = "\n".join(path.read_text() for path in source)
+    assert text.count("reserved 1002;") == 2
+
+
+def test_every_union_member_is_typed_in_its_table() -> None:
+    """No union has a typed arm the tables forget (which would decode as unknown)."""
+    pool = descriptor_pool.Default()
+    for name, union in UNIONS.items():
+        descriptor = pool.FindMessageTypeByName(name)
+        special = {union.untyped_arm, union.string_arm, union.list_arm, union.unknown_arm}
+        untabled = {fd.name for fd in descriptor.fields} - set(union.types.values()) - special
+        assert not untabled, f"{name}: arms without a type string: {untabled}"

@@ -1,0 +1,320 @@
+"""How much of the OpenAI Responses API the contract types: `make api-coverage`.
+
+Reads the inventory of the API (`tests/fixtures/inventory/responses-api-inventory.json`, a copy of
+the project's shared reference; its README gives the origin), the generated descriptors of
+`proto/` (the `rbridge.responses.v1` modules), the union tables of `bridge.codec._types`, and the
+comments of the `.proto` sources. It prints, per category, how many members are typed, the
+percentage, and the members that are not; it exits 1 when a category is below 100%.
+
+What "typed" means, per kind of inventory entry:
+
+- A field (`create_request_fields`, `response_object_fields` and their `_sdk_only` lists): the
+  message (`CreateResponseRequest`, `Response`) has a proto field of exactly that name. Its JSON
+  key is then decoded into that field, not into `extra_fields`.
+- A union member (input, output and resource items, content parts, annotations, tools, tool
+  choices, text formats, stream events, and their `_sdk_only` lists): its "type" string is a key
+  of the union's table in `bridge/codec/_types.py`, so it decodes into a typed oneof arm rather
+  than `unknown` (the codec checks at import that every table entry names an arm of the union).
+  Members are counted by distinct type string: dated aliases (`web_search_2025_08_26`) count on
+  their own; schemas that share a type string (`message` as easy input, input and output message)
+  count once. A tool choice variant is typed when all its type strings are; the bare-string
+  variant ("none", "auto", "required") when the union has a string arm.
+- An include value, error code or response status: it appears, in double quotes, in the comment
+  of the proto field that carries it (`CreateResponseRequest.include`, `ResponseError.code`,
+  `Response.status`). These stay strings in the contract, so their comment is where they are
+  documented.
+- An endpoint: an RPC of `ResponsesService` whose comment names its HTTP method and path in
+  backticks, e.g. "`GET /responses/{response_id}`" (paths are relative to the upstream base
+  URL, which ends in /v1; the full "/v1/..." path is accepted too).
+
+The conversations endpoints, the beta (multi-agent) variants and WebSocket mode are not part of
+this contract and are not measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+INVENTORY = ROOT / "tests" / "fixtures" / "inventory" / "responses-api-inventory.json"
+PROTO_ROOT = ROOT / "proto"
+PACKAGE = "rbridge.responses.v1"
+SERVICE = f"{PACKAGE}.ResponsesService"
+
+
+@dataclass
+class Category:
+    """The coverage of one inventory category."""
+
+    name: str
+    members: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def total(self) -> int:
+        return len(self.members)
+
+    @property
+    def typed(self) -> int:
+        return self.total - len(self.missing)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 if not self.members else 100.0 * self.typed / self.total
+
+
+def _distinct(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _type_strings(member: dict[str, Any]) -> list[str]:
+    value = member.get("type")
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _source_comments() -> dict[str, str]:
+    """Leading comments of every message field and RPC in proto/, by full name.
+
+    Compiled with protoc (grpc_tools) and `--include_source_info`, so the comments are exactly
+    those of the sources. Line breaks are joined with spaces.
+    """
+    from google.protobuf import descriptor_pb2
+    from grpc_tools import protoc
+
+    files = sorted(PROTO_ROOT.rglob("*.proto"))
+    well_known = Path(protoc.__file__).parent / "_proto"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "descriptors.pb"
+        args = [
+            "grpc_tools.protoc",
+            f"-I{PROTO_ROOT}",
+            f"-I{well_known}",
+            f"--descriptor_set_out={out}",
+            "--include_source_info",
+            *[str(path) for path in files],
+        ]
+        if protoc.main(args) != 0:
+            raise SystemExit("protoc failed on proto/")
+        descriptors = descriptor_pb2.FileDescriptorSet.FromString(out.read_bytes())
+
+    comments: dict[str, str] = {}
+    for file in descriptors.file:
+        by_path = {
+            tuple(location.path): " ".join(location.leading_comments.split())
+            for location in file.source_code_info.location
+            if location.leading_comments
+        }
+        prefix = file.package
+        # FileDescriptorProto.message_type = 4, DescriptorProto.field = 2,
+        # FileDescriptorProto.service = 6, ServiceDescriptorProto.method = 2.
+        for index, message in enumerate(file.message_type):
+            for number, fd in enumerate(message.field):
+                text = by_path.get((4, index, 2, number))
+                if text:
+                    comments[f"{prefix}.{message.name}.{fd.name}"] = text
+        for index, service in enumerate(file.service):
+            for number, method in enumerate(service.method):
+                text = by_path.get((6, index, 2, number))
+                if text:
+                    comments[f"{prefix}.{service.name}.{method.name}"] = text
+    return comments
+
+
+def _fields(
+    name: str, entries: list[dict[str, Any]], message: str, pool: Any, note: str = ""
+) -> Category:
+    descriptor = pool.FindMessageTypeByName(f"{PACKAGE}.{message}")
+    members = _distinct(entry["name"] for entry in entries)
+    missing = [member for member in members if member not in descriptor.fields_by_name]
+    return Category(name, members, missing, note or f"fields of {message}")
+
+
+def _union(name: str, entries: list[dict[str, Any]], union: str, note: str = "") -> Category:
+    from bridge.codec._types import UNIONS
+
+    table = UNIONS[f"{PACKAGE}.{union}"].types
+    members = _distinct(type_name for entry in entries for type_name in _type_strings(entry))
+    missing = [member for member in members if member not in table]
+    schemas = len(entries)
+    detail = f"{union} table; {schemas} schemas" if schemas != len(members) else f"{union} table"
+    return Category(name, members, missing, note or detail)
+
+
+def _tool_choices(entries: list[dict[str, Any]]) -> Category:
+    from bridge.codec._types import TOOL_CHOICE
+
+    members: list[str] = []
+    missing: list[str] = []
+    for entry in entries:
+        strings = _type_strings(entry)
+        if not strings:
+            label = "|".join(entry.get("string_values", [])) or entry["schema"]
+            members.append(f"{entry['schema']} ({label})")
+            if TOOL_CHOICE.string_arm is None:
+                missing.append(members[-1])
+            continue
+        members.append(f"{entry['schema']} ({', '.join(strings)})")
+        absent = [name for name in strings if name not in TOOL_CHOICE.types]
+        if absent:
+            missing.append(f"{entry['schema']} (no table entry for {', '.join(absent)})")
+    return Category("tool_choice_variants", members, missing, "ToolChoice table, per variant")
+
+
+def _documented(
+    name: str, values: Iterable[str], carrier: str, comments: dict[str, str]
+) -> Category:
+    text = comments.get(f"{PACKAGE}.{carrier}", "")
+    members = _distinct(values)
+    missing = [value for value in members if f'"{value}"' not in text]
+    return Category(name, members, missing, f"in the comment of {carrier}")
+
+
+def _endpoints(entries: list[dict[str, Any]], comments: dict[str, str]) -> Category:
+    rpcs = {
+        key.rsplit(".", 1)[1]: text
+        for key, text in comments.items()
+        if key.startswith(f"{SERVICE}.")
+    }
+    members: list[str] = []
+    missing: list[str] = []
+    for entry in entries:
+        method, path = entry["method"], entry["path"]
+        short = path.removeprefix("/v1")
+        label = f"{method} {path}"
+        members.append(label)
+        named = [
+            rpc
+            for rpc, text in rpcs.items()
+            if f"{method} {short}`" in text or f"{method} {path}`" in text
+        ]
+        if named:
+            members[-1] = f"{label} -> {', '.join(sorted(named))}"
+        else:
+            missing.append(label)
+    return Category(
+        "endpoints", members, missing, "RPCs of ResponsesService naming method and path"
+    )
+
+
+def compute(inventory: dict[str, Any] | None = None) -> list[Category]:
+    """The coverage of every category of the inventory."""
+    from google.protobuf import descriptor_pool
+
+    import bridge.codec  # noqa: F401  (imports the generated modules and checks the tables)
+
+    if inventory is None:
+        inventory = load_inventory()
+    pool = descriptor_pool.Default()
+    comments = _source_comments()
+    inv = inventory
+    resource = inv["item_resource_types"]
+    errors = inv["error_codes"]
+    return [
+        _fields(
+            "create_request_fields", inv["create_request_fields"], "CreateResponseRequest", pool
+        ),
+        _fields(
+            "create_request_fields_sdk_only",
+            inv["create_request_fields_sdk_only"],
+            "CreateResponseRequest",
+            pool,
+        ),
+        _fields("response_object_fields", inv["response_object_fields"], "Response", pool),
+        _fields(
+            "response_object_fields_sdk_only",
+            inv["response_object_fields_sdk_only"],
+            "Response",
+            pool,
+        ),
+        _fields(
+            "response_object_fields_seen_in_payloads",
+            inv["response_object_fields_seen_in_real_payloads_but_not_in_schema"],
+            "Response",
+            pool,
+        ),
+        _union("input_item_types", inv["input_item_types"], "Item"),
+        _union("input_item_types_sdk_only", inv["input_item_types_sdk_only"], "Item"),
+        _union("output_item_types", inv["output_item_types"], "Item"),
+        _union("output_item_types_sdk_only", inv["output_item_types_sdk_only"], "Item"),
+        _union("item_resource_types", resource["members"], "Item"),
+        _union("item_resource_types_sdk_only", resource["sdk_only"], "Item"),
+        _union("content_part_types", inv["content_part_types"], "ContentPart"),
+        _union("annotation_types", inv["annotation_types"], "Annotation"),
+        _union(
+            "tool_types",
+            inv["tool_types"],
+            "Tool",
+            f"Tool table; type strings incl. dated aliases, {len(inv['tool_types'])} schemas",
+        ),
+        _tool_choices(inv["tool_choice_variants"]),
+        _union("text_format_variants", inv["text_format_variants"], "TextFormat"),
+        _union("stream_event_types", inv["stream_event_types"], "ResponseStreamEvent"),
+        _union(
+            "stream_event_types_sdk_only", inv["stream_event_types_sdk_only"], "ResponseStreamEvent"
+        ),
+        _documented(
+            "include_values", inv["include_values"], "CreateResponseRequest.include", comments
+        ),
+        _documented(
+            "error_codes",
+            [*errors["response_error_codes_spec"], *errors["response_error_codes_sdk_only"]],
+            "ResponseError.code",
+            comments,
+        ),
+        _documented(
+            "response_status_values", inv["response_status_values"], "Response.status", comments
+        ),
+        _endpoints(inv["endpoints"], comments),
+    ]
+
+
+def load_inventory(path: Path = INVENTORY) -> dict[str, Any]:
+    """The inventory JSON."""
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def report(categories: list[Category], verbose: bool = False) -> str:
+    """The printed table, with the missing members of each category below it."""
+    width = max(len(category.name) for category in categories)
+    lines = [f"{'category':<{width}}  {'typed':>5}  {'total':>5}  {'%':>6}  what counts"]
+    for category in categories:
+        lines.append(
+            f"{category.name:<{width}}  {category.typed:>5}  {category.total:>5}  "
+            f"{category.percent:>5.1f}%  {category.note}"
+        )
+        for member in category.missing:
+            lines.append(f"{'':<{width}}  missing: {member}")
+        if verbose:
+            lines.extend(f"{'':<{width}}  - {member}" for member in category.members)
+    total = sum(category.total for category in categories)
+    typed = sum(category.typed for category in categories)
+    below = [category.name for category in categories if category.typed < category.total]
+    lines.append("")
+    lines.append(f"overall: {typed}/{total} typed ({100.0 * typed / total:.1f}%)")
+    lines.append(f"below 100%: {', '.join(below)}" if below else "every category is at 100%")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--inventory", type=Path, default=INVENTORY)
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every member")
+    args = parser.parse_args(argv)
+    categories = compute(load_inventory(args.inventory))
+    print(report(categories, args.verbose))
+    return 0 if all(category.typed == category.total for category in categories) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
