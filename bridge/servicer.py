@@ -14,6 +14,7 @@ import dataclasses
 import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any, NoReturn
+from urllib.parse import quote
 
 import grpc
 import grpc.aio
@@ -100,6 +101,117 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         async for event in self._stream(call, context, record, background=request.background):
             yield event
 
+    async def GetResponse(
+        self, request: responses_service_pb2.GetResponseRequest, context: Context
+    ) -> response_pb2.Response:
+        """Retrieve a stored response."""
+        call = await self._get_call(request, context, stream=False)
+        record = self._telemetry.start_call(rpc="GetResponse", request=None, stream=False)
+        response: response_pb2.Response = await self._unary(
+            call, response_pb2.Response, context, record
+        )
+        return response
+
+    async def StreamGetResponse(
+        self, request: responses_service_pb2.GetResponseRequest, context: Context
+    ) -> AsyncIterator[stream_events_pb2.ResponseStreamEvent]:
+        """Stream a stored or background response's events after `starting_after`."""
+        call = await self._get_call(request, context, stream=True)
+        record = self._telemetry.start_call(rpc="StreamGetResponse", request=None, stream=True)
+        async for event in self._stream(call, context, record):
+            yield event
+
+    async def DeleteResponse(
+        self, request: responses_service_pb2.DeleteResponseRequest, context: Context
+    ) -> responses_service_pb2.DeleteResponseResponse:
+        """Delete a stored response."""
+        path = await _response_path(request, context)
+        call = UpstreamCall(
+            "DELETE", path, params=_query(request), headers=self._headers(context, idempotent=True)
+        )
+        record = self._telemetry.start_call(rpc="DeleteResponse", request=None, stream=False)
+        reply: responses_service_pb2.DeleteResponseResponse = await self._unary(
+            call, responses_service_pb2.DeleteResponseResponse, context, record
+        )
+        return reply
+
+    async def CancelResponse(
+        self, request: responses_service_pb2.CancelResponseRequest, context: Context
+    ) -> response_pb2.Response:
+        """Cancel a background response."""
+        path = await _response_path(request, context) + "/cancel"
+        call = UpstreamCall("POST", path, params=_query(request), headers=self._headers(context))
+        record = self._telemetry.start_call(rpc="CancelResponse", request=None, stream=False)
+        response: response_pb2.Response = await self._unary(
+            call, response_pb2.Response, context, record
+        )
+        return response
+
+    async def ListInputItems(
+        self, request: responses_service_pb2.ListInputItemsRequest, context: Context
+    ) -> responses_service_pb2.ListInputItemsResponse:
+        """List the input items of a stored response, one page at a time."""
+        path = await _response_path(request, context) + "/input_items"
+        call = UpstreamCall(
+            "GET", path, params=_query(request), headers=self._headers(context, idempotent=True)
+        )
+        record = self._telemetry.start_call(rpc="ListInputItems", request=None, stream=False)
+        page: responses_service_pb2.ListInputItemsResponse = await self._unary(
+            call, responses_service_pb2.ListInputItemsResponse, context, record
+        )
+        return page
+
+    async def CountInputTokens(
+        self, request: responses_service_pb2.CountInputTokensRequest, context: Context
+    ) -> responses_service_pb2.InputTokenCount:
+        """Count the input tokens a create request would use."""
+        body = await _json_body(request, context)
+        call = UpstreamCall(
+            "POST",
+            "/responses/input_tokens",
+            body=orjson.dumps(body),
+            headers=self._headers(context),
+        )
+        record = self._telemetry.start_call(rpc="CountInputTokens", request=body, stream=False)
+        count: responses_service_pb2.InputTokenCount = await self._unary(
+            call, responses_service_pb2.InputTokenCount, context, record
+        )
+        return count
+
+    async def CompactResponse(
+        self, request: responses_service_pb2.CompactResponseRequest, context: Context
+    ) -> responses_service_pb2.CompactedResponse:
+        """Compact a conversation into fewer items."""
+        body = await _json_body(request, context)
+        call = UpstreamCall(
+            "POST", "/responses/compact", body=orjson.dumps(body), headers=self._headers(context)
+        )
+        record = self._telemetry.start_call(rpc="CompactResponse", request=body, stream=False)
+        compacted: responses_service_pb2.CompactedResponse = await self._unary(
+            call, responses_service_pb2.CompactedResponse, context, record
+        )
+        return compacted
+
+    async def _get_call(
+        self,
+        request: responses_service_pb2.GetResponseRequest,
+        context: Context,
+        *,
+        stream: bool,
+    ) -> UpstreamCall:
+        path = await _response_path(request, context)
+        params = _query(request)
+        params.pop("stream", None)
+        if stream:
+            params["stream"] = "true"
+        return UpstreamCall(
+            "GET",
+            path,
+            params=params,
+            headers=self._headers(context, idempotent=True),
+            stream=stream,
+        )
+
     # -- shared paths ---------------------------------------------------------
 
     async def _unary(
@@ -124,6 +236,8 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                 if isinstance(payload, dict) and reply_type is response_pb2.Response:
                     self._profile.response(payload)
                 message = codec.from_json(payload, reply_type)
+                if _wants_raw_json(context) and reply_type is response_pb2.Response:
+                    message.raw_json = body.decode("utf-8", "replace")  # type: ignore[attr-defined]
         except UpstreamFailure as exc:
             failure = exc.error
         except TimeoutError:
@@ -154,6 +268,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     ) -> AsyncIterator[stream_events_pb2.ResponseStreamEvent]:
         state = StreamState(self._profile.success_events, self._profile.failure_events)
         normalize = self._normalize
+        raw = _wants_raw_json(context)
         failure: errors.UpstreamError | None = None
         request_id: str | None = None
         try:
@@ -170,6 +285,8 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                                 for sse in decoder.feed(chunk):
                                     event = _event(sse, state, normalize)
                                     if event is not None:
+                                        if raw:
+                                            event.raw_json = sse.data
                                         yield event
                                 if state.ended:
                                     # Nothing follows the last event: neither wait
@@ -178,6 +295,8 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                             for sse in () if state.ended else decoder.flush():
                                 event = _event(sse, state, normalize)
                                 if event is not None:
+                                    if raw:
+                                        event.raw_json = sse.data
                                     yield event
         except UpstreamFailure as exc:
             failure = exc.error
@@ -234,16 +353,64 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         limit = self._settings.max_call_seconds
         return limit if remaining is None else max(0.0, min(remaining, limit))
 
-    def _headers(self, context: Context) -> dict[str, str]:
+    def _headers(self, context: Context, *, idempotent: bool = False) -> dict[str, str]:
         allowed = self._settings.forward_headers
         headers = {
             key: value
             for key, value in (context.invocation_metadata() or ())
             if key in allowed and isinstance(value, str)
         }
-        # One key per logical call, so the upstream can tell a retry from a new call.
-        headers.setdefault("idempotency-key", f"bridge-{uuid.uuid4()}")
+        if not idempotent:
+            # One key per logical call, so the upstream can tell a retry from a new call.
+            headers.setdefault("idempotency-key", f"bridge-{uuid.uuid4()}")
         return headers
+
+
+_RAW_JSON_KEY = "x-bridge-raw-json"
+
+
+def _wants_raw_json(context: Context) -> bool:
+    for key, value in context.invocation_metadata() or ():
+        if key == _RAW_JSON_KEY:
+            return isinstance(value, str) and value.lower() in ("1", "true", "yes")
+    return False
+
+
+async def _response_path(request: Message, context: Context) -> str:
+    response_id = getattr(request, "response_id", "")
+    if not response_id:
+        await _abort_invalid(context, [("response_id", "required: the response's id")])
+    # Quoted whole: an id can never reach another path of the upstream.
+    return f"/responses/{quote(response_id, safe='')}"
+
+
+def _query(request: Message) -> dict[str, str | list[str]]:
+    """Query parameters of a path request: every field but the id, arrays as key[]."""
+    params: dict[str, str | list[str]] = {}
+    for key, value in codec.to_json(request).items():
+        if key == "response_id" or value is None:
+            continue
+        if isinstance(value, list):
+            params[f"{key}[]"] = [_query_value(item) for item in value]
+        else:
+            params[key] = _query_value(value)
+    return params
+
+
+def _query_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    return orjson.dumps(value).decode()
+
+
+async def _json_body(request: Message, context: Context) -> dict[str, Any]:
+    body: dict[str, Any] = codec.to_json(request)
+    problems = check_json(body)
+    if problems:
+        await _abort_invalid(context, problems)
+    return body
 
 
 def _event(

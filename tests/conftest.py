@@ -86,6 +86,16 @@ async def simulator() -> AsyncIterator[str]:
         await runner.cleanup()
 
 
+@pytest.fixture
+async def simulator_slow() -> AsyncIterator[str]:
+    """A running simulator pacing its deltas (20 ms each); yields its base URL."""
+    runner, port = await start_simulator("127.0.0.1", 0, SimulatorOptions(token_delay=0.02))
+    try:
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        await runner.cleanup()
+
+
 @dataclass
 class Script:
     """What the scripted upstream answers next: status, headers and body chunks."""
@@ -97,6 +107,9 @@ class Script:
     hold_before: int | None = None
     release: asyncio.Event = field(default_factory=asyncio.Event)
     requests: list[dict[str, Any]] = field(default_factory=list)
+    # The raw (still percent-encoded) path and the headers of each request.
+    paths: list[str] = field(default_factory=list)
+    headers_seen: list[dict[str, str]] = field(default_factory=list)
     finished: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -106,7 +119,11 @@ async def scripted() -> AsyncIterator[tuple[str, Script]]:
     script = Script()
 
     async def handle(request: web.Request) -> web.StreamResponse:
-        script.requests.append(await request.json())
+        body = await request.read()
+        if body:
+            script.requests.append(json.loads(body))
+        script.paths.append(request.raw_path.split("?")[0])
+        script.headers_seen.append({k.lower(): v for k, v in request.headers.items()})
         response = web.StreamResponse(status=script.status, headers=script.headers)
         await response.prepare(request)
         for index, chunk in enumerate(script.chunks):
@@ -118,7 +135,7 @@ async def scripted() -> AsyncIterator[tuple[str, Script]]:
         return response
 
     app = web.Application()
-    app.router.add_post("/v1/responses", handle)
+    app.router.add_route("*", "/{tail:.*}", handle)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

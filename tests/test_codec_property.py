@@ -33,7 +33,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bridge import codec
-from bridge.codec._types import UNIONS
+from bridge.codec._types import BRIDGE_FIELDS, UNIONS
 from bridge.codec._value import json_to_struct, json_to_value
 from rbridge.responses.v1 import (
     response_pb2,
@@ -186,6 +186,8 @@ def _build(
     optional: dict[str, st.SearchStrategy[Any]] = {}
     names = set(descriptor.fields_by_name)
     for fd in descriptor.fields:
+        if fd.name in BRIDGE_FIELDS:
+            continue  # the bridge's own fields are not part of the JSON
         if fd.name == "extra_fields":
             keys = texts.filter(lambda k: k not in names and k != "type")
             optional[fd.name] = st.dictionaries(keys, values, max_size=MAX_LIST)
@@ -207,6 +209,8 @@ def _union(descriptor: Descriptor, limit: int, depth: int, cls: Any) -> st.Searc
         strings_of.setdefault(arm, []).append(type_name)
     arms: list[st.SearchStrategy[Any]] = []
     for fd in descriptor.fields:
+        if fd.name in BRIDGE_FIELDS:
+            continue
         arm = fd.name
         if arm == union.unknown_arm:
             unknown_type = texts.filter(lambda t, known=frozenset(union.types): t not in known)

@@ -18,7 +18,7 @@ from google.protobuf.message import Message
 from google.protobuf.message_factory import GetMessageClass
 from google.protobuf.struct_pb2 import Struct, Value
 
-from bridge.codec._types import ALWAYS_WRITTEN, UNIONS, Union
+from bridge.codec._types import ALWAYS_WRITTEN, BRIDGE_FIELDS, UNIONS, Union
 from bridge.codec._value import json_to_struct, json_to_value, struct_to_json, value_to_json
 
 __all__ = ["EXTRA_FIELDS", "MISMATCH", "CodecError", "Plan", "plan_for"]
@@ -281,7 +281,10 @@ class Plan:
                 extra = value
                 continue
             encoder = encoders[name]
-            out[name] = value if encoder is None else encoder(value)
+            if encoder is None:
+                out[name] = value
+            elif encoder is not _SKIP:
+                out[name] = encoder(value)
         for name, empty in self.always:
             if name not in out:
                 out[name] = empty.copy()
@@ -346,6 +349,9 @@ def _build(plan: Plan) -> None:
     for fd in fields:
         if fd.name == EXTRA_FIELDS:
             continue
+        if fd.name in BRIDGE_FIELDS:
+            plan.encoders[fd.name] = _SKIP
+            continue
         plan.decoders[fd.name], plan.encoders[fd.name] = _field_codec(fd)
     plan.has_type_field = "type" in descriptor.fields_by_name
     if not plan.has_type_field:
@@ -358,14 +364,17 @@ def _build(plan: Plan) -> None:
 
 def _build_union(plan: Plan, union: Union) -> None:
     descriptor = plan.descriptor
-    if len(descriptor.oneofs) != 1 or len(descriptor.oneofs[0].fields) != len(descriptor.fields):
+    own = [fd for fd in descriptor.fields if fd.name not in BRIDGE_FIELDS]
+    # proto3 `optional` bridge fields bring synthetic oneofs of their own.
+    oneofs = [o for o in descriptor.oneofs if any(f.name not in BRIDGE_FIELDS for f in o.fields)]
+    if len(oneofs) != 1 or len(oneofs[0].fields) != len(own):
         raise TypeError(f"{descriptor.full_name}: a union message holds exactly one oneof")
     plan.union = union
-    plan.oneof = descriptor.oneofs[0].name
+    plan.oneof = oneofs[0].name
     arm_types: dict[str, list[str]] = {}
     for type_name, arm in union.types.items():
         arm_types.setdefault(arm, []).append(type_name)
-    for fd in descriptor.fields:
+    for fd in own:
         if fd.name in (union.string_arm, union.unknown_arm):
             continue
         plan.arms[fd.name] = plan_for(fd.message_type)

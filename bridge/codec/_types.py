@@ -298,6 +298,10 @@ UNIONS: dict[str, Union] = {
     f"{PACKAGE}.McpRequireApproval": MCP_REQUIRE_APPROVAL,
 }
 
+# Fields of the bridge's own, outside the API's JSON: never read from or
+# written to JSON by the codec.
+BRIDGE_FIELDS = frozenset({"raw_json"})
+
 # Fields the API always writes, as [] or {} when empty; proto3 cannot tell an
 # empty list from an absent one, and OpenAI clients expect these keys.
 # The list is every list or map the `openai` package's models require
