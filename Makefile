@@ -11,7 +11,7 @@ BUF    := node_modules/.bin/buf
 BRIDGE_LISTEN          ?= 127.0.0.1:50051
 SIMULATOR_LISTEN       ?= 127.0.0.1:8080
 
-.PHONY: all setup generate lint format test run bench api-coverage stubs clean
+.PHONY: all setup generate lint format test run bench api-coverage stubs release-contract clean
 
 all: test
 
@@ -35,9 +35,15 @@ generate: $(STAMP)
 lint: $(STAMP) $(BUF)
 	$(BUF) lint
 	$(BUF) format --diff --exit-code
+	$(BUF) breaking proto --against contract/baseline
 	$(BIN)/ruff check bridge tests tools
 	$(BIN)/ruff format --check bridge tests tools
 	$(BIN)/mypy
+
+## Record the current contract as released: later changes are checked against it.
+release-contract:
+	rm -rf contract/baseline
+	cp -r proto contract/baseline
 
 format: $(STAMP) $(BUF)
 	$(BUF) format -w
