@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -120,12 +122,16 @@ async def http(port: int) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def read_sse(
-    http: httpx.AsyncClient, body: dict[str, Any], path: str = "/v1/responses"
+    http: httpx.AsyncClient,
+    body: dict[str, Any] | None,
+    path: str = "/v1/responses",
+    *,
+    method: str = "POST",
 ) -> list[Frame]:
-    """POST ``body`` and return every SSE frame with the time it arrived."""
+    """Send ``body`` to ``path`` and return every SSE frame with the time it arrived."""
     frames: list[Frame] = []
     buffer = b""
-    async with http.stream("POST", path, json=body) as response:
+    async with http.stream(method, path, json=body) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         async for chunk in response.aiter_raw():
@@ -138,6 +144,44 @@ async def read_sse(
                 frames.append((now, fields["event"], json.loads(fields["data"])))
     assert buffer == b""
     return frames
+
+
+async def sse_events(
+    http: httpx.AsyncClient,
+    body: dict[str, Any] | None,
+    path: str = "/v1/responses",
+    *,
+    method: str = "POST",
+) -> list[dict[str, Any]]:
+    """Like `read_sse`, but only the events' data (each checked to be named like its type)."""
+    frames = await read_sse(http, body, path, method=method)
+    for _, name, data in frames:
+        assert name == data["type"]
+    return [data for _, _, data in frames]
+
+
+@dataclass
+class Sim:
+    """A running simulator with an official openai client and a plain HTTP client on it."""
+
+    port: int
+    client: openai.AsyncOpenAI
+    http: httpx.AsyncClient
+
+
+@contextlib.asynccontextmanager
+async def running(options: SimulatorOptions | None = None) -> AsyncIterator[Sim]:
+    """Run a simulator on a free loopback port for the duration of the block."""
+    runner, port = await start("127.0.0.1", 0, options or SimulatorOptions())
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with (
+            openai.AsyncOpenAI(base_url=f"{base}/v1", api_key="test", max_retries=0) as sdk,
+            httpx.AsyncClient(base_url=base, timeout=30) as raw,
+        ):
+            yield Sim(port, sdk, raw)
+    finally:
+        await runner.cleanup()
 
 
 # Fields the real API sends that the installed SDK's models do not declare:
@@ -184,6 +228,12 @@ def validate_strictly(adapter: pydantic.TypeAdapter[Any], data: dict[str, Any]) 
 
 EVENT_ADAPTER: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(ResponseStreamEvent)
 RESPONSE_ADAPTER: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(Response)
+
+
+def assert_contiguous(events: list[dict[str, Any]], first: int = 0) -> None:
+    """Fail unless the events are numbered ``first``, ``first + 1``, ... without gaps."""
+    numbers = [event["sequence_number"] for event in events]
+    assert numbers == list(range(first, first + len(events))), numbers
 
 
 # ---------------------------------------------------------------- pure rules

@@ -1,9 +1,15 @@
-"""A local HTTP server that behaves like OpenAI's Responses API (``POST /v1/responses``).
+"""A local HTTP server that behaves like OpenAI's Responses API.
 
-It answers deterministically, without an API key, unary or streamed, so the
-bridge can be tried, tested and benchmarked offline. `start` runs it inside an
-existing event loop (tests, benchmarks); `serve` blocks (``bridge simulate``);
-`build_app` returns the bare aiohttp app. The answer rule is documented in
+It answers deterministically, without an API key, unary, streamed or in the
+background, so the bridge can be tried, tested and benchmarked offline: create
+(``POST /v1/responses``), retrieve, delete and cancel stored responses, list
+their input items, re-stream background responses from a sequence number,
+count input tokens and compact conversations. Keywords in the user text
+produce every kind of output item and event (reasoning, hosted and
+client-side tool calls, refusals, citations, incomplete and failed
+responses). `start` runs it inside an existing event loop (tests,
+benchmarks); `serve` blocks (``bridge simulate``); `build_app` returns the
+bare aiohttp app. The answer rules and keywords are documented in
 `bridge.simulator.script`, the HTTP behaviour in `bridge.simulator.app`.
 """
 
