@@ -1,32 +1,65 @@
 """structlog setup: JSON lines in production, readable output on a terminal.
 
-Standard-library loggers (grpc, httpx, asyncio) go through the same pipeline.
+Standard-library loggers (grpc, httpx, asyncio, opentelemetry) go through the
+same pipeline. Every line carries the current trace and span ids when a span
+is recording, and every rendered line, tracebacks included, is scrubbed of
+credentials (the upstream API key, `Bearer ...`, `sk-...`) on its way out.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterable, MutableMapping
+from typing import Any, TextIO
 
 import structlog
+from opentelemetry import trace
 
-__all__ = ["configure"]
+from bridge.telemetry.redact import Redactor
+
+__all__ = ["add_secrets", "configure"]
+
+_secrets: set[str] = set()
+_redactor = Redactor()
 
 
-def configure(level: str = "info", fmt: str = "auto") -> None:
-    """Route structlog and standard logging to stderr at `level`.
+def add_secrets(secrets: Iterable[str | None]) -> None:
+    """Never print these strings (API keys) in any log line."""
+    global _redactor
+    new = {secret for secret in secrets if secret} - _secrets
+    if new:
+        _secrets.update(new)
+        _redactor = Redactor(_secrets)
+
+
+def configure(
+    level: str = "info",
+    fmt: str = "auto",
+    *,
+    stream: TextIO | None = None,
+    secrets: Iterable[str | None] = (),
+) -> None:
+    """Route structlog and standard logging to `stream` (stderr) at `level`.
 
     `fmt` is "json", "console", or "auto" (console on a terminal, else JSON).
     """
-    console = fmt == "console" or (fmt == "auto" and sys.stderr.isatty())
+    add_secrets(secrets)
+    output = stream or sys.stderr
+    console = fmt == "console" or (fmt == "auto" and output.isatty())
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+        _add_trace_ids,
     ]
     renderer: structlog.types.Processor = (
         structlog.dev.ConsoleRenderer() if console else structlog.processors.JSONRenderer()
+    )
+    # JSON needs tracebacks as strings; the console renderer draws its own.
+    tail: list[structlog.types.Processor] = (
+        [] if console else [structlog.processors.format_exc_info]
     )
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
@@ -34,11 +67,15 @@ def configure(level: str = "info", fmt: str = "auto") -> None:
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(output)
     handler.setFormatter(
-        structlog.stdlib.ProcessorFormatter(
+        _RedactingFormatter(
             foreign_pre_chain=shared,
-            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                *tail,
+                renderer,
+            ],
         )
     )
     root = logging.getLogger()
@@ -46,3 +83,20 @@ def configure(level: str = "info", fmt: str = "auto") -> None:
     root.setLevel(level.upper())
     # httpx logs every request at INFO; that is the access log's job.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
+
+
+class _RedactingFormatter(structlog.stdlib.ProcessorFormatter):
+    """Renders as structlog does, then removes credentials from the whole line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return _redactor.text(super().format(record))
+
+
+def _add_trace_ids(
+    logger: Any, method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    context = trace.get_current_span().get_span_context()
+    if context.is_valid:
+        event_dict.setdefault("trace_id", trace.format_trace_id(context.trace_id))
+        event_dict.setdefault("span_id", trace.format_span_id(context.span_id))
+    return event_dict

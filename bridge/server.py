@@ -47,14 +47,20 @@ class RunningBridge:
 
 async def start(settings: Settings, upstream: UpstreamClient | None = None) -> RunningBridge:
     """Build and start the server on `settings.listen`; port 0 picks a free one."""
+    from bridge.telemetry.setup import hooks
+
+    # Spans, metrics and the access log, as the process's OTEL_* setup and
+    # these settings ask (nothing at all when all three are off).
+    telemetry = hooks(settings)
     server = grpc.aio.server(
         options=server_options(settings),
         compression=grpc.Compression.Gzip if settings.gzip else None,
+        interceptors=telemetry.interceptors,
     )
     upstream = upstream or UpstreamClient(settings)
     # The generated registration function has no type annotations.
     responses_service_pb2_grpc.add_ResponsesServiceServicer_to_server(  # type: ignore[no-untyped-call]
-        ResponsesServicer(upstream, settings), server
+        ResponsesServicer(upstream, settings, telemetry=telemetry.telemetry), server
     )
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -65,6 +71,7 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
     port = server.add_insecure_port(settings.listen)
     if port == 0:
         raise OSError(f"cannot listen on {settings.listen}")
+    telemetry.bind(settings.listen, port)
     health_server = None
     if settings.health_listen:
         # Probes dial the pod IP while the API may listen on loopback only.
@@ -112,16 +119,28 @@ def server_options(settings: Settings) -> list[tuple[str, int]]:
 async def run(settings: Settings) -> None:
     """Serve until SIGTERM or SIGINT, then stop gracefully."""
     from bridge.logs import configure
+    from bridge.telemetry.setup import from_env, install
 
-    configure(settings.log_level, settings.log_format)
-    bridge = await start(settings)
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stopping.set)
-    log.info("serving", listen=settings.listen, port=bridge.port, upstream=settings.upstream_url)
-    await stopping.wait()
-    log.info("draining", grace_seconds=settings.grace_seconds)
-    await bridge.stop(settings.grace_seconds)
-    log.info("stopped")
+    configure(settings.log_level, settings.log_format, secrets=[settings.api_key])
+    # Tracer and meter providers from the OTEL_* variables, also made the
+    # global ones so any other instrumented library reports through them.
+    observability = from_env()
+    observability.set_global()
+    install(observability)
+    try:
+        bridge = await start(settings)
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, stopping.set)
+        log.info(
+            "serving", listen=settings.listen, port=bridge.port, upstream=settings.upstream_url
+        )
+        await stopping.wait()
+        log.info("draining", grace_seconds=settings.grace_seconds)
+        await bridge.stop(settings.grace_seconds)
+        log.info("stopped")
+    finally:
+        # Export what the last calls recorded before the process exits.
+        await asyncio.to_thread(observability.shutdown)

@@ -10,9 +10,10 @@ reason, cancellation included, closes its upstream request.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import Any, NoReturn
 from urllib.parse import quote
 
@@ -98,8 +99,12 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
             stream=True,
         )
         record = self._telemetry.start_call(rpc="StreamCreateResponse", request=body, stream=True)
-        async for event in self._stream(call, context, record, background=request.background):
-            yield event
+        # aclosing: a cancel during a write closes the inner stream in this task,
+        # at once, rather than leaving it to the garbage collector.
+        stream = self._stream(call, context, record, background=request.background)
+        async with contextlib.aclosing(stream) as events:
+            async for event in events:
+                yield event
 
     async def GetResponse(
         self, request: responses_service_pb2.GetResponseRequest, context: Context
@@ -118,8 +123,9 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         """Stream a stored or background response's events after `starting_after`."""
         call = await self._get_call(request, context, stream=True)
         record = self._telemetry.start_call(rpc="StreamGetResponse", request=None, stream=True)
-        async for event in self._stream(call, context, record):
-            yield event
+        async with contextlib.aclosing(self._stream(call, context, record)) as events:
+            async for event in events:
+                yield event
 
     async def DeleteResponse(
         self, request: responses_service_pb2.DeleteResponseRequest, context: Context
@@ -265,7 +271,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         record: CallRecord,
         *,
         background: bool = False,
-    ) -> AsyncIterator[stream_events_pb2.ResponseStreamEvent]:
+    ) -> AsyncGenerator[stream_events_pb2.ResponseStreamEvent, None]:
         state = StreamState(self._profile.success_events, self._profile.failure_events)
         normalize = self._normalize
         raw = _wants_raw_json(context)

@@ -146,9 +146,11 @@ class UpstreamClient:
             verify=verify,
             transport=transport,
         )
+        from bridge.telemetry.http import instrument_client
 
         # An HTTP CLIENT span per request, under the current (GenAI) span, and
         # traceparent sent upstream; nothing when tracing and metrics are off.
+        instrument_client(self._client)
 
     @asynccontextmanager
     async def exchange(self, call: UpstreamCall) -> AsyncIterator[UpstreamReply]:

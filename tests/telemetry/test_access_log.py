@@ -1,0 +1,194 @@
+"""One access log line per RPC, through the structlog pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import io
+from collections.abc import Callable
+from typing import Any
+
+import grpc
+import grpc.aio
+import pytest
+from opentelemetry.trace import SpanKind
+
+from bridge.telemetry.genai import GenAITelemetry
+from bridge.telemetry.interceptor import TelemetryInterceptor
+from bridge.telemetry.redact import Redactor
+from bridge.telemetry.scope import set_caller
+from tests.telemetry.conftest import (
+    CALLER_METADATA,
+    FAIL_MODEL,
+    TRACE_ID,
+    Captured,
+    Upstream,
+    access_lines,
+    create_request,
+)
+
+
+async def test_unary_line_has_every_field(
+    otel: Captured, upstream: Upstream, bridge_at: Callable[..., Any], log_output: io.StringIO
+) -> None:
+    """A unary call's line names peer, caller, method, model, status, timing, tokens,
+    response and upstream request ids, and the trace and span of the SERVER span."""
+    client = await bridge_at(upstream.url)
+    reply = await client.stub.CreateResponse(create_request(), metadata=CALLER_METADATA)
+    (line,) = access_lines(log_output)
+    server = next(s for s in otel.spans() if s.kind is SpanKind.SERVER)
+    assert line["event"] == "rpc" and line["level"] == "info"
+    assert line["peer"].startswith("ipv4:127.0.0.1:")
+    assert line["caller"] == "svc-a"
+    assert line["method"] == "/rbridge.responses.v1.ResponsesService/CreateResponse"
+    assert line["model"] == "gpt-test"
+    assert line["status"] == "OK"
+    assert line["duration_ms"] > 0
+    assert line["input_tokens"] > 0 and line["output_tokens"] > 0
+    assert line["response_id"] == reply.id
+    assert line["upstream_request_id"].startswith("req_")
+    assert line["trace_id"] == TRACE_ID
+    assert line["span_id"] == format(server.context.span_id, "016x")
+    assert "time_to_first_event_ms" not in line
+
+
+async def test_stream_line_has_time_to_first_event(
+    upstream: Upstream, bridge_at: Callable[..., Any], log_output: io.StringIO
+) -> None:
+    """A stream's line has its time to first event and event count, tracing off or on."""
+    client = await bridge_at(upstream.url)
+    events = [e async for e in client.stub.StreamCreateResponse(create_request("Count 4 words"))]
+    (line,) = access_lines(log_output)
+    assert line["events"] == len(events) == line["messages_sent"]
+    assert 0 < line["time_to_first_event_ms"] <= line["duration_ms"]
+    assert "trace_id" not in line
+
+
+async def test_failed_call_line(
+    upstream: Upstream, bridge_at: Callable[..., Any], log_output: io.StringIO
+) -> None:
+    """A failed call's line has the gRPC status, the error type and the upstream request id."""
+    client = await bridge_at(upstream.url)
+    with pytest.raises(grpc.aio.AioRpcError):
+        await client.stub.CreateResponse(create_request(model=FAIL_MODEL))
+    (line,) = access_lines(log_output)
+    assert line["status"] == "UNAUTHENTICATED"
+    assert line["error_type"] == "invalid_api_key"
+    assert line["upstream_request_id"] == "req_denied"
+
+
+@pytest.mark.parametrize(("level", "expected"), [("debug", "debug"), ("warning", "warning")])
+async def test_level_is_configurable(
+    upstream: Upstream,
+    bridge_at: Callable[..., Any],
+    log_output: io.StringIO,
+    level: str,
+    expected: str,
+) -> None:
+    """The access line is written at the configured level."""
+    client = await bridge_at(upstream.url, access_log_level=level)
+    await client.stub.CreateResponse(create_request())
+    (line,) = access_lines(log_output)
+    assert line["level"] == expected
+
+
+async def test_access_log_can_be_turned_off(
+    upstream: Upstream, bridge_at: Callable[..., Any], log_output: io.StringIO
+) -> None:
+    """With the access log off and no telemetry, no line and no interceptor."""
+    client = await bridge_at(upstream.url, access_log_level="off")
+    await client.stub.CreateResponse(create_request())
+    assert access_lines(log_output) == []
+    assert "traceparent" not in upstream.requests[-1].headers
+
+
+class _NamesCaller(grpc.aio.ServerInterceptor):
+    """Stands in for a future authentication interceptor."""
+
+    async def intercept_service(self, continuation: Any, details: Any) -> Any:
+        set_caller("alice")
+        return await continuation(details)
+
+
+@pytest.mark.parametrize("metadata", [(), (("x-caller", "svc-a"),)], ids=["bare", "with-key"])
+async def test_an_authenticating_interceptor_names_the_caller(
+    log_output: io.StringIO, metadata: tuple[tuple[str, str], ...]
+) -> None:
+    """set_caller from an interceptor after ours wins over the configured metadata key."""
+    telemetry = TelemetryInterceptor(
+        tracer=None, instruments=None, redactor=Redactor(), caller_key="x-caller"
+    )
+
+    async def echo(request: bytes, context: Any) -> bytes:
+        return request
+
+    server = grpc.aio.server(interceptors=[telemetry, _NamesCaller()])
+    server.add_generic_rpc_handlers(
+        [
+            grpc.method_handlers_generic_handler(
+                "t.Echo", {"Say": grpc.unary_unary_rpc_method_handler(echo)}
+            )
+        ]
+    )
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            assert await channel.unary_unary("/t.Echo/Say")(b"hi", metadata=metadata) == b"hi"
+    finally:
+        await server.stop(0)
+    (line,) = access_lines(log_output)
+    assert line["caller"] == "alice" and line["method"] == "/t.Echo/Say"
+
+
+def test_set_caller_outside_an_rpc_only_touches_its_own_context() -> None:
+    """set_caller with no RPC running names no RPC; the name stays in its context."""
+    from bridge.telemetry.scope import current_scope, pending_caller
+
+    context = contextvars.copy_context()
+    context.run(set_caller, "someone")
+    assert context.run(pending_caller) == "someone"
+    assert pending_caller() is None and current_scope() is None
+
+
+async def test_line_waits_for_a_record_ended_after_the_rpc(log_output: io.StringIO) -> None:
+    """When the handler's call record ends only after the RPC (a stream generator left
+    to the garbage collector), the access line waits for it and carries its model."""
+    redactor = Redactor()
+    telemetry = GenAITelemetry(
+        tracer=None, instruments=None, redactor=redactor, upstream_url="http://127.0.0.1:9/v1"
+    )
+    ended = asyncio.Event()
+
+    async def leaves_record_open(request: bytes, context: Any) -> bytes:
+        record = telemetry.start_call(rpc="Late", request={"model": "gpt-late"}, stream=False)
+
+        def end() -> None:
+            record.end(cancelled=True)
+            ended.set()
+
+        asyncio.get_running_loop().call_later(0.1, end)
+        return request
+
+    server = grpc.aio.server(
+        interceptors=[TelemetryInterceptor(tracer=None, instruments=None, redactor=redactor)]
+    )
+    server.add_generic_rpc_handlers(
+        [
+            grpc.method_handlers_generic_handler(
+                "t.Late", {"Call": grpc.unary_unary_rpc_method_handler(leaves_record_open)}
+            )
+        ]
+    )
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            await channel.unary_unary("/t.Late/Call")(b"x")
+            assert access_lines(log_output) == []
+            await asyncio.wait_for(ended.wait(), 5)
+    finally:
+        await server.stop(0)
+    (line,) = access_lines(log_output)
+    assert line["model"] == "gpt-late" and line["error_type"] == "cancelled"
+    assert line["status"] == "OK"

@@ -1,0 +1,81 @@
+"""The log pipeline: JSON or console, stdlib routed through it, trace ids, no credentials."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+
+import orjson
+import pytest
+import structlog
+from opentelemetry.sdk.trace import TracerProvider
+
+from bridge.logs import configure
+
+KEY = "gw-key-0f9e8d7c6b5a"
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """Puts the root logger and structlog back as they were."""
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    try:
+        yield
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+        structlog.reset_defaults()
+
+
+@pytest.mark.parametrize("source", ["structlog", "stdlib"])
+def test_json_lines_with_trace_ids(restore_logging: None, source: str) -> None:
+    """Lines from structlog and from standard logging are JSON with the current span's ids."""
+    output = io.StringIO()
+    configure("info", "json", stream=output)
+    tracer = TracerProvider().get_tracer("test")
+    with tracer.start_as_current_span("work") as span:
+        if source == "structlog":
+            structlog.get_logger("bridge.test").info("hello", n=1)
+        else:
+            logging.getLogger("grpc.test").warning("hello %s", 1)
+    (line,) = [orjson.loads(text) for text in output.getvalue().splitlines()]
+    assert line["event"] in ("hello", "hello 1")
+    assert line["trace_id"] == format(span.get_span_context().trace_id, "032x")
+    assert line["span_id"] == format(span.get_span_context().span_id, "016x")
+
+
+@pytest.mark.parametrize("fmt", ["json", "console"])
+def test_credentials_never_printed(restore_logging: None, fmt: str) -> None:
+    """Registered keys and bearer tokens are removed from messages, fields and tracebacks."""
+    output = io.StringIO()
+    configure("debug", fmt, stream=output, secrets=[KEY])
+    log = structlog.get_logger("bridge.test")
+    log.info("calling", header=f"Bearer {KEY}")
+    logging.getLogger("hpack.test").debug("encoding %s", [("authorization", f"Bearer {KEY}")])
+    try:
+        raise RuntimeError(f"echo {KEY}")
+    except RuntimeError:
+        log.exception("failed")
+    text = output.getvalue()
+    assert KEY not in text
+    assert "[REDACTED]" in text and "RuntimeError" in text
+
+
+def test_console_format_on_request(restore_logging: None) -> None:
+    """The console format renders readable lines, not JSON."""
+    output = io.StringIO()
+    configure("info", "console", stream=output)
+    structlog.get_logger("bridge.test").info("hello")
+    assert "hello" in output.getvalue() and not output.getvalue().startswith("{")
+
+
+def test_level_filters(restore_logging: None) -> None:
+    """Lines below the configured level are dropped, from structlog and stdlib alike."""
+    output = io.StringIO()
+    configure("warning", "json", stream=output)
+    structlog.get_logger("bridge.test").info("quiet")
+    logging.getLogger("grpc.test").info("quiet")
+    logging.getLogger("grpc.test").error("loud")
+    assert [orjson.loads(t)["event"] for t in output.getvalue().splitlines()] == ["loud"]
