@@ -3,7 +3,6 @@ but health checks, which probes make without credentials."""
 
 from __future__ import annotations
 
-import contextvars
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -11,14 +10,9 @@ import grpc
 import grpc.aio
 
 from bridge.security import TokenAuthenticator
+from bridge.telemetry.scope import set_caller
 
-__all__ = ["AUTHENTICATED_CLIENT", "BearerAuthInterceptor"]
-
-# Invocation metadata cannot be amended; the authenticated client's name is
-# handed on to logs and telemetry through this context variable.
-AUTHENTICATED_CLIENT: contextvars.ContextVar[str | None] = contextvars.ContextVar(
-    "authenticated_client", default=None
-)
+__all__ = ["BearerAuthInterceptor"]
 
 _OPEN_PREFIXES = ("/grpc.health.v1.Health/",)
 _DENIED = "missing or invalid bearer token in the authorization metadata"
@@ -61,5 +55,6 @@ class BearerAuthInterceptor(grpc.aio.ServerInterceptor):
             if handler.response_streaming:
                 return grpc.unary_stream_rpc_method_handler(_deny_stream)
             return grpc.unary_unary_rpc_method_handler(_deny_unary)
-        AUTHENTICATED_CLIENT.set(client)
+        # The access log and spans name the authenticated client.
+        set_caller(client)
         return handler

@@ -171,7 +171,12 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option("proxy", ("BRIDGE_UPSTREAM_PROXY",), _optional_url, "outbound HTTP(S) proxy URL"),
     Option("ca_bundle", ("BRIDGE_UPSTREAM_CA_BUNDLE",), _text, "CA bundle file for the upstream"),
-    Option("http2", ("BRIDGE_UPSTREAM_HTTP2",), _boolean, "use HTTP/2 when the upstream offers it"),
+    Option(
+        "http2",
+        ("BRIDGE_UPSTREAM_HTTP2",),
+        _boolean,
+        "HTTP/2 when the upstream offers it, over httpx's transport (else HTTP/1.1 over aiohttp)",
+    ),
     Option(
         "max_connections",
         ("BRIDGE_MAX_CONNECTIONS",),
@@ -328,7 +333,7 @@ class Settings:
     profile: Profile = OPENAI
     proxy: str | None = None
     ca_bundle: str = ""
-    http2: bool = True
+    http2: bool = False
     max_connections: int = 1000
     max_message_bytes: int = 64 * 1024 * 1024
     max_concurrent_streams: int = 1000

@@ -13,7 +13,9 @@ import structlog
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from bridge.auth import BearerAuthInterceptor
 from bridge.config import Settings
+from bridge.security import TokenAuthenticator, server_credentials
 from bridge.servicer import ResponsesServicer
 from bridge.upstream import UpstreamClient
 from rbridge.responses.v1 import responses_service_pb2, responses_service_pb2_grpc
@@ -52,10 +54,14 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
     # Spans, metrics and the access log, as the process's OTEL_* setup and
     # these settings ask (nothing at all when all three are off).
     telemetry = hooks(settings)
+    interceptors = list(telemetry.interceptors)
+    if settings.auth_tokens_file:
+        # After telemetry, so refused calls are traced and logged too.
+        interceptors.append(BearerAuthInterceptor(TokenAuthenticator(settings.auth_tokens_file)))
     server = grpc.aio.server(
         options=server_options(settings),
         compression=grpc.Compression.Gzip if settings.gzip else None,
-        interceptors=telemetry.interceptors,
+        interceptors=interceptors,
     )
     upstream = upstream or UpstreamClient(settings)
     # The generated registration function has no type annotations.
@@ -68,7 +74,11 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
         reflection.enable_server_reflection(
             (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server
         )
-    port = server.add_insecure_port(settings.listen)
+    credentials = server_credentials(settings)
+    if credentials is None:
+        port = server.add_insecure_port(settings.listen)
+    else:
+        port = server.add_secure_port(settings.listen, credentials)
     if port == 0:
         raise OSError(f"cannot listen on {settings.listen}")
     telemetry.bind(settings.listen, port)

@@ -77,9 +77,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     ) -> response_pb2.Response:
         """Create a response and return it once it is done."""
         body = await self._create_body(request, context, stream=False)
-        call = UpstreamCall(
-            "POST", "/responses", body=orjson.dumps(body), headers=self._headers(context)
-        )
+        call = self._call(context, "POST", "/responses", body=body)
         record = self._telemetry.start_call(rpc="CreateResponse", request=body, stream=False)
         response: response_pb2.Response = await self._unary(
             call, response_pb2.Response, context, record
@@ -91,13 +89,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     ) -> AsyncIterator[stream_events_pb2.ResponseStreamEvent]:
         """Create a response and stream its events as they arrive."""
         body = await self._create_body(request, context, stream=True)
-        call = UpstreamCall(
-            "POST",
-            "/responses",
-            body=orjson.dumps(body),
-            headers=self._headers(context),
-            stream=True,
-        )
+        call = self._call(context, "POST", "/responses", body=body, stream=True)
         record = self._telemetry.start_call(rpc="StreamCreateResponse", request=body, stream=True)
         # aclosing: a cancel during a write closes the inner stream in this task,
         # at once, rather than leaving it to the garbage collector.
@@ -132,9 +124,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     ) -> responses_service_pb2.DeleteResponseResponse:
         """Delete a stored response."""
         path = await _response_path(request, context)
-        call = UpstreamCall(
-            "DELETE", path, params=_query(request), headers=self._headers(context, idempotent=True)
-        )
+        call = self._call(context, "DELETE", path, params=_query(request), idempotent=True)
         record = self._telemetry.start_call(rpc="DeleteResponse", request=None, stream=False)
         reply: responses_service_pb2.DeleteResponseResponse = await self._unary(
             call, responses_service_pb2.DeleteResponseResponse, context, record
@@ -146,7 +136,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     ) -> response_pb2.Response:
         """Cancel a background response."""
         path = await _response_path(request, context) + "/cancel"
-        call = UpstreamCall("POST", path, params=_query(request), headers=self._headers(context))
+        call = self._call(context, "POST", path, params=_query(request))
         record = self._telemetry.start_call(rpc="CancelResponse", request=None, stream=False)
         response: response_pb2.Response = await self._unary(
             call, response_pb2.Response, context, record
@@ -158,9 +148,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     ) -> responses_service_pb2.ListInputItemsResponse:
         """List the input items of a stored response, one page at a time."""
         path = await _response_path(request, context) + "/input_items"
-        call = UpstreamCall(
-            "GET", path, params=_query(request), headers=self._headers(context, idempotent=True)
-        )
+        call = self._call(context, "GET", path, params=_query(request), idempotent=True)
         record = self._telemetry.start_call(rpc="ListInputItems", request=None, stream=False)
         page: responses_service_pb2.ListInputItemsResponse = await self._unary(
             call, responses_service_pb2.ListInputItemsResponse, context, record
@@ -172,12 +160,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     ) -> responses_service_pb2.InputTokenCount:
         """Count the input tokens a create request would use."""
         body = await _json_body(request, context)
-        call = UpstreamCall(
-            "POST",
-            "/responses/input_tokens",
-            body=orjson.dumps(body),
-            headers=self._headers(context),
-        )
+        call = self._call(context, "POST", "/responses/input_tokens", body=body)
         record = self._telemetry.start_call(rpc="CountInputTokens", request=body, stream=False)
         count: responses_service_pb2.InputTokenCount = await self._unary(
             call, responses_service_pb2.InputTokenCount, context, record
@@ -189,9 +172,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     ) -> responses_service_pb2.CompactedResponse:
         """Compact a conversation into fewer items."""
         body = await _json_body(request, context)
-        call = UpstreamCall(
-            "POST", "/responses/compact", body=orjson.dumps(body), headers=self._headers(context)
-        )
+        call = self._call(context, "POST", "/responses/compact", body=body)
         record = self._telemetry.start_call(rpc="CompactResponse", request=body, stream=False)
         compacted: responses_service_pb2.CompactedResponse = await self._unary(
             call, responses_service_pb2.CompactedResponse, context, record
@@ -210,13 +191,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         params.pop("stream", None)
         if stream:
             params["stream"] = "true"
-        return UpstreamCall(
-            "GET",
-            path,
-            params=params,
-            headers=self._headers(context, idempotent=True),
-            stream=stream,
-        )
+        return self._call(context, "GET", path, params=params, idempotent=True, stream=stream)
 
     # -- shared paths ---------------------------------------------------------
 
@@ -359,17 +334,38 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         limit = self._settings.max_call_seconds
         return limit if remaining is None else max(0.0, min(remaining, limit))
 
-    def _headers(self, context: Context, *, idempotent: bool = False) -> dict[str, str]:
-        allowed = self._settings.forward_headers
-        headers = {
+    def _call(
+        self,
+        context: Context,
+        method: str,
+        path: str,
+        *,
+        body: dict[str, Any] | None = None,
+        params: dict[str, str | list[str]] | None = None,
+        stream: bool = False,
+        idempotent: bool = False,
+    ) -> UpstreamCall:
+        """One upstream call: allowlisted metadata as headers, the caller's key if allowed."""
+        settings = self._settings
+        metadata = {
             key: value
-            for key, value in (context.invocation_metadata() or ())
-            if key in allowed and isinstance(value, str)
+            for key, value in context.invocation_metadata() or ()
+            if isinstance(value, str)
         }
+        headers = {key: value for key, value in metadata.items() if key in settings.forward_headers}
         if not idempotent:
             # One key per logical call, so the upstream can tell a retry from a new call.
             headers.setdefault("idempotency-key", f"bridge-{uuid.uuid4()}")
-        return headers
+        api_key = metadata.get(settings.caller_api_key_header) if settings.caller_api_key else None
+        return UpstreamCall(
+            method,
+            path,
+            body=None if body is None else orjson.dumps(body),
+            params=params or {},
+            headers=headers,
+            stream=stream,
+            api_key=api_key or None,
+        )
 
 
 _RAW_JSON_KEY = "x-bridge-raw-json"

@@ -2,8 +2,10 @@
 
 httpx stays the API the bridge programs against (timeouts, instrumentation,
 MockTransport in tests); aiohttp's C-accelerated client does the wire work at
-about half the CPU per request of httpx's own HTTP/1.1 stack. HTTP/2 needs
-httpx's own transport (`BRIDGE_UPSTREAM_HTTP2=true`).
+about half the CPU per request of httpx's own HTTP/1.1 stack. The bridge uses
+it for replies it reads whole: when a body is cut, aiohttp raises before
+handing over what it had already buffered, which a stream must not lose.
+HTTP/2 needs httpx's own transport (`BRIDGE_UPSTREAM_HTTP2=true`).
 
 Errors map onto httpx's hierarchy by where they happen: before the response
 head a dropped connection is `ConnectError` (nothing was received, so a retry
@@ -89,6 +91,11 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             raise httpx.ConnectTimeout(str(exc) or "connect timed out", request=request) from exc
         except aiohttp.ClientProxyConnectionError as exc:
             raise httpx.ProxyError(str(exc), request=request) from exc
+        except aiohttp.ServerDisconnectedError as exc:
+            # Its text is the repr of a half-parsed message: say what happened.
+            raise httpx.RemoteProtocolError(
+                "server disconnected without sending a complete response", request=request
+            ) from exc
         except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as exc:
             raise httpx.ConnectError(str(exc) or type(exc).__name__, request=request) from exc
         return httpx.Response(

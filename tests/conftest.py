@@ -157,10 +157,8 @@ async def bridge_for() -> AsyncIterator[Callable[[str], Any]]:
         upstream_url: str, **overrides: Any
     ) -> responses_service_pb2_grpc.ResponsesServiceStub:
         # Retries are off unless a test turns them on: most tests assert one attempt.
-        options = {"max_retries": 0, **overrides}
-        settings = Settings(
-            listen="127.0.0.1:0", upstream_url=upstream_url, api_key="sk-test", **options
-        )
+        options = {"max_retries": 0, "api_key": "sk-test", **overrides}
+        settings = Settings(listen="127.0.0.1:0", upstream_url=upstream_url, **options)
         bridge = await start(settings)
         channel = grpc.aio.insecure_channel(f"127.0.0.1:{bridge.port}")
         running.append((bridge, channel))

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import grpc
+import grpc.aio
 import pytest
+import trustme
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from bridge import security
+from bridge.client import AsyncBridgeClient
 from bridge.config import ConfigError, Settings
 from bridge.security import ApiKeySource, ReloadingFile, TokenAuthenticator
+from bridge.server import start
+from rbridge.responses.v1 import responses_service_pb2
+from tests.conftest import Script
+
+Request = responses_service_pb2.CreateResponseRequest
 
 
 @pytest.fixture(autouse=True)
@@ -107,3 +119,180 @@ def test_tls_settings_are_checked_together(tmp_path: Path) -> None:
     assert any("no such file" in p for p in failure.value.problems)
     with pytest.raises(ConfigError):
         Settings.load(env={"BRIDGE_TLS_CLIENT_CA_FILE": str(cert)})
+
+
+# -- end to end: a real bridge with TLS, tokens and keys --------------------------------
+
+
+@pytest.fixture
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+def _tls_files(tmp_path: Path, ca: trustme.CA, name: str = "server") -> tuple[Path, Path]:
+    cert = ca.issue_cert("127.0.0.1", "localhost")
+    chain, key = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
+    chain.write_bytes(b"".join(blob.bytes() for blob in cert.cert_chain_pems))
+    key.write_bytes(cert.private_key_pem.bytes())
+    return chain, key
+
+
+async def _ask(target: str, credentials: grpc.ChannelCredentials, **kwargs: Any) -> str:
+    async with AsyncBridgeClient(target, credentials=credentials, timeout=10, **kwargs) as client:
+        return await client.ask("secure hello", model="m")
+
+
+async def test_tls_serves_clients_that_trust_the_ca(
+    tmp_path: Path, ca: trustme.CA, simulator: str
+) -> None:
+    """With a certificate configured, the port speaks TLS and plaintext clients fail."""
+    chain, key = _tls_files(tmp_path, ca)
+    settings = Settings(
+        listen="127.0.0.1:0",
+        upstream_url=simulator,
+        tls_cert_file=str(chain),
+        tls_key_file=str(key),
+    )
+    bridge = await start(settings)
+    target = f"localhost:{bridge.port}"
+    try:
+        trusted = grpc.ssl_channel_credentials(ca.cert_pem.bytes())
+        assert await _ask(target, trusted) == "You said: secure hello"
+        async with grpc.aio.insecure_channel(target) as channel:
+            health = health_pb2_grpc.HealthStub(channel)
+            with pytest.raises(grpc.aio.AioRpcError) as failure:
+                await health.Check(health_pb2.HealthCheckRequest(), timeout=5)
+            assert failure.value.code() == grpc.StatusCode.UNAVAILABLE
+    finally:
+        await bridge.stop(0)
+
+
+async def test_rotated_certificate_is_served_to_new_connections(
+    tmp_path: Path, ca: trustme.CA, simulator: str
+) -> None:
+    """Replacing the certificate files on disk changes what new connections see."""
+    chain, key = _tls_files(tmp_path, ca)
+    settings = Settings(
+        listen="127.0.0.1:0",
+        upstream_url=simulator,
+        tls_cert_file=str(chain),
+        tls_key_file=str(key),
+    )
+    bridge = await start(settings)
+    target = f"localhost:{bridge.port}"
+    try:
+        old_ca_trust = grpc.ssl_channel_credentials(ca.cert_pem.bytes())
+        assert await _ask(target, old_ca_trust) == "You said: secure hello"
+        other = trustme.CA()
+        new_chain, new_key = _tls_files(tmp_path, other, name="rotated")
+        _rotate(key, new_key.read_text())
+        _rotate(chain, new_chain.read_text())
+        new_ca_trust = grpc.ssl_channel_credentials(other.cert_pem.bytes())
+        assert await _ask(target, new_ca_trust) == "You said: secure hello"
+    finally:
+        await bridge.stop(0)
+
+
+async def test_mutual_tls_requires_a_client_certificate(
+    tmp_path: Path, ca: trustme.CA, simulator: str
+) -> None:
+    """With a client CA, only clients presenting a certificate it signed get through."""
+    chain, key = _tls_files(tmp_path, ca)
+    client_ca = trustme.CA()
+    (tmp_path / "clients.pem").write_bytes(client_ca.cert_pem.bytes())
+    settings = Settings(
+        listen="127.0.0.1:0",
+        upstream_url=simulator,
+        tls_cert_file=str(chain),
+        tls_key_file=str(key),
+        tls_client_ca_file=str(tmp_path / "clients.pem"),
+    )
+    bridge = await start(settings)
+    target = f"localhost:{bridge.port}"
+    try:
+        client_cert = client_ca.issue_cert("client.example")
+        with_cert = grpc.ssl_channel_credentials(
+            ca.cert_pem.bytes(),
+            private_key=client_cert.private_key_pem.bytes(),
+            certificate_chain=b"".join(b.bytes() for b in client_cert.cert_chain_pems),
+        )
+        assert await _ask(target, with_cert) == "You said: secure hello"
+        without = grpc.ssl_channel_credentials(ca.cert_pem.bytes())
+        with pytest.raises(grpc.aio.AioRpcError) as failure:
+            await _ask(target, without)
+        assert failure.value.code() == grpc.StatusCode.UNAVAILABLE
+    finally:
+        await bridge.stop(0)
+
+
+@pytest.mark.parametrize(
+    ("token", "code"),
+    [
+        ("alpha-secret", grpc.StatusCode.OK),
+        ("wrong", grpc.StatusCode.UNAUTHENTICATED),
+        (None, grpc.StatusCode.UNAUTHENTICATED),
+    ],
+)
+@pytest.mark.parametrize("streaming", [False, True], ids=["unary", "stream"])
+async def test_bearer_tokens_guard_every_rpc_but_health(
+    tmp_path: Path, simulator: str, token: str | None, code: grpc.StatusCode, streaming: bool
+) -> None:
+    """Calls need a valid bearer token; health checks do not."""
+    tokens = tmp_path / "tokens"
+    tokens.write_text("alpha:alpha-secret\n")
+    settings = Settings(listen="127.0.0.1:0", upstream_url=simulator, auth_tokens_file=str(tokens))
+    bridge = await start(settings)
+    target = f"127.0.0.1:{bridge.port}"
+    try:
+        async with AsyncBridgeClient(target, token=token, timeout=10) as client:
+            try:
+                if streaming:
+                    text = "".join([t async for t in client.ask_stream("hi", model="m")])
+                else:
+                    text = await client.ask("hi", model="m")
+                outcome = grpc.StatusCode.OK
+                assert text == "You said: hi"
+            except grpc.aio.AioRpcError as error:
+                outcome = error.code()
+        assert outcome == code
+        async with grpc.aio.insecure_channel(target) as channel:
+            reply = await health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest())
+            assert reply.status == health_pb2.HealthCheckResponse.SERVING
+    finally:
+        await bridge.stop(0)
+
+
+async def test_upstream_key_file_rotation_reaches_the_upstream(
+    tmp_path: Path, scripted: tuple[str, Script], bridge_for: Callable[..., Any]
+) -> None:
+    """After the key file is rotated, the next upstream request carries the new key."""
+    url, script = scripted
+    script.headers = {"content-type": "application/json"}
+    script.chunks = [b'{"id": "resp_1", "object": "response", "output": []}']
+    key = tmp_path / "key"
+    key.write_text("sk-first\n")
+    stub = await bridge_for(url, api_key=None, api_key_file=str(key))
+    await stub.CreateResponse(Request(model="m", input={"text": "x"}))
+    _rotate(key, "sk-second\n")
+    await stub.CreateResponse(Request(model="m", input={"text": "x"}))
+    assert [h["authorization"] for h in script.headers_seen] == [
+        "Bearer sk-first",
+        "Bearer sk-second",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("enabled", "expected"), [(False, "Bearer sk-test"), (True, "Bearer sk-mine")]
+)
+async def test_caller_key_reaches_the_upstream_only_when_enabled(
+    scripted: tuple[str, Script], bridge_for: Callable[..., Any], enabled: bool, expected: str
+) -> None:
+    """A caller's x-upstream-api-key is used upstream only when the bridge allows it."""
+    url, script = scripted
+    script.headers = {"content-type": "application/json"}
+    script.chunks = [b'{"id": "resp_1", "object": "response", "output": []}']
+    stub = await bridge_for(url, caller_api_key=enabled)
+    await stub.CreateResponse(
+        Request(model="m", input={"text": "x"}), metadata=(("x-upstream-api-key", "sk-mine"),)
+    )
+    assert script.headers_seen[0]["authorization"] == expected
