@@ -10,10 +10,9 @@ reason, cancellation included, closes its upstream request.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import uuid
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any, NoReturn
 from urllib.parse import quote
 
@@ -52,6 +51,80 @@ class _BrokenStream(Exception):
     """The upstream sent bytes that are not a valid event stream."""
 
 
+Prepare = Callable[
+    ["ResponsesServicer", Any, Context], Awaitable[tuple[UpstreamCall, CallRecord, bool]]
+]
+
+
+def _streaming_rpc(prepare: Prepare, doc: str) -> Callable[..., Any]:
+    """A streaming RPC: `prepare` builds the upstream call, then events flow.
+
+    Each streaming RPC is its own async generator function with this loop
+    inline, because gRPC iterates only async generator functions and every
+    generator layer between the loop and gRPC costs microseconds per event.
+    """
+
+    async def rpc(
+        self: ResponsesServicer, request: Any, context: Context
+    ) -> AsyncGenerator[stream_events_pb2.ResponseStreamEvent, None]:
+        call, record, background = await prepare(self, request, context)
+        state = StreamState(self._profile.success_events, self._profile.failure_events)
+        normalize = self._normalize
+        raw = _wants_raw_json(context)
+        failure: errors.UpstreamError | None = None
+        request_id: str | None = None
+        try:
+            with record.activate():
+                async with asyncio.timeout(self._budget(context)):
+                    async with self._upstream.exchange(call) as reply:
+                        request_id = reply.request_id
+                        await _send_reply_metadata(context, reply)
+                        if reply.status >= 400:
+                            failure = _http_error(reply, await reply.read())
+                        else:
+                            decoder = SSEDecoder()
+                            async for chunk in reply.chunks():
+                                for sse in decoder.feed(chunk):
+                                    event = _event(sse, state, normalize)
+                                    if event is not None:
+                                        if raw:
+                                            event.raw_json = sse.data
+                                        yield event
+                                if state.ended:
+                                    # Nothing follows the last event: neither wait
+                                    # for the end of the body nor fail on it.
+                                    break
+                            for sse in () if state.ended else decoder.flush():
+                                event = _event(sse, state, normalize)
+                                if event is not None:
+                                    if raw:
+                                        event.raw_json = sse.data
+                                    yield event
+        except UpstreamFailure as exc:
+            failure = exc.error
+        except _BrokenStream as exc:
+            failure = errors.UpstreamError(code=grpc.StatusCode.INTERNAL, message=str(exc))
+        except TimeoutError:
+            failure = errors.timed_out("call", self._budget(context))
+        except (asyncio.CancelledError, GeneratorExit):
+            # The client went away: the exchange block has closed the upstream
+            # request; a background response keeps running unless cancelled.
+            record.end(state=state, cancelled=True)
+            if background and self._settings.cancel_background and state.response_id:
+                self._cancel_upstream(state.response_id)
+            raise
+        if failure is None:
+            failure = state.finish()
+        if failure is not None and failure.request_id is None and request_id is not None:
+            failure = dataclasses.replace(failure, request_id=request_id)
+        record.end(state=state, error=failure)
+        if failure is not None:
+            await _abort(context, failure)
+
+    rpc.__doc__ = doc
+    return rpc
+
+
 class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     """Serves ResponsesService by calling the upstream Responses API."""
 
@@ -84,19 +157,13 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         )
         return response
 
-    async def StreamCreateResponse(
+    async def _prepare_create(
         self, request: responses_service_pb2.CreateResponseRequest, context: Context
-    ) -> AsyncIterator[stream_events_pb2.ResponseStreamEvent]:
-        """Create a response and stream its events as they arrive."""
+    ) -> tuple[UpstreamCall, CallRecord, bool]:
         body = await self._create_body(request, context, stream=True)
         call = self._call(context, "POST", "/responses", body=body, stream=True)
         record = self._telemetry.start_call(rpc="StreamCreateResponse", request=body, stream=True)
-        # aclosing: a cancel during a write closes the inner stream in this task,
-        # at once, rather than leaving it to the garbage collector.
-        stream = self._stream(call, context, record, background=request.background)
-        async with contextlib.aclosing(stream) as events:
-            async for event in events:
-                yield event
+        return call, record, request.background
 
     async def GetResponse(
         self, request: responses_service_pb2.GetResponseRequest, context: Context
@@ -109,15 +176,12 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         )
         return response
 
-    async def StreamGetResponse(
+    async def _prepare_get(
         self, request: responses_service_pb2.GetResponseRequest, context: Context
-    ) -> AsyncIterator[stream_events_pb2.ResponseStreamEvent]:
-        """Stream a stored or background response's events after `starting_after`."""
+    ) -> tuple[UpstreamCall, CallRecord, bool]:
         call = await self._get_call(request, context, stream=True)
         record = self._telemetry.start_call(rpc="StreamGetResponse", request=None, stream=True)
-        async with contextlib.aclosing(self._stream(call, context, record)) as events:
-            async for event in events:
-                yield event
+        return call, record, False
 
     async def DeleteResponse(
         self, request: responses_service_pb2.DeleteResponseRequest, context: Context
@@ -239,67 +303,6 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
             await _abort(context, failure)
         return message
 
-    async def _stream(
-        self,
-        call: UpstreamCall,
-        context: Context,
-        record: CallRecord,
-        *,
-        background: bool = False,
-    ) -> AsyncGenerator[stream_events_pb2.ResponseStreamEvent, None]:
-        state = StreamState(self._profile.success_events, self._profile.failure_events)
-        normalize = self._normalize
-        raw = _wants_raw_json(context)
-        failure: errors.UpstreamError | None = None
-        request_id: str | None = None
-        try:
-            with record.activate():
-                async with asyncio.timeout(self._budget(context)):
-                    async with self._upstream.exchange(call) as reply:
-                        request_id = reply.request_id
-                        await _send_reply_metadata(context, reply)
-                        if reply.status >= 400:
-                            failure = _http_error(reply, await reply.read())
-                        else:
-                            decoder = SSEDecoder()
-                            async for chunk in reply.chunks():
-                                for sse in decoder.feed(chunk):
-                                    event = _event(sse, state, normalize)
-                                    if event is not None:
-                                        if raw:
-                                            event.raw_json = sse.data
-                                        yield event
-                                if state.ended:
-                                    # Nothing follows the last event: neither wait
-                                    # for the end of the body nor fail on it.
-                                    break
-                            for sse in () if state.ended else decoder.flush():
-                                event = _event(sse, state, normalize)
-                                if event is not None:
-                                    if raw:
-                                        event.raw_json = sse.data
-                                    yield event
-        except UpstreamFailure as exc:
-            failure = exc.error
-        except _BrokenStream as exc:
-            failure = errors.UpstreamError(code=grpc.StatusCode.INTERNAL, message=str(exc))
-        except TimeoutError:
-            failure = errors.timed_out("call", self._budget(context))
-        except (asyncio.CancelledError, GeneratorExit):
-            # The client went away: the exchange block has closed the upstream
-            # request; a background response keeps running unless cancelled.
-            record.end(state=state, cancelled=True)
-            if background and self._settings.cancel_background and state.response_id:
-                self._cancel_upstream(state.response_id)
-            raise
-        if failure is None:
-            failure = state.finish()
-        if failure is not None and failure.request_id is None and request_id is not None:
-            failure = dataclasses.replace(failure, request_id=request_id)
-        record.end(state=state, error=failure)
-        if failure is not None:
-            await _abort(context, failure)
-
     def _cancel_upstream(self, response_id: str) -> None:
         async def cancel() -> None:
             call = UpstreamCall("POST", f"/responses/{response_id}/cancel")
@@ -366,6 +369,15 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
             stream=stream,
             api_key=api_key or None,
         )
+
+
+ResponsesServicer.StreamCreateResponse = _streaming_rpc(  # type: ignore[method-assign]
+    ResponsesServicer._prepare_create, "Create a response and stream its events as they arrive."
+)
+ResponsesServicer.StreamGetResponse = _streaming_rpc(  # type: ignore[method-assign]
+    ResponsesServicer._prepare_get,
+    "Stream a stored or background response's events after `starting_after`.",
+)
 
 
 _RAW_JSON_KEY = "x-bridge-raw-json"

@@ -11,11 +11,13 @@ as replies, for the caller to map.
 from __future__ import annotations
 
 import asyncio
+import http.cookiejar
 import ssl
 import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -30,6 +32,19 @@ __all__ = ["UpstreamCall", "UpstreamClient", "UpstreamFailure", "UpstreamReply"]
 # Reply headers a client may need: request id, timing and rate-limit state.
 _REPLY_HEADERS = ("x-request-id", "openai-processing-ms", "openai-version", "retry-after")
 _REPLY_HEADER_PREFIXES = ("x-ratelimit-",)
+
+
+class _NoCookieJar(http.cookiejar.CookieJar):
+    """Keeps no cookies: an upstream's cookies must not pass from one caller to the next."""
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        return None
+
+    def add_cookie_header(self, request: Any) -> None:
+        return None
+
+
+_NO_COOKIES = httpx.Cookies(_NoCookieJar())
 
 
 class UpstreamFailure(Exception):
@@ -141,7 +156,10 @@ class UpstreamClient:
         timeout = httpx.Timeout(
             None, connect=settings.connect_timeout, write=settings.connect_timeout
         )
-        headers = {"user-agent": "responses-bridge"}
+        headers = {"user-agent": "responses-bridge", "accept-encoding": "gzip, deflate"}
+        self._headers = headers
+        self._timeout = timeout
+        self._urls: dict[str, httpx.URL] = {}
         self._stream_client = httpx.AsyncClient(
             headers=headers,
             timeout=timeout,
@@ -150,6 +168,7 @@ class UpstreamClient:
             proxy=settings.proxy,
             verify=ssl_context or True,
             transport=transport,
+            cookies=_NO_COOKIES,
         )
         self._client = self._stream_client
         if transport is None and not settings.http2:
@@ -157,6 +176,7 @@ class UpstreamClient:
             self._client = httpx.AsyncClient(
                 headers=headers,
                 timeout=timeout,
+                cookies=_NO_COOKIES,
                 transport=AiohttpTransport(
                     max_connections=settings.max_connections,
                     connect_timeout=settings.connect_timeout,
@@ -191,12 +211,21 @@ class UpstreamClient:
         if call.stream:
             headers.setdefault("accept", "text/event-stream")
         client = self._stream_client if call.stream else self._client
-        request = client.build_request(
+        url = self._urls.get(call.path)
+        if url is None:
+            url = httpx.URL(f"{self._base}{call.path}")
+            if len(self._urls) < 64:  # fixed paths only; ids vary
+                self._urls[call.path] = url
+        if call.params:
+            url = url.copy_merge_params(dict(call.params))
+        # Built directly: client.build_request re-parses and merges URLs,
+        # headers and cookies on every call, which costs more than the call.
+        request = httpx.Request(
             call.method,
-            f"{self._base}{call.path}",
+            url,
             content=call.body,
-            params=dict(call.params) or None,
-            headers=headers,
+            headers={**self._headers, **headers},
+            extensions={"timeout": self._timeout.as_dict()},
         )
         attempt = 0
         while True:
