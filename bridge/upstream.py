@@ -111,27 +111,86 @@ class UpstreamReply:
 
     async def chunks(self) -> AsyncIterator[bytes]:
         """The body as it arrives. The first chunk must come within the first-byte
-        timeout of the request; each later one within the read timeout."""
+        timeout of the request; each later one within the read timeout of the
+        previous one. Time the caller spends between chunks does not count."""
         iterator = self._response.aiter_bytes().__aiter__()
-        first_deadline = self._started + self._settings.first_byte_timeout
-        limit, what = first_deadline - time.monotonic(), "first byte"
-        while True:
-            try:
-                async with asyncio.timeout(max(limit, 0.0)):
+        loop = asyncio.get_running_loop()
+        read_timeout = self._settings.read_timeout
+        first = self._started + self._settings.first_byte_timeout - time.monotonic()
+        timer = _ReadTimer(loop, loop.time() + max(first, 0.0), read_timeout)
+        what, seconds = "first byte", self._settings.first_byte_timeout
+        try:
+            while True:
+                try:
                     chunk = await iterator.__anext__()
-            except StopAsyncIteration:
-                return
-            except TimeoutError:
-                seconds = (
-                    self._settings.first_byte_timeout
-                    if what == "first byte"
-                    else self._settings.read_timeout
-                )
-                raise UpstreamFailure(errors.timed_out(what, seconds)) from None
-            except httpx.TransportError as exc:
-                raise UpstreamFailure(errors.connection_failed(_describe(exc))) from None
-            yield chunk
-            limit, what = self._settings.read_timeout, "read between events"
+                except StopAsyncIteration:
+                    return
+                except asyncio.CancelledError:
+                    if timer.expired():
+                        raise UpstreamFailure(errors.timed_out(what, seconds)) from None
+                    raise
+                except httpx.TransportError as exc:
+                    raise UpstreamFailure(errors.connection_failed(_describe(exc))) from None
+                timer.deadline = _PAUSED
+                yield chunk
+                timer.move(loop.time() + read_timeout)
+                what, seconds = "read between events", read_timeout
+        finally:
+            timer.cancel()
+
+
+_PAUSED = float("inf")
+
+
+class _ReadTimer:
+    """A read deadline that moves at the cost of a float store.
+
+    asyncio.timeout around each read pushes and cancels a timer per event;
+    this keeps one timer per stream and re-arms it only when it fires before
+    the current deadline. While the caller holds a chunk the deadline is
+    paused, so a slow gRPC client is never mistaken for a stalled upstream.
+    """
+
+    __slots__ = ("_fired", "_handle", "_loop", "_read_timeout", "_task", "_wake", "deadline")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, deadline: float, read_timeout: float):
+        self._loop = loop
+        self._task = asyncio.current_task()
+        self._read_timeout = read_timeout
+        self._fired = False
+        self.deadline = deadline
+        self._wake = deadline
+        self._handle = loop.call_at(deadline, self._check)
+
+    def move(self, deadline: float) -> None:
+        """Set the deadline; only one earlier than the timer's wake-up re-arms it."""
+        self.deadline = deadline
+        if deadline < self._wake:
+            self._handle.cancel()
+            self._arm(deadline)
+
+    def _arm(self, wake: float) -> None:
+        self._wake = wake
+        self._handle = self._loop.call_at(wake, self._check)
+
+    def _check(self) -> None:
+        now = self._loop.time()
+        if self.deadline <= now and self._task is not None:
+            self._fired = True
+            self._task.cancel()
+            return
+        self._arm(self.deadline if self.deadline != _PAUSED else now + self._read_timeout)
+
+    def expired(self) -> bool:
+        """Whether the cancellation being handled is this timer's alone."""
+        if not self._fired or self._task is None:
+            return False
+        self._fired = False
+        # Another cancel (the client's) on top of ours keeps the call cancelled.
+        return self._task.uncancel() == 0
+
+    def cancel(self) -> None:
+        self._handle.cancel()
 
 
 class UpstreamClient:
