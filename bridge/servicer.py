@@ -151,9 +151,8 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         """Create a response and return it once it is done."""
         body = await self._create_body(request, context, stream=False)
         call = self._call(context, "POST", "/responses", body=body)
-        record = self._telemetry.start_call(rpc="CreateResponse", request=body, stream=False)
         response: response_pb2.Response = await self._unary(
-            call, response_pb2.Response, context, record
+            call, response_pb2.Response, context, rpc="CreateResponse", request=body
         )
         return response
 
@@ -170,9 +169,8 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     ) -> response_pb2.Response:
         """Retrieve a stored response."""
         call = await self._get_call(request, context, stream=False)
-        record = self._telemetry.start_call(rpc="GetResponse", request=None, stream=False)
         response: response_pb2.Response = await self._unary(
-            call, response_pb2.Response, context, record
+            call, response_pb2.Response, context, rpc="GetResponse"
         )
         return response
 
@@ -189,9 +187,8 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         """Delete a stored response."""
         path = await _response_path(request, context)
         call = self._call(context, "DELETE", path, params=_query(request), idempotent=True)
-        record = self._telemetry.start_call(rpc="DeleteResponse", request=None, stream=False)
         reply: responses_service_pb2.DeleteResponseResponse = await self._unary(
-            call, responses_service_pb2.DeleteResponseResponse, context, record
+            call, responses_service_pb2.DeleteResponseResponse, context, rpc="DeleteResponse"
         )
         return reply
 
@@ -201,9 +198,8 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         """Cancel a background response."""
         path = await _response_path(request, context) + "/cancel"
         call = self._call(context, "POST", path, params=_query(request))
-        record = self._telemetry.start_call(rpc="CancelResponse", request=None, stream=False)
         response: response_pb2.Response = await self._unary(
-            call, response_pb2.Response, context, record
+            call, response_pb2.Response, context, rpc="CancelResponse"
         )
         return response
 
@@ -213,9 +209,8 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         """List the input items of a stored response, one page at a time."""
         path = await _response_path(request, context) + "/input_items"
         call = self._call(context, "GET", path, params=_query(request), idempotent=True)
-        record = self._telemetry.start_call(rpc="ListInputItems", request=None, stream=False)
         page: responses_service_pb2.ListInputItemsResponse = await self._unary(
-            call, responses_service_pb2.ListInputItemsResponse, context, record
+            call, responses_service_pb2.ListInputItemsResponse, context, rpc="ListInputItems"
         )
         return page
 
@@ -225,9 +220,12 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         """Count the input tokens a create request would use."""
         body = await _json_body(request, context)
         call = self._call(context, "POST", "/responses/input_tokens", body=body)
-        record = self._telemetry.start_call(rpc="CountInputTokens", request=body, stream=False)
         count: responses_service_pb2.InputTokenCount = await self._unary(
-            call, responses_service_pb2.InputTokenCount, context, record
+            call,
+            responses_service_pb2.InputTokenCount,
+            context,
+            rpc="CountInputTokens",
+            request=body,
         )
         return count
 
@@ -237,9 +235,12 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         """Compact a conversation into fewer items."""
         body = await _json_body(request, context)
         call = self._call(context, "POST", "/responses/compact", body=body)
-        record = self._telemetry.start_call(rpc="CompactResponse", request=body, stream=False)
         compacted: responses_service_pb2.CompactedResponse = await self._unary(
-            call, responses_service_pb2.CompactedResponse, context, record
+            call,
+            responses_service_pb2.CompactedResponse,
+            context,
+            rpc="CompactResponse",
+            request=body,
         )
         return compacted
 
@@ -264,8 +265,11 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         call: UpstreamCall,
         reply_type: type[Message],
         context: Context,
-        record: CallRecord,
+        *,
+        rpc: str,
+        request: dict[str, Any] | None = None,
     ) -> Any:
+        record = self._telemetry.start_call(rpc=rpc, request=request, stream=False)
         failure: errors.UpstreamError | None = None
         payload: Any = None
         try:

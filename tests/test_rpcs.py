@@ -198,3 +198,81 @@ async def test_forwarded_metadata_becomes_headers(
     assert headers["idempotency-key"] == "k1"
     assert "x-secret-thing" not in headers
     assert dict(await call.initial_metadata())["x-request-id"] == "req_42"
+
+
+SCENARIOS = [
+    "think about it",
+    "reasoning text please",
+    "search the web",
+    "files please",
+    "code this",
+    "draw a cat",
+    "mcp now",
+    "shell out",
+    "patch it",
+    "computer use",
+    "cite your sources",
+    "refuse this",
+    "incomplete answer",
+]
+
+
+@pytest.mark.parametrize("text", SCENARIOS)
+async def test_every_item_kind_through_the_bridge_validates_with_openai(
+    stub: Any, text: str
+) -> None:
+    """What the bridge produces from each simulator scenario is valid for openai's models."""
+    import pydantic
+    from openai.types.responses import Response as OpenAIResponse
+    from openai.types.responses import ResponseStreamEvent
+
+    events = pydantic.TypeAdapter(ResponseStreamEvent)
+    request = Create(model="m", input={"text": text})
+    streamed = [event async for event in stub.StreamCreateResponse(request)]
+    assert codec.event_type(streamed[-1]) in ("response.completed", "response.incomplete")
+    for event in streamed:
+        events.validate_python(codec.to_json(event))
+    OpenAIResponse.model_validate(codec.to_json(await stub.CreateResponse(request)))
+
+
+async def test_cancelling_a_background_stream_cancels_upstream_when_enabled(
+    simulator_slow: str, bridge_for: Callable[..., Any]
+) -> None:
+    """With cancel_background, a client leaving a background stream cancels the response."""
+    stub = await bridge_for(simulator_slow, cancel_background=True)
+    call = stub.StreamCreateResponse(
+        Create(model="m", input={"text": "count 300 words"}, background=True)
+    )
+    response_id = ""
+    async for event in call:
+        if event.WhichOneof("event") == "created":
+            response_id = event.created.response.id
+        if codec.event_type(event) == "response.output_text.delta":
+            break
+    call.cancel()
+    assert response_id
+    for _ in range(100):
+        fetched = await stub.GetResponse(service.GetResponseRequest(response_id=response_id))
+        if fetched.status == "cancelled":
+            break
+        await asyncio.sleep(0.05)
+    assert fetched.status == "cancelled"
+
+
+async def test_background_keeps_running_when_cancel_is_off(
+    simulator_slow: str, bridge_for: Callable[..., Any]
+) -> None:
+    """By default a client leaving a background stream leaves the response running."""
+    stub = await bridge_for(simulator_slow)
+    call = stub.StreamCreateResponse(
+        Create(model="m", input={"text": "count 30 words"}, background=True)
+    )
+    response_id = ""
+    async for event in call:
+        if event.WhichOneof("event") == "created":
+            response_id = event.created.response.id
+            break
+    call.cancel()
+    await asyncio.sleep(0.2)
+    fetched = await stub.GetResponse(service.GetResponseRequest(response_id=response_id))
+    assert fetched.status in ("queued", "in_progress", "completed")

@@ -56,3 +56,41 @@ async def test_reflection_can_be_turned_off(simulator: str) -> None:
                 raise AssertionError("reflection answered while turned off")
     finally:
         await bridge.stop(0)
+
+
+def test_limits_become_channel_arguments() -> None:
+    """Message size, concurrency, keepalive enforcement and connection age reach gRPC."""
+    from bridge.server import server_options
+
+    options = dict(
+        server_options(
+            Settings(
+                max_message_bytes=1234,
+                max_concurrent_streams=7,
+                keepalive_seconds=30,
+                min_client_ping_seconds=5,
+                max_connection_age_seconds=60,
+                grace_seconds=9,
+            )
+        )
+    )
+    assert options["grpc.max_receive_message_length"] == 1234
+    assert options["grpc.max_send_message_length"] == 1234
+    assert options["grpc.max_concurrent_streams"] == 7
+    assert options["grpc.keepalive_time_ms"] == 30_000
+    assert options["grpc.http2.min_ping_interval_without_data_ms"] == 5_000
+    assert options["grpc.max_connection_age_ms"] == 60_000
+    assert options["grpc.max_connection_age_grace_ms"] == 9_000
+    assert "grpc.max_connection_age_ms" not in dict(server_options(Settings()))
+
+
+async def test_gzip_responses_reach_clients(simulator: str) -> None:
+    """With gzip on, responses are compressed and clients still read them."""
+    from bridge.client import AsyncBridgeClient
+
+    bridge = await start(Settings(listen="127.0.0.1:0", upstream_url=simulator, gzip=True))
+    try:
+        async with AsyncBridgeClient(f"127.0.0.1:{bridge.port}") as client:
+            assert await client.ask("zip it", model="m") == "You said: zip it"
+    finally:
+        await bridge.stop(0)
