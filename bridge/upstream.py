@@ -329,8 +329,10 @@ class UpstreamClient:
             raise UpstreamFailure(
                 errors.timed_out("connect", self._settings.connect_timeout)
             ) from None
-        except httpx.TimeoutException as exc:
-            raise UpstreamFailure(errors.timed_out(_describe(exc), 0)) from None
+        except httpx.WriteTimeout:
+            raise UpstreamFailure(
+                errors.timed_out("request write", self._settings.connect_timeout)
+            ) from None
         except httpx.TransportError as exc:
             raise UpstreamFailure(errors.connection_failed(_describe(exc))) from None
 

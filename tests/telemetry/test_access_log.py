@@ -192,3 +192,23 @@ async def test_line_waits_for_a_record_ended_after_the_rpc(log_output: io.String
     (line,) = access_lines(log_output)
     assert line["model"] == "gpt-late" and line["error_type"] == "cancelled"
     assert line["status"] == "OK"
+
+
+async def test_bearer_authenticated_client_is_the_caller(
+    upstream: Upstream,
+    bridge_at: Callable[..., Any],
+    log_output: io.StringIO,
+    tmp_path: Any,
+) -> None:
+    """With bearer tokens on, the access line names the token's client; refusals are logged."""
+    tokens = tmp_path / "tokens"
+    tokens.write_text("billing-service:tok-1\n")
+    client = await bridge_at(upstream.url, auth_tokens_file=str(tokens))
+    await client.stub.CreateResponse(
+        create_request(), metadata=(("authorization", "Bearer tok-1"), *CALLER_METADATA)
+    )
+    with pytest.raises(grpc.aio.AioRpcError):
+        await client.stub.CreateResponse(create_request())
+    accepted, refused = access_lines(log_output)
+    assert (accepted["caller"], accepted["status"]) == ("billing-service", "OK")
+    assert refused["status"] == "UNAUTHENTICATED" and "caller" not in refused
