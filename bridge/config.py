@@ -19,7 +19,15 @@ from urllib.parse import urlsplit
 
 from bridge.profiles import OPENAI, Profile, load_profile
 
-__all__ = ["DEFAULT_UPSTREAM_URL", "OPTIONS", "ConfigError", "Option", "Settings", "parse_hostport"]
+__all__ = [
+    "DEFAULT_UPSTREAM_URL",
+    "OPTIONS",
+    "ConfigError",
+    "Option",
+    "Settings",
+    "elide_password",
+    "parse_hostport",
+]
 
 DEFAULT_UPSTREAM_URL = "https://api.openai.com/v1"
 
@@ -52,14 +60,91 @@ def _optional_address(raw: str) -> str | None:
 
 
 def _url(raw: str) -> str:
-    parts = urlsplit(raw)
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - raises on an invalid port
+    except ValueError:
+        raise ValueError(f"not an http(s) URL: {elide_password(raw)!r}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"not an http(s) URL: {raw!r}")
+        raise ValueError(f"not an http(s) URL: {elide_password(raw)!r}")
     return raw.rstrip("/")
+
+
+def _upstream_url(raw: str) -> str:
+    url = _url(raw)
+    if urlsplit(url).username is not None or urlsplit(url).password is not None:
+        # Credentials in a URL end up in logs and error messages; keys go in
+        # BRIDGE_UPSTREAM_API_KEY(_FILE), where they are sent as a bearer token.
+        raise ValueError(
+            f"credentials in the URL are not allowed ({elide_password(url)}); "
+            "set BRIDGE_UPSTREAM_API_KEY or BRIDGE_UPSTREAM_API_KEY_FILE instead"
+        )
+    return url
 
 
 def _optional_url(raw: str) -> str | None:
     return _url(raw) if raw else None
+
+
+def elide_password(url: str) -> str:
+    """`url` with the password of its user info, if any, replaced by `***`."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    authority, slash, path = rest.partition("/")
+    userinfo, at, host = authority.rpartition("@")
+    if not at:
+        return url
+    user, colon, _ = userinfo.partition(":")
+    return f"{scheme}://{user}{':***' if colon else ''}@{host}{slash}{path}"
+
+
+# Headers a caller may not set upstream through BRIDGE_FORWARD_HEADERS, and why.
+_UNFORWARDABLE: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "connection",
+            "keep-alive",
+            "proxy-connection",
+            "te",
+            "trailer",
+            "transfer-encoding",
+            "upgrade",
+        ),
+        "a hop-by-hop header",
+    ),
+    "content-length": "the body's framing is the bridge's",
+    "content-encoding": "the body's framing is the bridge's",
+    "content-type": "the body's format is the bridge's",
+    "host": "the upstream's address is configured, not chosen by callers",
+    "authorization": "the upstream credential is chosen by the bridge",
+    "proxy-authorization": "a credential",
+    "cookie": "a credential",
+    "x-api-key": "a credential",
+    "api-key": "a credential",
+}
+
+
+def _forward_headers(raw: str) -> tuple[str, ...]:
+    names = _names(raw)
+    problems = [
+        f"{name!r} cannot be forwarded: {_UNFORWARDABLE[name]}"
+        for name in names
+        if name in _UNFORWARDABLE
+    ]
+    problems += [
+        f"{name!r} cannot be forwarded: reserved by gRPC"
+        for name in names
+        if name.startswith(("grpc-", ":"))
+    ]
+    problems += [
+        f"{name!r} is not a valid header name"
+        for name in names
+        if not name.isascii() or not all(c.isalnum() or c in "-_." for c in name)
+    ]
+    if problems:
+        raise ValueError("; ".join(problems))
+    return names
 
 
 def _text(raw: str) -> str:
@@ -132,7 +217,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "upstream_url",
         ("BRIDGE_UPSTREAM_URL", "OPENAI_BASE_URL"),
-        _url,
+        _upstream_url,
         "Responses API base URL",
         flag=True,
     ),
@@ -158,10 +243,17 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option("max_retries", ("BRIDGE_MAX_RETRIES",), _count, "retries before the first event"),
     Option(
+        "retry_budget_percent",
+        ("BRIDGE_RETRY_BUDGET_PERCENT",),
+        _non_negative,
+        "retries allowed, as a percentage of the calls of the last 10 s (at least 3)",
+    ),
+    Option(
         "forward_headers",
         ("BRIDGE_FORWARD_HEADERS",),
-        _names,
-        "gRPC metadata keys sent upstream as HTTP headers (comma-separated)",
+        _forward_headers,
+        "gRPC metadata keys sent upstream as HTTP headers (comma-separated; "
+        "hop-by-hop, framing, host and credential headers are refused)",
     ),
     Option(
         "profile",
@@ -188,6 +280,12 @@ OPTIONS: tuple[Option, ...] = (
         ("BRIDGE_MAX_MESSAGE_BYTES",),
         _count,
         "largest gRPC message sent or received",
+    ),
+    Option(
+        "max_inflight_request_bytes",
+        ("BRIDGE_MAX_INFLIGHT_REQUEST_BYTES",),
+        _count,
+        "request bytes held in memory at once by all calls; the excess is RESOURCE_EXHAUSTED",
     ),
     Option(
         "max_concurrent_streams",
@@ -292,6 +390,13 @@ OPTIONS: tuple[Option, ...] = (
         "gen_ai.provider.name on spans and metrics",
     ),
     Option(
+        "metric_models",
+        ("BRIDGE_METRIC_MODELS",),
+        _names,
+        "model names kept as metric attributes besides those the upstream served "
+        "(comma-separated); other requested models are recorded as `other`",
+    ),
+    Option(
         "capture_content",
         ("BRIDGE_CAPTURE_CONTENT",),
         _boolean,
@@ -324,6 +429,7 @@ class Settings:
     read_timeout: float = 300.0
     max_call_seconds: float = 3600.0
     max_retries: int = 2
+    retry_budget_percent: float = 20.0
     forward_headers: tuple[str, ...] = (
         "idempotency-key",
         "openai-beta",
@@ -331,11 +437,12 @@ class Settings:
         "openai-project",
     )
     profile: Profile = OPENAI
-    proxy: str | None = None
+    proxy: str | None = field(default=None, repr=False)
     ca_bundle: str = ""
     http2: bool = False
     max_connections: int = 1000
     max_message_bytes: int = 64 * 1024 * 1024
+    max_inflight_request_bytes: int = 96 * 1024 * 1024
     max_concurrent_streams: int = 1000
     keepalive_seconds: float = 60.0
     min_client_ping_seconds: float = 10.0
@@ -356,6 +463,7 @@ class Settings:
     access_log_level: str = "info"
     access_log_caller_key: str = ""
     genai_provider_name: str = "openai"
+    metric_models: tuple[str, ...] = ()
     capture_content: bool = False
     capture_content_max_bytes: int = 16384
 
@@ -408,9 +516,23 @@ class Settings:
             path = values.get(name)
             if path and not os.path.isfile(path):
                 problems.append(f"{name}: no such file: {path}")
+        proxy = values.get("proxy")
+        if proxy and urlsplit(proxy).password is not None and not urlsplit(proxy).password:
+            problems.append("BRIDGE_UPSTREAM_PROXY: empty proxy password")
+        if values.get("max_inflight_request_bytes", 1) == 0:
+            problems.append("BRIDGE_MAX_INFLIGHT_REQUEST_BYTES: must be > 0")
         if problems:
             raise ConfigError(problems)
         return cls(**values)
+
+    def secrets(self) -> list[str]:
+        """The secrets these settings hold, to be redacted wherever they would show."""
+        found = [self.api_key] if self.api_key else []
+        if self.proxy:
+            password = urlsplit(self.proxy).password
+            if password:
+                found.append(password)
+        return found
 
 
 # Every Settings field has exactly one option row.

@@ -19,6 +19,8 @@ becomes and with what message.
     connection failure     UNAVAILABLE
     timeout                DEADLINE_EXCEEDED
     client cancelled       CANCELLED
+    reply over the limit   RESOURCE_EXHAUSTED
+    unreadable reply       INTERNAL (bad encoding, invalid JSON, nested too deep)
 
     Error code in a stream's error event or failed response:
     rate_limit_exceeded, insufficient_quota  RESOURCE_EXHAUSTED
@@ -44,6 +46,8 @@ __all__ = [
     "from_http",
     "timed_out",
     "to_rpc_status",
+    "too_large",
+    "unreadable",
 ]
 
 # ErrorInfo.domain of every error the bridge reports.
@@ -137,6 +141,22 @@ def timed_out(what: str, seconds: float) -> UpstreamError:
     return UpstreamError(
         code=grpc.StatusCode.DEADLINE_EXCEEDED,
         message=f"upstream {what} timed out after {seconds:g}s",
+    )
+
+
+def too_large(what: str, limit: int) -> UpstreamError:
+    """The upstream sent more than the bridge holds in one message."""
+    return UpstreamError(
+        code=grpc.StatusCode.RESOURCE_EXHAUSTED,
+        message=f"upstream {what} is larger than the message limit of {limit} bytes "
+        "(BRIDGE_MAX_MESSAGE_BYTES)",
+    )
+
+
+def unreadable(detail: str) -> UpstreamError:
+    """The upstream's reply cannot be read as what it claims to be."""
+    return UpstreamError(
+        code=grpc.StatusCode.INTERNAL, message=f"upstream reply unreadable: {detail}"
     )
 
 

@@ -3,7 +3,8 @@
 Standard-library loggers (grpc, httpx, asyncio, opentelemetry) go through the
 same pipeline. Every line carries the current trace and span ids when a span
 is recording, and every rendered line, tracebacks included, is scrubbed of
-credentials (the upstream API key, `Bearer ...`, `sk-...`) on its way out.
+credentials on its way out: every secret registered in `bridge.redact.SECRETS`
+(keys, tokens, passwords, callers' keys), `Bearer ...` and `sk-...`.
 """
 
 from __future__ import annotations
@@ -16,21 +17,14 @@ from typing import Any, TextIO
 import structlog
 from opentelemetry import trace
 
-from bridge.telemetry.redact import Redactor
+from bridge.redact import SECRETS
 
 __all__ = ["add_secrets", "configure"]
-
-_secrets: set[str] = set()
-_redactor = Redactor()
 
 
 def add_secrets(secrets: Iterable[str | None]) -> None:
     """Never print these strings (API keys) in any log line."""
-    global _redactor
-    new = {secret for secret in secrets if secret} - _secrets
-    if new:
-        _secrets.update(new)
-        _redactor = Redactor(_secrets)
+    SECRETS.add(*secrets)
 
 
 def configure(
@@ -89,7 +83,7 @@ class _RedactingFormatter(structlog.stdlib.ProcessorFormatter):
     """Renders as structlog does, then removes credentials from the whole line."""
 
     def format(self, record: logging.LogRecord) -> str:
-        return _redactor.text(super().format(record))
+        return SECRETS.redactor().text(super().format(record))
 
 
 def _add_trace_ids(

@@ -6,16 +6,23 @@ client: on connection failures and on HTTP 408, 409, 429, 500, 502, 503 and
 waiting does not fix it). Waits grow exponentially with jitter, and honour
 Retry-After (seconds or an HTTP date) and retry-after-ms when the upstream
 sends them.
+
+Retries are budgeted, as gRPC's retry throttling and Envoy's retry budgets
+do: over a sliding window, retries may be at most a share of the calls made
+(20% by default, and always a few), so that when an upstream fails for
+everyone, the bridges in front of it do not multiply its load.
 """
 
 from __future__ import annotations
 
 import math
 import random
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
-__all__ = ["RETRYABLE_STATUSES", "RetryPolicy", "parse_retry_after"]
+__all__ = ["RETRYABLE_STATUSES", "RetryBudget", "RetryPolicy", "parse_retry_after"]
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 # Longer waits are no hint a client can act on, and RetryInfo's Duration
@@ -62,6 +69,62 @@ class RetryPolicy:
         base = min(self.max_backoff, self.initial_backoff * self.multiplier**attempt)
         spread = (rng or random).uniform(-self.jitter, self.jitter)
         return max(0.0, base * (1.0 + spread))
+
+
+class RetryBudget:
+    """Retries at most `ratio` of the calls over the last `window` seconds.
+
+    `min_retries` retries are always allowed per window, so a quiet bridge can
+    still retry its rare failures. Calls and retries are counted in one-second
+    buckets.
+
+    Usage::
+
+        budget = RetryBudget(ratio=0.2)
+        budget.call()                 # once per logical call
+        if budget.try_retry():        # before each retry
+            ...
+    """
+
+    __slots__ = ("_buckets", "_clock", "_window", "min_retries", "ratio")
+
+    def __init__(
+        self,
+        ratio: float = 0.2,
+        window: float = 10.0,
+        min_retries: int = 3,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.ratio = ratio
+        self.min_retries = min_retries
+        self._window = max(1, int(window))
+        self._clock = clock
+        # second -> [calls, retries]
+        self._buckets: dict[int, list[int]] = {}
+
+    def _bucket(self) -> list[int]:
+        now = int(self._clock())
+        bucket = self._buckets.get(now)
+        if bucket is None:
+            oldest = now - self._window
+            for second in [s for s in self._buckets if s <= oldest]:
+                del self._buckets[second]
+            bucket = self._buckets[now] = [0, 0]
+        return bucket
+
+    def call(self) -> None:
+        """Count one logical call."""
+        self._bucket()[0] += 1
+
+    def try_retry(self) -> bool:
+        """Whether one more retry fits the budget; counts it when it does."""
+        bucket = self._bucket()
+        calls = sum(b[0] for b in self._buckets.values())
+        retries = sum(b[1] for b in self._buckets.values())
+        if retries >= max(self.min_retries, self.ratio * calls):
+            return False
+        bucket[1] += 1
+        return True
 
 
 def parse_retry_after(

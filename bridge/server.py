@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import time
 from dataclasses import dataclass
 
 import grpc
@@ -13,8 +14,10 @@ import structlog
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from bridge.auth import BearerAuthInterceptor
+from bridge.budget import RequestBudget
 from bridge.config import Settings
+from bridge.edge import EdgeInterceptor
+from bridge.redact import SECRETS
 from bridge.security import TokenAuthenticator, server_credentials
 from bridge.servicer import ResponsesServicer
 from bridge.upstream import UpstreamClient
@@ -51,17 +54,23 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
     """Build and start the server on `settings.listen`; port 0 picks a free one."""
     from bridge.telemetry.setup import hooks
 
+    SECRETS.add(*settings.secrets())
     # Spans, metrics and the access log, as the process's OTEL_* setup and
     # these settings ask (nothing at all when all three are off).
     telemetry = hooks(settings)
-    interceptors = list(telemetry.interceptors)
-    if settings.auth_tokens_file:
-        # After telemetry, so refused calls are traced and logged too.
-        interceptors.append(BearerAuthInterceptor(TokenAuthenticator(settings.auth_tokens_file)))
+    edge = EdgeInterceptor(
+        service=SERVICE_NAME,
+        max_message_bytes=settings.max_message_bytes,
+        budget=RequestBudget(settings.max_inflight_request_bytes, settings.max_message_bytes),
+        authenticator=(
+            TokenAuthenticator(settings.auth_tokens_file) if settings.auth_tokens_file else None
+        ),
+        telemetry=telemetry.rpc,
+    )
     server = grpc.aio.server(
         options=server_options(settings),
         compression=grpc.Compression.Gzip if settings.gzip else None,
-        interceptors=interceptors,
+        interceptors=[edge],
     )
     upstream = upstream or UpstreamClient(settings)
     # The generated registration function has no type annotations.
@@ -126,17 +135,22 @@ def server_options(settings: Settings) -> list[tuple[str, int]]:
     return options
 
 
+# The longest the final telemetry export may take at shutdown.
+_EXPORT_SECONDS = 2.0
+
+
 async def run(settings: Settings) -> None:
     """Serve until SIGTERM or SIGINT, then stop gracefully."""
     from bridge.logs import configure
     from bridge.telemetry.setup import from_env, install
 
-    configure(settings.log_level, settings.log_format, secrets=[settings.api_key])
+    configure(settings.log_level, settings.log_format)
     # Tracer and meter providers from the OTEL_* variables, also made the
     # global ones so any other instrumented library reports through them.
     observability = from_env()
     observability.set_global()
     install(observability)
+    stop_started = 0.0
     try:
         bridge = await start(settings)
         stopping = asyncio.Event()
@@ -149,8 +163,14 @@ async def run(settings: Settings) -> None:
         )
         await stopping.wait()
         log.info("draining", grace_seconds=settings.grace_seconds)
+        stop_started = time.monotonic()
         await bridge.stop(settings.grace_seconds)
         log.info("stopped")
     finally:
-        # Export what the last calls recorded before the process exits.
-        await asyncio.to_thread(observability.shutdown)
+        # Export what the last calls recorded, within what is left of the
+        # grace period (2 s at most): a collector that cannot be reached must
+        # not hold the pod past terminationGracePeriodSeconds.
+        left = settings.grace_seconds - (time.monotonic() - stop_started) if stop_started else 2.0
+        budget = min(_EXPORT_SECONDS, max(0.1, left))
+        if not await asyncio.to_thread(observability.shutdown, budget):
+            log.warning("telemetry_not_flushed", seconds=budget)

@@ -1,10 +1,11 @@
 """The gRPC service: thin glue between the codec, the upstream and the errors.
 
 Unary calls send one JSON request and translate one JSON reply. Streaming
-calls decode the upstream's Server-Sent Events incrementally and send one
-gRPC message per event as soon as it is decoded. Every call is bounded by the
-client's deadline (or the configured maximum), and leaving a call for any
-reason, cancellation included, closes its upstream request.
+calls decode the upstream's Server-Sent Events incrementally and write one
+gRPC message per event as soon as it is decoded, through the context the
+edge (`bridge.edge`) gives them. Every call is bounded by the client's
+deadline (or the configured maximum), and leaving a call for any reason,
+cancellation included, closes its upstream request.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import uuid
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, NoReturn
 from urllib.parse import quote
 
@@ -22,15 +23,18 @@ import orjson
 import structlog
 from google.protobuf.message import Message
 from google.rpc import error_details_pb2, status_pb2
+from grpc_status import rpc_status
 
 from bridge import codec, errors
 from bridge.codec._plan import MISMATCH, plan_for
 from bridge.config import Settings
-from bridge.sse import SSEDecoder, SSEEvent
+from bridge.limits import MAX_JSON_DEPTH, json_too_deep
+from bridge.redact import SECRETS, redact_json
+from bridge.sse import EventTooLarge, SSEDecoder, SSEEvent
 from bridge.stream_state import StreamState
 from bridge.telemetry import CallRecord, NoTelemetry, Telemetry
 from bridge.upstream import UpstreamCall, UpstreamClient, UpstreamFailure, UpstreamReply
-from bridge.validation import check_create, check_json
+from bridge.validation import check_create, check_json, check_metadata, check_path_segment
 from rbridge.responses.v1 import (
     response_pb2,
     responses_service_pb2,
@@ -44,85 +48,13 @@ log = structlog.get_logger("bridge.servicer")
 
 _EVENT_PLAN = plan_for(stream_events_pb2.ResponseStreamEvent.DESCRIPTOR)
 _DONE = "[DONE]"
+# Events whose error may quote what the bridge sent: scanned for secrets.
+_ERROR_EVENTS = frozenset({"error", "response.failed"})
 Context = grpc.aio.ServicerContext[Any, Any]
 
 
 class _BrokenStream(Exception):
     """The upstream sent bytes that are not a valid event stream."""
-
-
-Prepare = Callable[
-    ["ResponsesServicer", Any, Context], Awaitable[tuple[UpstreamCall, CallRecord, bool]]
-]
-
-
-def _streaming_rpc(prepare: Prepare, doc: str) -> Callable[..., Any]:
-    """A streaming RPC: `prepare` builds the upstream call, then events flow.
-
-    Each streaming RPC is its own async generator function with this loop
-    inline, because gRPC iterates only async generator functions and every
-    generator layer between the loop and gRPC costs microseconds per event.
-    """
-
-    async def rpc(
-        self: ResponsesServicer, request: Any, context: Context
-    ) -> AsyncGenerator[stream_events_pb2.ResponseStreamEvent, None]:
-        call, record, background = await prepare(self, request, context)
-        state = StreamState(self._profile.success_events, self._profile.failure_events)
-        normalize = self._normalize
-        raw = _wants_raw_json(context)
-        failure: errors.UpstreamError | None = None
-        request_id: str | None = None
-        try:
-            with record.activate():
-                async with asyncio.timeout(self._budget(context)):
-                    async with self._upstream.exchange(call) as reply:
-                        request_id = reply.request_id
-                        await _send_reply_metadata(context, reply)
-                        if reply.status >= 400:
-                            failure = _http_error(reply, await reply.read())
-                        else:
-                            decoder = SSEDecoder()
-                            async for chunk in reply.chunks():
-                                for sse in decoder.feed(chunk):
-                                    event = _event(sse, state, normalize)
-                                    if event is not None:
-                                        if raw:
-                                            event.raw_json = sse.data
-                                        yield event
-                                if state.ended:
-                                    # Nothing follows the last event: neither wait
-                                    # for the end of the body nor fail on it.
-                                    break
-                            for sse in () if state.ended else decoder.flush():
-                                event = _event(sse, state, normalize)
-                                if event is not None:
-                                    if raw:
-                                        event.raw_json = sse.data
-                                    yield event
-        except UpstreamFailure as exc:
-            failure = exc.error
-        except _BrokenStream as exc:
-            failure = errors.UpstreamError(code=grpc.StatusCode.INTERNAL, message=str(exc))
-        except TimeoutError:
-            failure = errors.timed_out("call", self._budget(context))
-        except (asyncio.CancelledError, GeneratorExit):
-            # The client went away: the exchange block has closed the upstream
-            # request; a background response keeps running unless cancelled.
-            record.end(state=state, cancelled=True)
-            if background and self._settings.cancel_background and state.response_id:
-                self._cancel_upstream(state.response_id)
-            raise
-        if failure is None:
-            failure = state.finish()
-        if failure is not None and failure.request_id is None and request_id is not None:
-            failure = dataclasses.replace(failure, request_id=request_id)
-        record.end(state=state, error=failure)
-        if failure is not None:
-            await _abort(context, failure)
-
-    rpc.__doc__ = doc
-    return rpc
 
 
 class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
@@ -150,19 +82,21 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     ) -> response_pb2.Response:
         """Create a response and return it once it is done."""
         body = await self._create_body(request, context, stream=False)
-        call = self._call(context, "POST", "/responses", body=body)
+        call = await self._call(context, "POST", "/responses", body=body)
         response: response_pb2.Response = await self._unary(
             call, response_pb2.Response, context, rpc="CreateResponse", request=body
         )
         return response
 
-    async def _prepare_create(
+    async def StreamCreateResponse(
         self, request: responses_service_pb2.CreateResponseRequest, context: Context
-    ) -> tuple[UpstreamCall, CallRecord, bool]:
+    ) -> None:
+        """Create a response and stream its events as they arrive."""
         body = await self._create_body(request, context, stream=True)
-        call = self._call(context, "POST", "/responses", body=body, stream=True)
+        call = await self._call(context, "POST", "/responses", body=body, stream=True)
         record = self._telemetry.start_call(rpc="StreamCreateResponse", request=body, stream=True)
-        return call, record, request.background
+        del body
+        await self._stream(call, record, context, background=request.background)
 
     async def GetResponse(
         self, request: responses_service_pb2.GetResponseRequest, context: Context
@@ -174,19 +108,20 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         )
         return response
 
-    async def _prepare_get(
+    async def StreamGetResponse(
         self, request: responses_service_pb2.GetResponseRequest, context: Context
-    ) -> tuple[UpstreamCall, CallRecord, bool]:
+    ) -> None:
+        """Stream a stored or background response's events after `starting_after`."""
         call = await self._get_call(request, context, stream=True)
         record = self._telemetry.start_call(rpc="StreamGetResponse", request=None, stream=True)
-        return call, record, False
+        await self._stream(call, record, context, background=False)
 
     async def DeleteResponse(
         self, request: responses_service_pb2.DeleteResponseRequest, context: Context
     ) -> responses_service_pb2.DeleteResponseResponse:
         """Delete a stored response."""
         path = await _response_path(request, context)
-        call = self._call(context, "DELETE", path, params=_query(request), idempotent=True)
+        call = await self._call(context, "DELETE", path, params=_query(request), idempotent=True)
         reply: responses_service_pb2.DeleteResponseResponse = await self._unary(
             call, responses_service_pb2.DeleteResponseResponse, context, rpc="DeleteResponse"
         )
@@ -197,7 +132,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     ) -> response_pb2.Response:
         """Cancel a background response."""
         path = await _response_path(request, context) + "/cancel"
-        call = self._call(context, "POST", path, params=_query(request))
+        call = await self._call(context, "POST", path, params=_query(request))
         response: response_pb2.Response = await self._unary(
             call, response_pb2.Response, context, rpc="CancelResponse"
         )
@@ -208,7 +143,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     ) -> responses_service_pb2.ListInputItemsResponse:
         """List the input items of a stored response, one page at a time."""
         path = await _response_path(request, context) + "/input_items"
-        call = self._call(context, "GET", path, params=_query(request), idempotent=True)
+        call = await self._call(context, "GET", path, params=_query(request), idempotent=True)
         page: responses_service_pb2.ListInputItemsResponse = await self._unary(
             call, responses_service_pb2.ListInputItemsResponse, context, rpc="ListInputItems"
         )
@@ -219,7 +154,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     ) -> responses_service_pb2.InputTokenCount:
         """Count the input tokens a create request would use."""
         body = await _json_body(request, context)
-        call = self._call(context, "POST", "/responses/input_tokens", body=body)
+        call = await self._call(context, "POST", "/responses/input_tokens", body=body)
         count: responses_service_pb2.InputTokenCount = await self._unary(
             call,
             responses_service_pb2.InputTokenCount,
@@ -234,7 +169,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     ) -> responses_service_pb2.CompactedResponse:
         """Compact a conversation into fewer items."""
         body = await _json_body(request, context)
-        call = self._call(context, "POST", "/responses/compact", body=body)
+        call = await self._call(context, "POST", "/responses/compact", body=body)
         compacted: responses_service_pb2.CompactedResponse = await self._unary(
             call,
             responses_service_pb2.CompactedResponse,
@@ -256,9 +191,75 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         params.pop("stream", None)
         if stream:
             params["stream"] = "true"
-        return self._call(context, "GET", path, params=params, idempotent=True, stream=stream)
+        return await self._call(context, "GET", path, params=params, idempotent=True, stream=stream)
 
     # -- shared paths ---------------------------------------------------------
+
+    async def _stream(
+        self, call: UpstreamCall, record: CallRecord, context: Context, *, background: bool
+    ) -> None:
+        """Relay the upstream's event stream, one message per event, then end the call."""
+        state = StreamState(self._profile.success_events, self._profile.failure_events)
+        normalize = self._normalize
+        raw = _wants_raw_json(context)
+        write = context.write
+        failure: errors.UpstreamError | None = None
+        request_id: str | None = None
+        ended = False
+        try:
+            with record.activate():
+                async with asyncio.timeout(self._budget(context)):
+                    async with self._upstream.exchange(call) as reply:
+                        request_id = reply.request_id
+                        await _send_reply_metadata(context, reply)
+                        if reply.status >= 400:
+                            failure = _http_error(reply, await reply.read())
+                        else:
+                            decoder = SSEDecoder(self._settings.max_message_bytes)
+                            started = False
+                            async for chunk in reply.chunks():
+                                events = decoder.feed(chunk)
+                                if events and not started:
+                                    started = True
+                                    reply.saw_event()
+                                for sse in events:
+                                    event = _event(sse, state, normalize, raw)
+                                    if event is not None:
+                                        await write(event)
+                                if state.ended:
+                                    # Nothing follows the last event: neither wait
+                                    # for the end of the body nor fail on it.
+                                    break
+                            for sse in () if state.ended else decoder.flush():
+                                event = _event(sse, state, normalize, raw)
+                                if event is not None:
+                                    await write(event)
+        except UpstreamFailure as exc:
+            failure = exc.error
+        except _BrokenStream as exc:
+            failure = errors.UpstreamError(code=grpc.StatusCode.INTERNAL, message=str(exc))
+        except EventTooLarge:
+            failure = errors.too_large("stream event", self._settings.max_message_bytes)
+        except TimeoutError:
+            failure = errors.timed_out("call", self._budget(context))
+        except BaseException as exc:
+            # The client went away, or the edge refused to send a message: the
+            # exchange block has closed the upstream request; a background
+            # response keeps running unless cancelled.
+            ended = True
+            cancelled = isinstance(exc, asyncio.CancelledError)
+            record.end(state=state, cancelled=cancelled, error=_aborted(context))
+            if cancelled and background and self._settings.cancel_background and state.response_id:
+                self._cancel_upstream(state.response_id)
+            raise
+        finally:
+            if not ended and failure is None:
+                failure = state.finish()
+        if failure is not None and failure.request_id is None and request_id is not None:
+            failure = dataclasses.replace(failure, request_id=request_id)
+        record.end(state=state, error=failure)
+        if failure is not None:
+            await _abort(context, failure)
 
     async def _unary(
         self,
@@ -281,7 +282,9 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
             if reply.status >= 400:
                 failure = _http_error(reply, body)
             else:
-                payload = orjson.loads(body)
+                payload = _loads(body)
+                if json_too_deep(body, payload):
+                    raise codec.CodecError(_too_deep())
                 if isinstance(payload, dict) and reply_type is response_pb2.Response:
                     self._profile.response(payload)
                 message = codec.from_json(payload, reply_type)
@@ -299,8 +302,8 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                 http_status=reply.status,
                 request_id=reply.request_id,
             )
-        except asyncio.CancelledError:
-            record.end(cancelled=True)
+        except BaseException as exc:
+            record.end(cancelled=isinstance(exc, asyncio.CancelledError), error=_aborted(context))
             raise
         record.end(response=payload if isinstance(payload, dict) else None, error=failure)
         if failure is not None:
@@ -341,7 +344,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         limit = self._settings.max_call_seconds
         return limit if remaining is None else max(0.0, min(remaining, limit))
 
-    def _call(
+    async def _call(
         self,
         context: Context,
         method: str,
@@ -360,10 +363,17 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
             if isinstance(value, str)
         }
         headers = {key: value for key, value in metadata.items() if key in settings.forward_headers}
+        api_key = metadata.get(settings.caller_api_key_header) if settings.caller_api_key else None
+        problems = check_metadata(headers)
+        if api_key is not None:
+            problems += check_metadata({settings.caller_api_key_header: api_key}, secret=True)
+        if problems:
+            await _abort_invalid(context, problems)
+        if api_key:
+            SECRETS.add_caller(api_key)
         if not idempotent:
             # One key per logical call, so the upstream can tell a retry from a new call.
             headers.setdefault("idempotency-key", f"bridge-{uuid.uuid4()}")
-        api_key = metadata.get(settings.caller_api_key_header) if settings.caller_api_key else None
         return UpstreamCall(
             method,
             path,
@@ -373,15 +383,6 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
             stream=stream,
             api_key=api_key or None,
         )
-
-
-ResponsesServicer.StreamCreateResponse = _streaming_rpc(  # type: ignore[method-assign]
-    ResponsesServicer._prepare_create, "Create a response and stream its events as they arrive."
-)
-ResponsesServicer.StreamGetResponse = _streaming_rpc(  # type: ignore[method-assign]
-    ResponsesServicer._prepare_get,
-    "Stream a stored or background response's events after `starting_after`.",
-)
 
 
 _RAW_JSON_KEY = "x-bridge-raw-json"
@@ -396,9 +397,10 @@ def _wants_raw_json(context: Context) -> bool:
 
 async def _response_path(request: Message, context: Context) -> str:
     response_id = getattr(request, "response_id", "")
-    if not response_id:
-        await _abort_invalid(context, [("response_id", "required: the response's id")])
-    # Quoted whole: an id can never reach another path of the upstream.
+    problems = check_path_segment("response_id", response_id)
+    if problems:
+        await _abort_invalid(context, problems)
+    # Quoted whole as well: an id can never reach another path of the upstream.
     return f"/responses/{quote(response_id, safe='')}"
 
 
@@ -435,6 +437,7 @@ def _event(
     sse: SSEEvent,
     state: StreamState,
     normalize: Callable[[dict[str, Any]], dict[str, Any]] | None,
+    raw: bool,
 ) -> stream_events_pb2.ResponseStreamEvent | None:
     data = sse.data
     if data == _DONE:
@@ -447,15 +450,55 @@ def _event(
         ) from None
     if type(payload) is not dict:
         raise _BrokenStream(f"upstream event {state.events + 1} is not a JSON object")
+    if json_too_deep(data, payload):
+        raise _BrokenStream(f"upstream event {state.events + 1}: {_too_deep()}")
     if "type" not in payload and sse.event != "message":
         # Some gateways name the event only in the SSE "event:" line.
         payload["type"] = sse.event
+    if payload["type"] in _ERROR_EVENTS and _scrub(payload):
+        data = orjson.dumps(payload).decode()
     if normalize is not None:
         normalize(payload)
     state.observe(payload)
     event = _EVENT_PLAN.decode(payload)
     assert event is not MISMATCH  # a typed union always has an unknown arm
+    if raw:
+        event.raw_json = data
     return event  # type: ignore[no-any-return]
+
+
+def _scrub(payload: dict[str, Any]) -> bool:
+    """Redact registered secrets (exact values only) from an error event's error;
+    whether anything changed."""
+    redactor = SECRETS.exact()
+    if redactor.empty:
+        return False
+    if payload.get("type") == "error":
+        return redact_json(payload, redactor)
+    response = payload.get("response")
+    error = response.get("error") if isinstance(response, dict) else None
+    return isinstance(error, dict | list | str) and redact_json(response, redactor, ("error",))
+
+
+def _loads(body: bytes) -> Any:
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        if "recursion" in str(exc).lower():
+            raise codec.CodecError(_too_deep()) from None
+        raise
+
+
+def _too_deep() -> str:
+    return f"JSON nested deeper than {MAX_JSON_DEPTH} levels, the bridge's limit"
+
+
+def _aborted(context: Context) -> errors.UpstreamError | None:
+    """The status the edge ended the call with, if it refused to send something."""
+    code = getattr(context, "code", None)
+    if isinstance(code, grpc.StatusCode) and code is not grpc.StatusCode.OK:
+        return errors.UpstreamError(code=code, message=code.name)
+    return None
 
 
 def _http_error(reply: UpstreamReply, body: bytes) -> errors.UpstreamError:
@@ -474,13 +517,12 @@ async def _send_reply_metadata(context: Context, reply: UpstreamReply) -> None:
 
 
 async def _abort(context: Context, error: errors.UpstreamError) -> NoReturn:
-    status = errors.to_rpc_status(error)
-    trailing: tuple[tuple[str, str | bytes], ...] = (
-        ("grpc-status-details-bin", status.SerializeToString()),
-    )
+    status = rpc_status.to_status(errors.to_rpc_status(error))
     if error.request_id:
-        trailing += (("x-request-id", error.request_id),)
-    await context.abort(error.code, error.message, trailing_metadata=trailing)
+        status = status._replace(
+            trailing_metadata=(*status.trailing_metadata, ("x-request-id", error.request_id))
+        )
+    await context.abort_with_status(status)
     raise AssertionError("unreachable: abort raises")  # pragma: no cover
 
 
@@ -494,9 +536,5 @@ async def _abort_invalid(context: Context, problems: list[tuple[str, str]]) -> N
     )
     status = status_pb2.Status(code=grpc.StatusCode.INVALID_ARGUMENT.value[0], message=message)
     status.details.add().Pack(bad_request)
-    await context.abort(
-        grpc.StatusCode.INVALID_ARGUMENT,
-        message,
-        trailing_metadata=(("grpc-status-details-bin", status.SerializeToString()),),
-    )
+    await context.abort_with_status(rpc_status.to_status(status))
     raise AssertionError("unreachable: abort raises")  # pragma: no cover

@@ -3,16 +3,22 @@
 Bytes go in as they arrive from the network, in chunks of any size and split at
 any point; complete events come out. The decoder does no I/O and interprets
 nothing beyond the event-stream framing: ``data: [DONE]`` is an ordinary event
-whose data is ``"[DONE]"``, and size limits are the caller's business.
+whose data is ``"[DONE]"``. An event or line that grows past the decoder's
+``max_event_bytes`` before it is complete raises `EventTooLarge`, so a
+stream without line breaks cannot take the process's memory.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["SSEDecoder", "SSEEvent"]
+__all__ = ["EventTooLarge", "SSEDecoder", "SSEEvent"]
 
 _DEFAULT_EVENT = "message"
+
+
+class EventTooLarge(ValueError):
+    """An event (or one of its lines) is larger than the decoder accepts."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +53,22 @@ class SSEDecoder:
     without a colon is a field with an empty value; one space after the colon
     is not part of the value. ``id:`` values containing U+0000 are ignored.
 
-    Lines have no length limit, and the cost is linear in the input however it
-    is chunked. One decoder serves one stream; `flush` resets it for reuse.
+    The cost is linear in the input however it is chunked. A pending line or
+    event larger than ``max_event_bytes`` (checked once per chunk, so it may
+    pass the limit by at most one chunk) raises `EventTooLarge`; None means
+    no limit. One decoder serves one stream; `flush` resets it for reuse.
     """
 
-    __slots__ = ("_at_start", "_buf", "_data", "_event", "_id", "_retry", "_skip_lf")
+    __slots__ = (
+        "_at_start",
+        "_buf",
+        "_data",
+        "_event",
+        "_id",
+        "_retry",
+        "_skip_lf",
+        "max_event_bytes",
+    )
 
     _buf: bytearray
     _skip_lf: bool
@@ -61,8 +78,9 @@ class SSEDecoder:
     _id: str | None
     _retry: int | None
 
-    def __init__(self) -> None:
+    def __init__(self, max_event_bytes: int | None = None) -> None:
         """Create a decoder positioned at the start of a stream."""
+        self.max_event_bytes = max_event_bytes
         self._reset()
 
     def _reset(self) -> None:
@@ -108,6 +126,7 @@ class SSEDecoder:
         buf = self._buf
         if end < 0:
             buf += chunk
+            self._check(len(buf))
             return []
         if not buf and end == len(chunk) - 1:
             # Whole lines and nothing pending, the usual shape: no copies.
@@ -122,7 +141,19 @@ class SSEDecoder:
                 lines = str(view[: end + 1], "utf-8", "replace").split("\n")
             buf += view[end + 1 :]
         lines.pop()  # the empty string after the last LF
-        return self._parse(lines)
+        events = self._parse(lines)
+        if buf or self._data:
+            # Something is pending past this chunk: bound what it holds.
+            self._check(len(buf) + sum(map(len, self._data)))
+        return events
+
+    def _check(self, pending: int) -> None:
+        limit = self.max_event_bytes
+        if limit is not None and pending > limit:
+            self._reset()
+            raise EventTooLarge(
+                f"an event of the stream passed {limit} bytes before it was complete"
+            )
 
     def flush(self) -> list[SSEEvent]:
         """Signal the end of the stream and reset the decoder.

@@ -20,14 +20,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import structlog
 
 from bridge import errors
 from bridge.config import Settings
-from bridge.retry import RetryPolicy, parse_retry_after
+from bridge.decoding import ACCEPTED_ENCODINGS, BodyDecoder, DecodingError
+from bridge.limits import safe_metadata
+from bridge.retry import RetryBudget, RetryPolicy, parse_retry_after
 from bridge.security import ApiKeySource
 from bridge.transport import AiohttpTransport
 
 __all__ = ["UpstreamCall", "UpstreamClient", "UpstreamFailure", "UpstreamReply"]
+
+log = structlog.get_logger("bridge.upstream")
 
 # Reply headers a client may need: request id, timing and rate-limit state.
 _REPLY_HEADERS = ("x-request-id", "openai-processing-ms", "openai-version", "retry-after")
@@ -70,73 +75,145 @@ class UpstreamCall:
 
 
 class UpstreamReply:
-    """An upstream reply whose body is read on demand, whole or chunk by chunk."""
+    """An upstream reply whose body is read on demand, whole or chunk by chunk.
+
+    The body is decoded here (Content-Encoding) in bounded pieces, and never
+    held beyond the message limit: a unary body larger than that, or a gzip
+    body that inflates past it, fails the call instead of the process.
+    """
 
     def __init__(self, response: httpx.Response, started: float, settings: Settings) -> None:
         self._response = response
         self._started = started
         self._settings = settings
         self._body: bytes | None = None
+        self._evented = False
+        headers = response.headers
         self.status = response.status_code
-        self.content_type = response.headers.get("content-type", "")
-        self.request_id = response.headers.get("x-request-id")
+        self.content_type = _header(headers, "content-type") or ""
+        self.request_id = _header(headers, "x-request-id")
         self.retry_after = parse_retry_after(
-            response.headers.get("retry-after"), response.headers.get("retry-after-ms")
+            _header(headers, "retry-after"), _header(headers, "retry-after-ms")
         )
-        self.metadata = tuple(
+        self.metadata = safe_metadata(
             (name, value)
-            for name, value in response.headers.items()
+            for name, value in _ascii_items(headers)
             if name in _REPLY_HEADERS or name.startswith(_REPLY_HEADER_PREFIXES)
         )
+        if self.request_id is not None and ("x-request-id", self.request_id) not in self.metadata:
+            # Not fit to travel as metadata (non-ASCII, oversized): not an id to quote either.
+            self.request_id = None
+
+    def _decoder(self) -> BodyDecoder:
+        try:
+            return BodyDecoder(_header(self._response.headers, "content-encoding") or "")
+        except DecodingError as exc:
+            raise UpstreamFailure(errors.unreadable(str(exc))) from None
 
     async def read(self) -> bytes:
-        """The whole body, read once; each piece must come within the read timeout."""
+        """The whole body, read once; each piece must come within the read timeout.
+
+        Raises:
+            UpstreamFailure: the body stalled, broke, is not valid in its encoding,
+                or is larger than the message limit.
+        """
         if self._body is None:
+            limit = self._settings.max_message_bytes
+            decoder = self._decoder()
             parts: list[bytes] = []
-            iterator = self._response.aiter_bytes().__aiter__()
-            while True:
-                try:
-                    async with asyncio.timeout(self._settings.read_timeout):
-                        parts.append(await iterator.__anext__())
-                except StopAsyncIteration:
-                    break
-                except TimeoutError:
-                    raise UpstreamFailure(
-                        errors.timed_out("read", self._settings.read_timeout)
-                    ) from None
-                except httpx.TransportError as exc:
-                    raise UpstreamFailure(errors.connection_failed(_describe(exc))) from None
+            size = 0
+            iterator = self._response.aiter_raw().__aiter__()
+            try:
+                while True:
+                    try:
+                        async with asyncio.timeout(self._settings.read_timeout):
+                            raw = await iterator.__anext__()
+                    except StopAsyncIteration:
+                        parts.extend(decoder.flush())
+                        break
+                    for piece in decoder.feed(raw):
+                        size += len(piece)
+                        if size > limit:
+                            raise UpstreamFailure(errors.too_large("reply body", limit))
+                        parts.append(piece)
+            except TimeoutError:
+                raise UpstreamFailure(
+                    errors.timed_out("read", self._settings.read_timeout)
+                ) from None
+            except DecodingError as exc:
+                raise UpstreamFailure(errors.unreadable(str(exc))) from None
+            except httpx.TransportError as exc:
+                raise UpstreamFailure(errors.connection_failed(_describe(exc))) from None
             self._body = b"".join(parts)
         return self._body
 
+    def saw_event(self) -> None:
+        """The stream has delivered its first event: from now on only idleness counts."""
+        self._evented = True
+
     async def chunks(self) -> AsyncIterator[bytes]:
-        """The body as it arrives. The first chunk must come within the first-byte
-        timeout of the request; each later one within the read timeout of the
-        previous one. Time the caller spends between chunks does not count."""
-        iterator = self._response.aiter_bytes().__aiter__()
+        """The decoded body as it arrives.
+
+        Until the consumer calls `saw_event`, the stream must produce its first
+        event within the first-event timeout of the request (keep-alive comments
+        and other bytes do not count), and every read within the read timeout.
+        After it, each read must come within the read timeout of the previous
+        one. Time the consumer spends between chunks does not count.
+        """
+        decoder = self._decoder()
+        iterator = self._response.aiter_raw().__aiter__()
         loop = asyncio.get_running_loop()
         read_timeout = self._settings.read_timeout
-        first = self._started + self._settings.first_byte_timeout - time.monotonic()
-        timer = _ReadTimer(loop, loop.time() + max(first, 0.0), read_timeout)
-        what, seconds = "first byte", self._settings.first_byte_timeout
+        first_timeout = self._settings.first_byte_timeout
+        first = loop.time() + max(self._started + first_timeout - time.monotonic(), 0.0)
+        timer = _ReadTimer(loop, min(first, loop.time() + read_timeout), read_timeout)
         try:
             while True:
                 try:
-                    chunk = await iterator.__anext__()
+                    raw = await iterator.__anext__()
                 except StopAsyncIteration:
+                    for piece in decoder.flush():
+                        yield piece
                     return
                 except asyncio.CancelledError:
                     if timer.expired():
-                        raise UpstreamFailure(errors.timed_out(what, seconds)) from None
+                        if not self._evented and loop.time() >= first:
+                            raise UpstreamFailure(
+                                errors.timed_out("first event", first_timeout)
+                            ) from None
+                        raise UpstreamFailure(
+                            errors.timed_out("read between events", read_timeout)
+                        ) from None
                     raise
                 except httpx.TransportError as exc:
                     raise UpstreamFailure(errors.connection_failed(_describe(exc))) from None
                 timer.deadline = _PAUSED
-                yield chunk
-                timer.move(loop.time() + read_timeout)
-                what, seconds = "read between events", read_timeout
+                for piece in decoder.feed(raw):
+                    yield piece
+                now = loop.time() + read_timeout
+                timer.move(now if self._evented else min(first, now))
+        except DecodingError as exc:
+            raise UpstreamFailure(errors.unreadable(str(exc))) from None
         finally:
             timer.cancel()
+
+
+def _header(headers: httpx.Headers, name: str) -> str | None:
+    """A header's value, or None when absent or not valid as text."""
+    try:
+        value: str | None = headers.get(name)
+    except UnicodeDecodeError:
+        return None
+    return value
+
+
+def _ascii_items(headers: httpx.Headers) -> list[tuple[str, str]]:
+    """Every header as (lower-case name, value), for the ones that are ASCII."""
+    items = []
+    for name, value in headers.raw:
+        if name.isascii() and value.isascii():
+            items.append((name.decode().lower(), value.decode()))
+    return items
 
 
 _PAUSED = float("inf")
@@ -202,6 +279,7 @@ class UpstreamClient:
         self._settings = settings
         self._base = settings.upstream_url
         self.policy = RetryPolicy(max_retries=settings.max_retries)
+        self.budget = RetryBudget(ratio=settings.retry_budget_percent / 100.0)
         self.api_keys = ApiKeySource(settings)
         ssl_context = (
             ssl.create_default_context(cafile=settings.ca_bundle) if settings.ca_bundle else None
@@ -215,7 +293,7 @@ class UpstreamClient:
         timeout = httpx.Timeout(
             None, connect=settings.connect_timeout, write=settings.connect_timeout
         )
-        headers = {"user-agent": "responses-bridge", "accept-encoding": "gzip, deflate"}
+        headers = {"user-agent": "responses-bridge", "accept-encoding": ACCEPTED_ENCODINGS}
         self._headers = headers
         self._timeout = timeout
         self._urls: dict[str, httpx.URL] = {}
@@ -281,12 +359,17 @@ class UpstreamClient:
             extensions={"timeout": self._timeout.as_dict()},
         )
         attempt = 0
+        self.budget.call()
         while True:
             started = time.monotonic()
             try:
                 response = await self._send(client, request, call.stream)
             except UpstreamFailure as failure:
-                if failure.error.code.name != "UNAVAILABLE" or not self.policy.allows(attempt):
+                if (
+                    failure.error.code.name != "UNAVAILABLE"
+                    or not self.policy.allows(attempt)
+                    or not self._budgeted()
+                ):
                     raise
                 await asyncio.sleep(self.policy.delay(attempt))
                 attempt += 1
@@ -299,6 +382,7 @@ class UpstreamClient:
                     # A wait longer than the longest backoff is the client's to decide.
                     and (reply.retry_after is None or reply.retry_after <= self.policy.max_backoff)
                     and await self._retryable(reply)
+                    and self._budgeted()
                 )
             except UpstreamFailure:
                 await response.aclose()
@@ -314,6 +398,12 @@ class UpstreamClient:
                 await response.aclose()
             return
 
+    def _budgeted(self) -> bool:
+        if self.budget.try_retry():
+            return True
+        log.warning("retry_budget_exhausted", ratio=self.budget.ratio)
+        return False
+
     async def _send(
         self, client: httpx.AsyncClient, request: httpx.Request, stream: bool
     ) -> httpx.Response:
@@ -323,7 +413,7 @@ class UpstreamClient:
                 return await client.send(request, stream=True)
         except TimeoutError:
             raise UpstreamFailure(
-                errors.timed_out("first byte", self._settings.first_byte_timeout)
+                errors.timed_out("first event", self._settings.first_byte_timeout)
             ) from None
         except httpx.ConnectTimeout:
             raise UpstreamFailure(
@@ -334,6 +424,10 @@ class UpstreamClient:
                 errors.timed_out("request write", self._settings.connect_timeout)
             ) from None
         except httpx.TransportError as exc:
+            raise UpstreamFailure(errors.connection_failed(_describe(exc))) from None
+        except (httpx.HTTPError, OSError, ValueError, UnicodeError) as exc:
+            # Whatever else a transport raises on a hostile reply (a header it
+            # cannot parse, an invalid URL or header value) is a failed exchange.
             raise UpstreamFailure(errors.connection_failed(_describe(exc))) from None
 
     async def _retryable(self, reply: UpstreamReply) -> bool:

@@ -1,8 +1,10 @@
-"""Checks of a create request before any upstream call.
+"""Checks of a request before any upstream call.
 
 Pure. Only rules the API itself holds stable are checked: required fields and
 numeric ranges. Values that providers extend (model names, enum-like strings,
-tool types) pass through untouched.
+tool types) pass through untouched. What becomes part of the upstream HTTP
+request outside the JSON body is checked for what HTTP can carry: an id is one
+plain path segment, and a metadata value sent as a header is printable ASCII.
 """
 
 from __future__ import annotations
@@ -12,7 +14,20 @@ from typing import Any
 
 from rbridge.responses.v1 import responses_service_pb2
 
-__all__ = ["Violation", "check_create", "check_json"]
+__all__ = [
+    "MIN_CALLER_KEY_LENGTH",
+    "Violation",
+    "check_create",
+    "check_json",
+    "check_metadata",
+    "check_path_segment",
+]
+
+# A caller's own upstream key shorter than this is no key: refused, so that
+# redacting it (wherever it occurs) cannot garble ordinary text.
+MIN_CALLER_KEY_LENGTH = 8
+# Characters that would change what an HTTP path means, beyond "/".
+_PATH_SPECIAL = frozenset("/\\?#%")
 
 Violation = tuple[str, str]
 
@@ -55,4 +70,34 @@ def check_json(body: Any, path: str = "") -> list[Violation]:
     elif isinstance(body, list):
         for index, value in enumerate(body):
             problems += check_json(value, f"{path}[{index}]")
+    return problems
+
+
+def check_path_segment(name: str, value: str) -> list[Violation]:
+    """Problems of `value` as one plain segment of an upstream URL path."""
+    if not value:
+        return [(name, "required: the id")]
+    if value in (".", ".."):
+        return [(name, f"{value!r} is not an id: it would name another path")]
+    if not value.isascii() or not value.isprintable() or " " in value:
+        return [(name, "must be printable ASCII without spaces")]
+    if _PATH_SPECIAL.intersection(value):
+        return [(name, "must not contain /, \\, ?, # or %")]
+    return []
+
+
+def check_metadata(values: dict[str, str], *, secret: bool = False) -> list[Violation]:
+    """Problems of metadata values that go upstream as HTTP header values.
+
+    With `secret`, the value is the caller's own API key, which must also be
+    long enough to be a key (and is never quoted back).
+    """
+    problems: list[Violation] = []
+    for key, value in values.items():
+        if not (value.isascii() and value.isprintable()):
+            problems.append(
+                (key, "metadata sent upstream must be printable ASCII (no CR, LF or NUL)")
+            )
+        elif secret and len(value.strip()) < MIN_CALLER_KEY_LENGTH:
+            problems.append((key, f"an API key has at least {MIN_CALLER_KEY_LENGTH} characters"))
     return problems

@@ -7,6 +7,7 @@ import asyncio
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote
 
 import grpc
 import grpc.aio
@@ -59,18 +60,35 @@ async def test_a_missing_response_id_is_invalid(stub: Any, rpc: str) -> None:
     assert "response_id" in (failure.value.details() or "")
 
 
-async def test_ids_cannot_escape_their_path(
+@pytest.mark.parametrize(
+    "response_id",
+    ["..", ".", "../../files/x", "a/b", "%2F", "a?b", "a#b", "a\\b", "a b", "a\r\nb", "résumé"],
+)
+async def test_ids_that_are_not_one_path_segment_are_refused(
+    scripted: tuple[str, Script], bridge_for: Callable[..., Any], response_id: str
+) -> None:
+    """An id that is not one plain path segment is INVALID_ARGUMENT; nothing goes upstream."""
+    url, script = scripted
+    stub = await bridge_for(url)
+    with pytest.raises(grpc.aio.AioRpcError) as failure:
+        await stub.DeleteResponse(service.DeleteResponseRequest(response_id=response_id))
+    assert failure.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "response_id" in (failure.value.details() or "")
+    assert script.paths == []
+
+
+async def test_plain_ids_reach_their_own_path(
     scripted: tuple[str, Script], bridge_for: Callable[..., Any]
 ) -> None:
-    """A response id with slashes or dots is sent quoted, as one path segment."""
+    """An id of letters, digits and punctuation other than path syntax goes as one segment."""
     url, script = scripted
     script.status = 404
     script.headers = {"content-type": "application/json"}
     script.chunks = [b'{"error": {"message": "no"}}']
     stub = await bridge_for(url)
     with pytest.raises(grpc.aio.AioRpcError):
-        await stub.DeleteResponse(service.DeleteResponseRequest(response_id="../../files/x"))
-    assert script.paths == ["/v1/responses/..%2F..%2Ffiles%2Fx"]
+        await stub.DeleteResponse(service.DeleteResponseRequest(response_id="resp_1:a-b.c~d"))
+    assert [unquote(path) for path in script.paths] == ["/v1/responses/resp_1:a-b.c~d"]
 
 
 async def test_delete_then_retrieve_is_not_found(stub: Any) -> None:

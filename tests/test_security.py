@@ -75,7 +75,9 @@ def test_half_written_rotation_keeps_the_old_value(tmp_path: Path) -> None:
     """A file that fails to parse mid-rotation leaves the previous value in force."""
     key = tmp_path / "key"
     key.write_text("sk-one")
-    source = ReloadingFile([str(key)], lambda files: files[0].decode().strip() or _fail())
+    source = ReloadingFile(
+        [str(key)], lambda files: files[0].decode().strip() or _fail(), what="test key"
+    )
     _rotate(key, "")
     assert source.get() == ("sk-one", False)
 
@@ -282,7 +284,7 @@ async def test_upstream_key_file_rotation_reaches_the_upstream(
 
 
 @pytest.mark.parametrize(
-    ("enabled", "expected"), [(False, "Bearer sk-test"), (True, "Bearer sk-mine")]
+    ("enabled", "expected"), [(False, "Bearer sk-test"), (True, "Bearer sk-mine-0123")]
 )
 async def test_caller_key_reaches_the_upstream_only_when_enabled(
     scripted: tuple[str, Script], bridge_for: Callable[..., Any], enabled: bool, expected: str
@@ -293,6 +295,6 @@ async def test_caller_key_reaches_the_upstream_only_when_enabled(
     script.chunks = [b'{"id": "resp_1", "object": "response", "output": []}']
     stub = await bridge_for(url, caller_api_key=enabled)
     await stub.CreateResponse(
-        Request(model="m", input={"text": "x"}), metadata=(("x-upstream-api-key", "sk-mine"),)
+        Request(model="m", input={"text": "x"}), metadata=(("x-upstream-api-key", "sk-mine-0123"),)
     )
     assert script.headers_seen[0]["authorization"] == expected

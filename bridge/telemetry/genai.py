@@ -25,11 +25,12 @@ from opentelemetry.semconv.attributes import error_attributes, server_attributes
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode, Tracer
 
 from bridge.errors import UpstreamError
+from bridge.redact import SECRETS
 from bridge.stream_state import StreamState
 from bridge.telemetry import CallRecord, NoTelemetry
 from bridge.telemetry import attributes as attrs
 from bridge.telemetry.metrics import Instruments
-from bridge.telemetry.redact import Redactor
+from bridge.telemetry.redaction import MetricLabels
 from bridge.telemetry.scope import RpcScope, current_scope
 
 __all__ = ["EVENT_COUNT", "FIRST_CHUNK_EVENT", "GenAITelemetry"]
@@ -55,15 +56,15 @@ class GenAITelemetry:
         *,
         tracer: Tracer | None,
         instruments: Instruments | None,
-        redactor: Redactor,
         upstream_url: str,
         provider: str = "openai",
         capture_content: bool = False,
         content_max_bytes: int = 16384,
+        metric_models: tuple[str, ...] = (),
     ) -> None:
         self.tracer = tracer
         self.instruments = instruments
-        self.redactor = redactor
+        self.labels = MetricLabels(metric_models, SECRETS)
         self.provider = provider
         self.endpoint = attrs.server_endpoint(upstream_url)
         self.capture_content = capture_content
@@ -77,19 +78,22 @@ class GenAITelemetry:
         return _Record(self, scope, request, stream)
 
     def metric_attributes(self, model: str | None, response_model: str | None) -> dict[str, Any]:
-        """The attributes every GenAI metric point carries."""
+        """The attributes every GenAI metric point carries; models are bounded
+        (known ones by name, the rest as `other`) and secrets redacted."""
         result: dict[str, Any] = {
             genai.GEN_AI_OPERATION_NAME: attrs.OPERATION_NAME,
             genai.GEN_AI_PROVIDER_NAME: self.provider,
         }
+        model = self.labels.model(model)
         if model:
             result[genai.GEN_AI_REQUEST_MODEL] = model
+        response_model = self.labels.model(response_model)
         if response_model:
             result[genai.GEN_AI_RESPONSE_MODEL] = response_model
         if self.endpoint is not None:
             result[server_attributes.SERVER_ADDRESS] = self.endpoint[0]
             result[server_attributes.SERVER_PORT] = self.endpoint[1]
-        return result
+        return self.labels.clean(result)
 
 
 class _Record:
@@ -196,7 +200,7 @@ class _Record:
                 message = (
                     "cancelled by the client"
                     if error is None
-                    else self._owner.redactor.text(error.message)
+                    else SECRETS.redactor().text(error.message)
                 )
                 span.set_status(Status(StatusCode.ERROR, message))
         span.end()
@@ -211,6 +215,10 @@ class _Record:
         events: int | None,
         now: float,
     ) -> None:
+        if failure is None and response_model is not None:
+            # The upstream served this model: a real name, fit to be a series.
+            self._owner.labels.learn(self._model)
+            self._owner.labels.learn(response_model)
         base = self._owner.metric_attributes(self._model, response_model)
         timed = {**base, error_attributes.ERROR_TYPE: failure} if failure else base
         instruments.operation_duration.record(now - self._started, timed)
@@ -242,7 +250,7 @@ def _set_content(
 ) -> None:
     # Content is the caller's data, recorded on request; credentials inside it
     # are still removed, like everywhere else.
-    limit, clean = owner.content_max_bytes, owner.redactor.text
+    limit, clean = owner.content_max_bytes, SECRETS.redactor().text
     if input_side:
         instructions = attrs.system_instructions(data)
         if instructions:

@@ -16,7 +16,14 @@ from contextvars import ContextVar
 import grpc
 from opentelemetry.trace import Span
 
-__all__ = ["RpcScope", "current_scope", "pending_caller", "set_caller"]
+__all__ = [
+    "RpcScope",
+    "current_scope",
+    "enter_scope",
+    "leave_scope",
+    "pending_caller",
+    "set_caller",
+]
 
 
 class RpcScope:
@@ -107,6 +114,16 @@ _CURRENT: ContextVar[RpcScope | None] = ContextVar("bridge_rpc_scope", default=N
 # A caller named before the scope opens (by an interceptor's intercept_service,
 # which runs in the RPC's task before any handler).
 _CALLER: ContextVar[str | None] = ContextVar("bridge_rpc_caller", default=None)
+
+
+def enter_scope(scope: RpcScope) -> None:
+    """Make `scope` the current RPC's in this task (the edge, as the RPC starts)."""
+    _CURRENT.set(scope)
+
+
+def leave_scope() -> None:
+    """No RPC is current in this task any more (the edge, as the RPC ends)."""
+    _CURRENT.set(None)
 
 
 def current_scope() -> RpcScope | None:

@@ -12,8 +12,11 @@ headers, TLS, compression and timeout variables, the SDK reads the sampler
 `OTEL_RESOURCE_ATTRIBUTES`; service.name defaults to "responses-bridge").
 
 With neither signal on, no provider exists: no spans are started, no
-instruments created, the httpx client is left alone, and the bridge installs
-no interceptor unless the access log is on.
+instruments created, the httpx client is left alone, and the edge records
+nothing per RPC unless the access log is on.
+
+Every span passes through `RedactingSpanProcessor` on its way to any exporter,
+so no registered secret leaves in a span, whoever built the providers.
 
 One `Observability` serves the process (`current()`; `install()` replaces it,
 tests install their own); `hooks()` builds what one bridge needs from it and
@@ -23,11 +26,11 @@ that bridge's settings.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 
-import grpc.aio
 from opentelemetry import metrics, trace
 from opentelemetry.metrics import Meter
 from opentelemetry.sdk.metrics import MeterProvider
@@ -43,11 +46,12 @@ from opentelemetry.sdk.trace.sampling import Sampler
 from opentelemetry.trace import Tracer
 
 from bridge.config import ConfigError, Settings
+from bridge.redact import SECRETS
 from bridge.telemetry import NoTelemetry, Telemetry
 from bridge.telemetry.genai import GenAITelemetry
-from bridge.telemetry.interceptor import TelemetryInterceptor
 from bridge.telemetry.metrics import Instruments
-from bridge.telemetry.redact import Redactor
+from bridge.telemetry.redaction import RedactingSpanProcessor
+from bridge.telemetry.rpc import RpcTelemetry
 
 __all__ = [
     "SERVICE_NAME",
@@ -122,12 +126,28 @@ class Observability:
             done = self.meter_provider.force_flush(timeout_millis) and done
         return done
 
-    def shutdown(self) -> None:
-        """Flush and stop every exporter."""
-        if self.tracer_provider is not None:
-            self.tracer_provider.shutdown()
-        if self.meter_provider is not None:
-            self.meter_provider.shutdown()
+    def shutdown(self, timeout: float | None = None) -> bool:
+        """Flush and stop every exporter; True when that finished.
+
+        With `timeout`, give up after that many seconds: an exporter that
+        cannot reach its collector retries for ten seconds and more, which
+        must not hold a stopping pod past its grace period. The work goes on
+        in a daemon thread that dies with the process.
+        """
+
+        def stop() -> None:
+            if self.tracer_provider is not None:
+                self.tracer_provider.shutdown()
+            if self.meter_provider is not None:
+                self.meter_provider.shutdown()
+
+        if timeout is None:
+            stop()
+            return True
+        worker = threading.Thread(target=stop, name="telemetry-shutdown", daemon=True)
+        worker.start()
+        worker.join(max(0.0, timeout))
+        return not worker.is_alive()
 
     def set_global(self) -> None:
         """Make these providers OpenTelemetry's global ones (once per process)."""
@@ -153,7 +173,7 @@ def build(
             sampler=sampler, resource=resource, shutdown_on_exit=shutdown_on_exit
         )
         for processor in span_processors:
-            tracer_provider.add_span_processor(processor)
+            tracer_provider.add_span_processor(RedactingSpanProcessor(processor, SECRETS))
     meter_provider = None
     if metric_readers:
         meter_provider = MeterProvider(
@@ -177,7 +197,9 @@ def from_env(env: Mapping[str, str] | None = None) -> Observability:
     readers: list[MetricReader] = [
         PeriodicExportingMetricReader(exporter) for exporter in _metric_exporters(env)
     ]
-    return build(span_processors=processors, metric_readers=readers)
+    # The server flushes them itself, bounded by its grace period; an exit
+    # hook would wait for an unreachable collector without bound.
+    return build(span_processors=processors, metric_readers=readers, shutdown_on_exit=False)
 
 
 def default_resource() -> Resource:
@@ -213,45 +235,42 @@ def install(observability: Observability | None) -> Observability | None:
 
 @dataclass
 class BridgeHooks:
-    """What `server.start` wires in: the servicer's telemetry and the server interceptors."""
+    """What `server.start` wires in: the servicer's telemetry and the RPC's own."""
 
     telemetry: Telemetry
-    interceptors: tuple[grpc.aio.ServerInterceptor, ...]
-    interceptor: TelemetryInterceptor | None
+    rpc: RpcTelemetry | None
 
     def bind(self, address: str, port: int) -> None:
         """Record the address the server listens on (server.address/port of its spans)."""
-        if self.interceptor is not None:
+        if self.rpc is not None:
             host, _, _ = address.rpartition(":")
-            self.interceptor.bind(host.strip("[]") or address, port)
+            self.rpc.bind(host.strip("[]") or address, port)
 
 
 def hooks(settings: Settings, observability: Observability | None = None) -> BridgeHooks:
-    """The telemetry and interceptors of one bridge; nothing at all when every
-    signal and the access log are off."""
+    """The telemetry of one bridge; nothing at all when every signal and the
+    access log are off."""
     observability = observability or current()
     tracer = observability.tracer()
     instruments = observability.instruments()
     if tracer is None and instruments is None and settings.access_log_level == "off":
-        return BridgeHooks(telemetry=NoTelemetry(), interceptors=(), interceptor=None)
-    redactor = Redactor([settings.api_key])
+        return BridgeHooks(telemetry=NoTelemetry(), rpc=None)
     telemetry = GenAITelemetry(
         tracer=tracer,
         instruments=instruments,
-        redactor=redactor,
         upstream_url=settings.upstream_url,
         provider=settings.genai_provider_name,
         capture_content=settings.capture_content,
         content_max_bytes=settings.capture_content_max_bytes,
+        metric_models=settings.metric_models,
     )
-    interceptor = TelemetryInterceptor(
+    rpc = RpcTelemetry(
         tracer=tracer,
         instruments=instruments,
-        redactor=redactor,
         access_log_level=settings.access_log_level,
         caller_key=settings.access_log_caller_key,
     )
-    return BridgeHooks(telemetry=telemetry, interceptors=(interceptor,), interceptor=interceptor)
+    return BridgeHooks(telemetry=telemetry, rpc=rpc)
 
 
 # -- exporters ------------------------------------------------------------------

@@ -38,14 +38,14 @@ async def test_client_deadline_ends_the_call_and_closes_upstream(
 
 
 @pytest.mark.parametrize("fault", ["slow_first_byte", "headers_then_hold"])
-async def test_stream_first_byte_timeout(
+async def test_stream_first_event_timeout(
     fault_server: FaultServer, bridges: Bridges, fault: str
 ) -> None:
-    """A stream whose first byte is later than first_byte_timeout is DEADLINE_EXCEEDED, once."""
+    """A stream whose first event is later than first_byte_timeout is DEADLINE_EXCEEDED, once."""
     handle = await bridges.start(first_byte_timeout=DEADLINE, max_retries=2)
     outcome = await invoke(handle.stub, fault, "stream", deadline=None)
     assert outcome.code == grpc.StatusCode.DEADLINE_EXCEEDED
-    assert outcome.message == "upstream first byte timed out after 0.5s"
+    assert outcome.message == "upstream first event timed out after 0.5s"
     assert outcome.error_info().reason == "DEADLINE_EXCEEDED"
     assert DEADLINE <= outcome.elapsed < DEADLINE + SLACK
     (attempt,) = fault_server.requests(fault)

@@ -21,11 +21,14 @@ from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from bridge.budget import RequestBudget
 from bridge.config import Settings
+from bridge.edge import EdgeInterceptor
 from bridge.logs import configure
 from bridge.server import RunningBridge, start
 from bridge.simulator import SimulatorOptions, build_app
 from bridge.telemetry import setup
+from bridge.telemetry.rpc import RpcTelemetry
 from rbridge.responses.v1 import responses_service_pb2, responses_service_pb2_grpc
 from tests.telemetry.otlp_receiver import OTLPReceiver
 
@@ -223,3 +226,13 @@ def access_lines(output: io.StringIO) -> list[dict[str, Any]]:
     """The access log lines among the captured JSON log lines."""
     lines = [orjson.loads(line) for line in output.getvalue().splitlines() if line.startswith("{")]
     return [line for line in lines if line.get("logger") == "bridge.access"]
+
+
+def edge_for(service: str, caller_key: str = "") -> EdgeInterceptor:
+    """The bridge's edge for a test service of bytes in, bytes out, with an access log."""
+    return EdgeInterceptor(
+        service=service,
+        max_message_bytes=1 << 20,
+        budget=RequestBudget(4 << 20, 1 << 20),
+        telemetry=RpcTelemetry(tracer=None, instruments=None, caller_key=caller_key),
+    )

@@ -14,8 +14,6 @@ import pytest
 from opentelemetry.trace import SpanKind
 
 from bridge.telemetry.genai import GenAITelemetry
-from bridge.telemetry.interceptor import TelemetryInterceptor
-from bridge.telemetry.redact import Redactor
 from bridge.telemetry.scope import set_caller
 from tests.telemetry.conftest import (
     CALLER_METADATA,
@@ -25,6 +23,7 @@ from tests.telemetry.conftest import (
     Upstream,
     access_lines,
     create_request,
+    edge_for,
 )
 
 
@@ -95,7 +94,7 @@ async def test_level_is_configurable(
 async def test_access_log_can_be_turned_off(
     upstream: Upstream, bridge_at: Callable[..., Any], log_output: io.StringIO
 ) -> None:
-    """With the access log off and no telemetry, no line and no interceptor."""
+    """With the access log off and no telemetry, no line and no trace context upstream."""
     client = await bridge_at(upstream.url, access_log_level="off")
     await client.stub.CreateResponse(create_request())
     assert access_lines(log_output) == []
@@ -114,10 +113,8 @@ class _NamesCaller(grpc.aio.ServerInterceptor):
 async def test_an_authenticating_interceptor_names_the_caller(
     log_output: io.StringIO, metadata: tuple[tuple[str, str], ...]
 ) -> None:
-    """set_caller from an interceptor after ours wins over the configured metadata key."""
-    telemetry = TelemetryInterceptor(
-        tracer=None, instruments=None, redactor=Redactor(), caller_key="x-caller"
-    )
+    """set_caller from an interceptor after the edge wins over the configured metadata key."""
+    telemetry = edge_for("t.Echo", caller_key="x-caller")
 
     async def echo(request: bytes, context: Any) -> bytes:
         return request
@@ -154,10 +151,7 @@ def test_set_caller_outside_an_rpc_only_touches_its_own_context() -> None:
 async def test_line_waits_for_a_record_ended_after_the_rpc(log_output: io.StringIO) -> None:
     """When the handler's call record ends only after the RPC (a stream generator left
     to the garbage collector), the access line waits for it and carries its model."""
-    redactor = Redactor()
-    telemetry = GenAITelemetry(
-        tracer=None, instruments=None, redactor=redactor, upstream_url="http://127.0.0.1:9/v1"
-    )
+    telemetry = GenAITelemetry(tracer=None, instruments=None, upstream_url="http://127.0.0.1:9/v1")
     ended = asyncio.Event()
 
     async def leaves_record_open(request: bytes, context: Any) -> bytes:
@@ -170,9 +164,7 @@ async def test_line_waits_for_a_record_ended_after_the_rpc(log_output: io.String
         asyncio.get_running_loop().call_later(0.1, end)
         return request
 
-    server = grpc.aio.server(
-        interceptors=[TelemetryInterceptor(tracer=None, instruments=None, redactor=redactor)]
-    )
+    server = grpc.aio.server(interceptors=[edge_for("t.Late")])
     server.add_generic_rpc_handlers(
         [
             grpc.method_handlers_generic_handler(

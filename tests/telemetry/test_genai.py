@@ -9,9 +9,9 @@ import pytest
 from opentelemetry.trace import StatusCode
 
 from bridge.errors import UpstreamError
+from bridge.redact import SECRETS
 from bridge.stream_state import StreamState
 from bridge.telemetry.genai import EVENT_COUNT, GenAITelemetry
-from bridge.telemetry.redact import Redactor
 from bridge.telemetry.scope import _CURRENT, RpcScope
 from tests.telemetry.conftest import SECRET, Captured
 
@@ -25,11 +25,11 @@ USAGE = {
 
 
 def telemetry(otel: Captured) -> GenAITelemetry:
-    """A GenAITelemetry on the test's in-memory providers."""
+    """A GenAITelemetry on the test's in-memory providers, with SECRET registered."""
+    SECRETS.add(SECRET)
     return GenAITelemetry(
         tracer=otel.observability.tracer(),
         instruments=otel.observability.instruments(),
-        redactor=Redactor([SECRET]),
         upstream_url="https://api.example.com/v1",
     )
 
@@ -165,9 +165,7 @@ def test_record_fills_the_rpc_scope(otel: Captured) -> None:
 
 def test_nothing_is_recorded_without_providers_or_scope() -> None:
     """With tracing, metrics and the interceptor all absent, start_call is the shared no-op."""
-    quiet = GenAITelemetry(
-        tracer=None, instruments=None, redactor=Redactor(), upstream_url="http://x/v1"
-    )
+    quiet = GenAITelemetry(tracer=None, instruments=None, upstream_url="http://x/v1")
     first = quiet.start_call(rpc="a", request={"model": "m"}, stream=False)
     second = quiet.start_call(rpc="b", request=None, stream=True)
     assert first is second

@@ -11,10 +11,9 @@ import grpc
 import grpc.aio
 import pytest
 
+from bridge.redact import SECRETS
 from bridge.telemetry import setup
-from bridge.telemetry.interceptor import TelemetryInterceptor
-from bridge.telemetry.redact import Redactor
-from tests.telemetry.conftest import SECRET, Upstream, create_request
+from tests.telemetry.conftest import SECRET, Upstream, create_request, edge_for
 from tests.telemetry.otlp_receiver import OTLPReceiver
 from tests.telemetry.test_otlp_export import SCENARIOS, exported_spans, run_scenario
 
@@ -79,15 +78,14 @@ async def test_key_is_not_in_anything_captured(
 
 
 async def test_unexpected_exceptions_are_redacted(log_output: io.StringIO) -> None:
-    """A handler that raises with the key in its message gives the client UNKNOWN with
+    """A handler that raises with the key in its message gives the client INTERNAL with
     the key redacted, and logs the traceback redacted."""
+    SECRETS.add(SECRET)
 
     async def leaky(request: bytes, context: Any) -> bytes:
         raise RuntimeError(f"upstream said: Authorization: Bearer {SECRET}")
 
-    server = grpc.aio.server(
-        interceptors=[TelemetryInterceptor(tracer=None, instruments=None, redactor=Redactor())]
-    )
+    server = grpc.aio.server(interceptors=[edge_for("t.Leak")])
     server.add_generic_rpc_handlers(
         [
             grpc.method_handlers_generic_handler(
@@ -103,7 +101,7 @@ async def test_unexpected_exceptions_are_redacted(log_output: io.StringIO) -> No
                 await channel.unary_unary("/t.Leak/Call")(b"")
     finally:
         await server.stop(0)
-    assert caught.value.code() is grpc.StatusCode.UNKNOWN
+    assert caught.value.code() is grpc.StatusCode.INTERNAL
     assert "RuntimeError" in (caught.value.details() or "")
     assert SECRET.encode() not in client_visible(caught.value)
     output = log_output.getvalue()

@@ -139,11 +139,11 @@ def test_sampler_comes_from_the_environment(
 
 
 def test_everything_off_installs_nothing() -> None:
-    """Tracing, metrics and the access log off: NoTelemetry and no interceptor."""
+    """Tracing, metrics and the access log off: NoTelemetry and no RPC telemetry."""
     settings = Settings(access_log_level="off")
     hooks = setup.hooks(settings, setup.build())
     assert isinstance(hooks.telemetry, NoTelemetry)
-    assert hooks.interceptors == ()
+    assert hooks.rpc is None
 
 
 async def test_tracing_off_leaves_the_http_client_alone(

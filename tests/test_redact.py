@@ -7,7 +7,7 @@ import pytest
 from google.rpc import error_details_pb2, status_pb2
 
 from bridge.errors import UpstreamError, to_rpc_status
-from bridge.telemetry.redact import REDACTED, Redactor
+from bridge.redact import REDACTED, Redactor
 
 KEY = "opaque-gateway-key-123"
 

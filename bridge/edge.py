@@ -1,0 +1,338 @@
+"""Where calls enter and leave the bridge: one server interceptor for every RPC.
+
+For each RPC of the service, in this order, before the servicer runs:
+
+1. Authentication (when tokens are configured): a call without a valid
+   bearer token is refused UNAUTHENTICATED before its request is read.
+2. Admission: the request is read only once the per-process budget of request
+   bytes admits it (`bridge.budget`); the excess is RESOURCE_EXHAUSTED.
+3. Parsing: the request message is parsed here, so a malformed or too deeply
+   nested message is INVALID_ARGUMENT rather than a failure inside gRPC.
+
+and, on the way out, whatever the servicer does:
+
+- every status message, status detail and metadata value is redacted of
+  registered secrets (`bridge.redact.SECRETS`), whatever telemetry is on;
+- every reply is serialized here and checked against the send limit, so an
+  oversized one is RESOURCE_EXHAUSTED with a message saying so;
+- an unexpected exception is logged and ends the call INTERNAL, never UNKNOWN;
+- the RPC's telemetry (`bridge.telemetry.rpc`), when on, records the status
+  the client actually got.
+
+Unary-request RPCs are served to gRPC as request-streaming handlers, which is
+what lets the edge decide when the one request message is read; on the wire
+the two are the same. Streaming servicer methods write through the context
+(`await context.write(message)`), with no generator layer in between.
+Health checks and reflection pass through, after authentication for
+reflection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any, Final, NoReturn
+
+import grpc
+import grpc.aio
+import structlog
+from google.protobuf.message import DecodeError, Message
+
+from bridge.budget import BudgetExceeded, RequestBudget
+from bridge.limits import MAX_JSON_DEPTH
+from bridge.redact import SECRETS, Secrets
+from bridge.security import TokenAuthenticator
+from bridge.telemetry.rpc import RpcTelemetry
+from bridge.telemetry.scope import RpcScope, pending_caller
+
+__all__ = ["DENIED", "EdgeContext", "EdgeInterceptor"]
+
+log = structlog.get_logger("bridge.edge")
+
+DENIED: Final = "missing or invalid bearer token in the authorization metadata"
+# Probes check health without credentials.
+_OPEN: Final = ("/grpc.health.v1.Health/",)
+
+Metadata = Sequence[tuple[str, str | bytes]]
+Behavior = Callable[[Any, Any], Any]
+Continuation = Callable[
+    [grpc.HandlerCallDetails], Awaitable["grpc.RpcMethodHandler[Any, Any] | None"]
+]
+
+
+class EdgeContext:
+    """The servicer context as a handler sees it: what leaves is redacted and sized,
+    and the status is noted for telemetry."""
+
+    __slots__ = ("_context", "_edge", "_scope", "code", "messages_sent")
+
+    def __init__(
+        self,
+        context: grpc.aio.ServicerContext[Any, Any],
+        edge: EdgeInterceptor,
+        scope: RpcScope | None,
+    ) -> None:
+        self._context = context
+        self._edge = edge
+        self._scope = scope
+        self.code: grpc.StatusCode | None = None
+        self.messages_sent = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context, name)
+
+    async def write(self, message: Message | bytes) -> None:
+        """Send one message of a stream, refusing one over the send limit."""
+        data = message if isinstance(message, bytes) else message.SerializeToString()
+        if len(data) > self._edge.max_send:
+            await self.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, _too_large(data, self._edge))
+        await self._context.write(data)
+        self.messages_sent += 1
+
+    async def send_initial_metadata(self, metadata: Metadata) -> None:
+        self._note(metadata)
+        await self._context.send_initial_metadata(self._edge.secrets.redactor().metadata(metadata))
+
+    def set_trailing_metadata(self, metadata: Metadata) -> None:
+        self._note(metadata)
+        self._context.set_trailing_metadata(self._edge.secrets.redactor().metadata(metadata))
+
+    def set_code(self, code: grpc.StatusCode) -> None:
+        self.code = code
+        self._context.set_code(code)
+
+    def set_details(self, details: str) -> None:
+        self._context.set_details(self._edge.secrets.redactor().text(details))
+
+    async def abort(
+        self, code: grpc.StatusCode, details: str = "", trailing_metadata: Metadata = ()
+    ) -> NoReturn:
+        self.code = code
+        self._note(trailing_metadata)
+        redactor = self._edge.secrets.redactor()
+        details = redactor.text(details)
+        trailing_metadata = redactor.metadata(trailing_metadata)
+        if self._scope is not None and not self._context.done():
+            # Before the status leaves: whoever sees the error can see its telemetry.
+            self._edge.close(self)
+        await self._context.abort(code, details, trailing_metadata)
+        raise AssertionError("unreachable: abort raises")  # pragma: no cover
+
+    async def abort_with_status(self, status: grpc.Status) -> NoReturn:
+        await self.abort(status.code, status.details, status.trailing_metadata)
+
+    def _note(self, metadata: Metadata) -> None:
+        if self._scope is not None:
+            for key, value in metadata:
+                if key == "x-request-id" and isinstance(value, str):
+                    self._scope.request_id = value
+
+    def final_code(self, failure: BaseException | None) -> grpc.StatusCode:
+        """The status the client got, from how the handler ended."""
+        if isinstance(failure, asyncio.CancelledError):
+            return grpc.StatusCode.CANCELLED
+        return self.code or grpc.StatusCode.OK
+
+
+class EdgeInterceptor(grpc.aio.ServerInterceptor):
+    """Authenticates, admits, parses, redacts and sizes every call of `service`.
+
+    Usage::
+
+        edge = EdgeInterceptor(service="pkg.Service", max_message_bytes=64 << 20,
+                               budget=RequestBudget(96 << 20, 64 << 20))
+        server = grpc.aio.server(interceptors=[edge])
+    """
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        max_message_bytes: int,
+        budget: RequestBudget,
+        authenticator: TokenAuthenticator | None = None,
+        telemetry: RpcTelemetry | None = None,
+        secrets: Secrets = SECRETS,
+    ) -> None:
+        self._prefix = f"/{service}/"
+        self.max_send = max_message_bytes
+        self._budget = budget
+        self._authenticator = authenticator
+        self.telemetry = telemetry
+        self.secrets = secrets
+        self._wrapped: dict[str, tuple[Any, Any]] = {}
+
+    async def intercept_service(
+        self, continuation: Continuation, handler_call_details: grpc.HandlerCallDetails
+    ) -> grpc.RpcMethodHandler[Any, Any] | None:
+        handler = await continuation(handler_call_details)
+        method: str = handler_call_details.method
+        if handler is None:
+            return None
+        if not method.startswith(self._prefix):
+            if self._authenticate(method, handler_call_details.invocation_metadata) is False:
+                return _denying(handler)
+            return handler
+        cached = self._wrapped.get(method)
+        if cached is None or cached[0] is not handler:
+            cached = (handler, self._wrap(handler, method))
+            self._wrapped[method] = cached
+        wrapped: grpc.RpcMethodHandler[Any, Any] = cached[1]
+        return wrapped
+
+    def _authenticate(self, method: str, metadata: Any) -> str | bool | None:
+        """The caller's name, None without authentication, False when refused."""
+        if self._authenticator is None or method.startswith(_OPEN):
+            return None
+        authorization = None
+        for key, value in metadata or ():
+            if key == "authorization" and isinstance(value, str):
+                authorization = value
+                break
+        name = self._authenticator.authenticate(authorization)
+        return False if name is None else name
+
+    def _wrap(
+        self, handler: grpc.RpcMethodHandler[Any, Any], method: str
+    ) -> grpc.RpcMethodHandler[Any, Any]:
+        service, _, rpc = method[1:].rpartition("/")
+        # A handler without a deserializer deals in bytes.
+        parse: Callable[[bytes], Any] = handler.request_deserializer or _same
+        if handler.request_streaming:
+            raise TypeError(f"{method}: request-streaming RPCs are not served by the edge yet")
+        if handler.response_streaming:
+            behavior: Behavior | None = handler.unary_stream
+            assert behavior is not None
+            generator = inspect.isasyncgenfunction(behavior)
+
+            async def streaming(
+                requests: AsyncIterator[bytes], context: grpc.aio.ServicerContext[Any, Any]
+            ) -> None:
+                async def run(request: Any, edge: EdgeContext) -> None:
+                    if generator:
+                        async for message in behavior(request, edge):
+                            await edge.write(message)
+                    else:
+                        await behavior(request, edge)
+
+                await self._serve(context, service, rpc, True, parse, run)
+
+            return grpc.stream_stream_rpc_method_handler(streaming)
+        unary_behavior: Behavior | None = handler.unary_unary
+        assert unary_behavior is not None
+
+        async def unary(
+            requests: AsyncIterator[bytes], context: grpc.aio.ServicerContext[Any, Any]
+        ) -> bytes:
+            reply: list[bytes] = []
+
+            async def run(request: Any, edge: EdgeContext) -> None:
+                message: Message | bytes = await unary_behavior(request, edge)
+                data = message if isinstance(message, bytes) else message.SerializeToString()
+                if len(data) > self.max_send:
+                    await edge.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, _too_large(data, self))
+                edge.messages_sent = 1
+                reply.append(data)
+
+            await self._serve(context, service, rpc, False, parse, run)
+            return reply[0]
+
+        return grpc.stream_unary_rpc_method_handler(unary)
+
+    async def _serve(
+        self,
+        context: grpc.aio.ServicerContext[Any, Any],
+        service: str,
+        rpc: str,
+        stream: bool,
+        parse: Callable[[bytes], Any],
+        run: Callable[[Any, EdgeContext], Awaitable[None]],
+    ) -> None:
+        caller = self._authenticate(rpc, context.invocation_metadata())
+        telemetry = self.telemetry
+        scope = restore = None
+        if telemetry is not None:
+            name = caller if isinstance(caller, str) else pending_caller()
+            scope, restore = telemetry.open(service, rpc, stream, context, name)
+        edge = EdgeContext(context, self, scope)
+        ticket = None
+        failure: BaseException | None = None
+        try:
+            if caller is False:
+                await edge.abort(grpc.StatusCode.UNAUTHENTICATED, DENIED)
+            try:
+                ticket = await self._budget.admit(context.time_remaining())
+                raw = await context.read()
+                if raw is grpc.aio.EOF:
+                    await edge.abort(grpc.StatusCode.INVALID_ARGUMENT, "no request message")
+                ticket.arrived(len(raw))
+            except BudgetExceeded as exc:
+                await edge.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc))
+            try:
+                request = parse(raw)
+            except DecodeError:
+                await edge.abort(
+                    grpc.StatusCode.INVALID_ARGUMENT,
+                    f"the request is not a valid message of this RPC, or is nested deeper "
+                    f"than protobuf's limit of 100 levels (free-form JSON values may nest "
+                    f"at most {MAX_JSON_DEPTH} levels)",
+                )
+            del raw
+            await run(request, edge)
+        except grpc.aio.AbortError as exc:
+            failure = exc
+            raise
+        except asyncio.CancelledError as exc:
+            failure = exc
+            raise
+        except Exception as exc:
+            failure = exc
+            await self._unexpected(exc, edge)
+        finally:
+            if ticket is not None:
+                ticket.release()
+            if scope is not None and telemetry is not None and restore is not None:
+                scope.messages_sent = edge.messages_sent
+                telemetry.close(scope, edge.final_code(failure))
+                telemetry.leave(restore)
+
+    def close(self, edge: EdgeContext) -> None:
+        """End the RPC's telemetry now, with the status noted so far."""
+        scope = edge._scope
+        if scope is not None and self.telemetry is not None:
+            scope.messages_sent = edge.messages_sent
+            self.telemetry.close(scope, edge.code or grpc.StatusCode.OK)
+
+    async def _unexpected(self, exc: Exception, edge: EdgeContext) -> NoReturn:
+        """End the RPC INTERNAL with a redacted message, instead of letting gRPC
+        end it UNKNOWN with the exception's own text."""
+        if edge.done():
+            raise exc
+        log.error("handler_failed", exc_info=exc)
+        await edge.abort(grpc.StatusCode.INTERNAL, f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _same(raw: bytes) -> bytes:
+    return raw
+
+
+def _too_large(data: bytes, edge: EdgeInterceptor) -> str:
+    return (
+        f"the reply is {len(data)} bytes, over the bridge's message limit of "
+        f"{edge.max_send} bytes (BRIDGE_MAX_MESSAGE_BYTES)"
+    )
+
+
+def _denying(handler: grpc.RpcMethodHandler[Any, Any]) -> grpc.RpcMethodHandler[Any, Any]:
+    """A handler of `handler`'s shape that refuses the call without reading it."""
+
+    async def deny_unary(requests: Any, context: grpc.aio.ServicerContext[Any, Any]) -> None:
+        await context.abort(grpc.StatusCode.UNAUTHENTICATED, DENIED)
+
+    async def deny_stream(requests: Any, context: grpc.aio.ServicerContext[Any, Any]) -> None:
+        await context.abort(grpc.StatusCode.UNAUTHENTICATED, DENIED)
+
+    if handler.response_streaming:
+        return grpc.stream_stream_rpc_method_handler(deny_stream)
+    return grpc.stream_unary_rpc_method_handler(deny_unary)
