@@ -30,6 +30,7 @@ reflection.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, Final, NoReturn
@@ -41,6 +42,7 @@ from google.protobuf.message import DecodeError, Message
 
 from bridge.budget import BudgetExceeded, RequestBudget
 from bridge.limits import MAX_JSON_DEPTH
+from bridge.memory import release_freed_memory
 from bridge.redact import SECRETS, Secrets
 from bridge.security import TokenAuthenticator
 from bridge.telemetry.rpc import RpcTelemetry
@@ -54,6 +56,13 @@ DENIED: Final = "missing or invalid bearer token in the authorization metadata"
 # Probes check health without credentials.
 _OPEN: Final = ("/grpc.health.v1.Health/",)
 
+# Requests from this size on give their freed memory back to the system.
+_LARGE: Final = 1 << 20
+_UNPARSABLE: Final = (
+    "the request is not a valid message of this RPC, or is nested deeper than protobuf's "
+    f"limit of 100 levels (free-form JSON values may nest at most {MAX_JSON_DEPTH} levels)"
+)
+
 Metadata = Sequence[tuple[str, str | bytes]]
 Behavior = Callable[[Any, Any], Any]
 Continuation = Callable[
@@ -65,7 +74,7 @@ class EdgeContext:
     """The servicer context as a handler sees it: what leaves is redacted and sized,
     and the status is noted for telemetry."""
 
-    __slots__ = ("_context", "_edge", "_scope", "code", "messages_sent")
+    __slots__ = ("_context", "_edge", "code", "messages_sent", "scope")
 
     def __init__(
         self,
@@ -75,7 +84,7 @@ class EdgeContext:
     ) -> None:
         self._context = context
         self._edge = edge
-        self._scope = scope
+        self.scope = scope
         self.code: grpc.StatusCode | None = None
         self.messages_sent = 0
 
@@ -113,7 +122,7 @@ class EdgeContext:
         redactor = self._edge.secrets.redactor()
         details = redactor.text(details)
         trailing_metadata = redactor.metadata(trailing_metadata)
-        if self._scope is not None and not self._context.done():
+        if self.scope is not None and not self._context.done():
             # Before the status leaves: whoever sees the error can see its telemetry.
             self._edge.close(self)
         await self._context.abort(code, details, trailing_metadata)
@@ -123,10 +132,10 @@ class EdgeContext:
         await self.abort(status.code, status.details, status.trailing_metadata)
 
     def _note(self, metadata: Metadata) -> None:
-        if self._scope is not None:
+        if self.scope is not None:
             for key, value in metadata:
                 if key == "x-request-id" and isinstance(value, str):
-                    self._scope.request_id = value
+                    self.scope.request_id = value
 
     def final_code(self, failure: BaseException | None) -> grpc.StatusCode:
         """The status the client got, from how the handler ended."""
@@ -209,12 +218,12 @@ class EdgeInterceptor(grpc.aio.ServerInterceptor):
             async def streaming(
                 requests: AsyncIterator[bytes], context: grpc.aio.ServicerContext[Any, Any]
             ) -> None:
-                async def run(request: Any, edge: EdgeContext) -> None:
+                async def run(request: list[Any], edge: EdgeContext) -> None:
                     if generator:
-                        async for message in behavior(request, edge):
+                        async for message in behavior(request.pop(), edge):
                             await edge.write(message)
                     else:
-                        await behavior(request, edge)
+                        await behavior(request.pop(), edge)
 
                 await self._serve(context, service, rpc, True, parse, run)
 
@@ -227,8 +236,8 @@ class EdgeInterceptor(grpc.aio.ServerInterceptor):
         ) -> bytes:
             reply: list[bytes] = []
 
-            async def run(request: Any, edge: EdgeContext) -> None:
-                message: Message | bytes = await unary_behavior(request, edge)
+            async def run(request: list[Any], edge: EdgeContext) -> None:
+                message: Message | bytes = await unary_behavior(request.pop(), edge)
                 data = message if isinstance(message, bytes) else message.SerializeToString()
                 if len(data) > self.max_send:
                     await edge.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, _too_large(data, self))
@@ -247,38 +256,51 @@ class EdgeInterceptor(grpc.aio.ServerInterceptor):
         rpc: str,
         stream: bool,
         parse: Callable[[bytes], Any],
-        run: Callable[[Any, EdgeContext], Awaitable[None]],
+        run: Callable[[list[Any], EdgeContext], Awaitable[None]],
     ) -> None:
-        caller = self._authenticate(rpc, context.invocation_metadata())
         telemetry = self.telemetry
         scope = restore = None
-        if telemetry is not None:
-            name = caller if isinstance(caller, str) else pending_caller()
-            scope, restore = telemetry.open(service, rpc, stream, context, name)
-        edge = EdgeContext(context, self, scope)
+        edge = EdgeContext(context, self, None)
         ticket = None
+        size = 0
         failure: BaseException | None = None
         try:
+            caller = self._authenticate(rpc, context.invocation_metadata())
+            if telemetry is not None:
+                name = caller if isinstance(caller, str) else pending_caller()
+                scope, restore = telemetry.open(service, rpc, stream, context, name)
+                edge.scope = scope
             if caller is False:
                 await edge.abort(grpc.StatusCode.UNAUTHENTICATED, DENIED)
+            refusal = None
             try:
                 ticket = await self._budget.admit(context.time_remaining())
                 raw = await context.read()
                 if raw is grpc.aio.EOF:
                     await edge.abort(grpc.StatusCode.INVALID_ARGUMENT, "no request message")
-                ticket.arrived(len(raw))
+                size = len(raw)
+                ticket.arrived(size)
             except BudgetExceeded as exc:
-                await edge.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc))
-            try:
-                request = parse(raw)
-            except DecodeError:
-                await edge.abort(
-                    grpc.StatusCode.INVALID_ARGUMENT,
-                    f"the request is not a valid message of this RPC, or is nested deeper "
-                    f"than protobuf's limit of 100 levels (free-form JSON values may nest "
-                    f"at most {MAX_JSON_DEPTH} levels)",
-                )
-            del raw
+                refusal = str(exc)
+            if refusal is not None:
+                # Dropped before the abort: an exception's traceback would keep
+                # this frame, and the message in it, alive until a GC cycle.
+                raw = None
+                await edge.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, refusal)
+            if size >= _LARGE:
+                # gRPC's own copies of the message are free now.
+                release_freed_memory()
+            # Held in a list the handler empties: once the servicer has turned
+            # the request into JSON it can drop the last reference, and a large
+            # request is not kept in memory twice.
+            request: list[Any] = []
+            with contextlib.suppress(DecodeError):
+                request.append(parse(raw))
+            raw = None
+            if not request:
+                await edge.abort(grpc.StatusCode.INVALID_ARGUMENT, _UNPARSABLE)
+            if size >= _LARGE:
+                release_freed_memory()
             await run(request, edge)
         except grpc.aio.AbortError as exc:
             failure = exc
@@ -292,6 +314,8 @@ class EdgeInterceptor(grpc.aio.ServerInterceptor):
         finally:
             if ticket is not None:
                 ticket.release()
+            if size >= _LARGE:
+                release_freed_memory()
             if scope is not None and telemetry is not None and restore is not None:
                 scope.messages_sent = edge.messages_sent
                 telemetry.close(scope, edge.final_code(failure))
@@ -299,7 +323,7 @@ class EdgeInterceptor(grpc.aio.ServerInterceptor):
 
     def close(self, edge: EdgeContext) -> None:
         """End the RPC's telemetry now, with the status noted so far."""
-        scope = edge._scope
+        scope = edge.scope
         if scope is not None and self.telemetry is not None:
             scope.messages_sent = edge.messages_sent
             self.telemetry.close(scope, edge.code or grpc.StatusCode.OK)

@@ -126,6 +126,10 @@ def server_options(settings: Settings) -> list[tuple[str, int]]:
             int(settings.min_client_ping_seconds * 1000),
         ),
         ("grpc.http2.max_ping_strikes", 2),
+        # Without BDP probing, a stream whose request the edge has not asked
+        # for yet stays at the initial flow-control window: unadmitted
+        # requests wait in the client, not in this process's memory.
+        ("grpc.http2.bdp_probe", 0),
     ]
     if settings.max_connection_age_seconds > 0:
         options += [

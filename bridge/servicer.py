@@ -82,9 +82,14 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     ) -> response_pb2.Response:
         """Create a response and return it once it is done."""
         body = await self._create_body(request, context, stream=False)
+        # Each form of a large request is dropped once the next exists, so it is
+        # held at most twice at any moment (the edge keeps no reference either).
+        del request
         call = await self._call(context, "POST", "/responses", body=body)
+        record = self._telemetry.start_call(rpc="CreateResponse", request=body, stream=False)
+        del body
         response: response_pb2.Response = await self._unary(
-            call, response_pb2.Response, context, rpc="CreateResponse", request=body
+            call, record, response_pb2.Response, context
         )
         return response
 
@@ -92,11 +97,13 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         self, request: responses_service_pb2.CreateResponseRequest, context: Context
     ) -> None:
         """Create a response and stream its events as they arrive."""
+        background = request.background
         body = await self._create_body(request, context, stream=True)
+        del request
         call = await self._call(context, "POST", "/responses", body=body, stream=True)
         record = self._telemetry.start_call(rpc="StreamCreateResponse", request=body, stream=True)
         del body
-        await self._stream(call, record, context, background=request.background)
+        await self._stream(call, record, context, background=background)
 
     async def GetResponse(
         self, request: responses_service_pb2.GetResponseRequest, context: Context
@@ -104,7 +111,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         """Retrieve a stored response."""
         call = await self._get_call(request, context, stream=False)
         response: response_pb2.Response = await self._unary(
-            call, response_pb2.Response, context, rpc="GetResponse"
+            call, self._record("GetResponse"), response_pb2.Response, context
         )
         return response
 
@@ -123,7 +130,10 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         path = await _response_path(request, context)
         call = await self._call(context, "DELETE", path, params=_query(request), idempotent=True)
         reply: responses_service_pb2.DeleteResponseResponse = await self._unary(
-            call, responses_service_pb2.DeleteResponseResponse, context, rpc="DeleteResponse"
+            call,
+            self._record("DeleteResponse"),
+            responses_service_pb2.DeleteResponseResponse,
+            context,
         )
         return reply
 
@@ -134,7 +144,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         path = await _response_path(request, context) + "/cancel"
         call = await self._call(context, "POST", path, params=_query(request))
         response: response_pb2.Response = await self._unary(
-            call, response_pb2.Response, context, rpc="CancelResponse"
+            call, self._record("CancelResponse"), response_pb2.Response, context
         )
         return response
 
@@ -145,7 +155,10 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         path = await _response_path(request, context) + "/input_items"
         call = await self._call(context, "GET", path, params=_query(request), idempotent=True)
         page: responses_service_pb2.ListInputItemsResponse = await self._unary(
-            call, responses_service_pb2.ListInputItemsResponse, context, rpc="ListInputItems"
+            call,
+            self._record("ListInputItems"),
+            responses_service_pb2.ListInputItemsResponse,
+            context,
         )
         return page
 
@@ -154,13 +167,12 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     ) -> responses_service_pb2.InputTokenCount:
         """Count the input tokens a create request would use."""
         body = await _json_body(request, context)
+        del request
         call = await self._call(context, "POST", "/responses/input_tokens", body=body)
+        record = self._telemetry.start_call(rpc="CountInputTokens", request=body, stream=False)
+        del body
         count: responses_service_pb2.InputTokenCount = await self._unary(
-            call,
-            responses_service_pb2.InputTokenCount,
-            context,
-            rpc="CountInputTokens",
-            request=body,
+            call, record, responses_service_pb2.InputTokenCount, context
         )
         return count
 
@@ -169,13 +181,12 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     ) -> responses_service_pb2.CompactedResponse:
         """Compact a conversation into fewer items."""
         body = await _json_body(request, context)
+        del request
         call = await self._call(context, "POST", "/responses/compact", body=body)
+        record = self._telemetry.start_call(rpc="CompactResponse", request=body, stream=False)
+        del body
         compacted: responses_service_pb2.CompactedResponse = await self._unary(
-            call,
-            responses_service_pb2.CompactedResponse,
-            context,
-            rpc="CompactResponse",
-            request=body,
+            call, record, responses_service_pb2.CompactedResponse, context
         )
         return compacted
 
@@ -261,16 +272,12 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         if failure is not None:
             await _abort(context, failure)
 
+    def _record(self, rpc: str) -> CallRecord:
+        return self._telemetry.start_call(rpc=rpc, request=None, stream=False)
+
     async def _unary(
-        self,
-        call: UpstreamCall,
-        reply_type: type[Message],
-        context: Context,
-        *,
-        rpc: str,
-        request: dict[str, Any] | None = None,
+        self, call: UpstreamCall, record: CallRecord, reply_type: type[Message], context: Context
     ) -> Any:
-        record = self._telemetry.start_call(rpc=rpc, request=request, stream=False)
         failure: errors.UpstreamError | None = None
         payload: Any = None
         try:

@@ -8,7 +8,9 @@ per event of a paced stream. HTTP/2 needs httpx's own transport
 
 Errors map onto httpx's hierarchy by where they happen: before the response
 head a dropped connection is `ConnectError` (nothing was received, so a retry
-is safe), after it `ReadError`; a connect timeout is `ConnectTimeout`.
+is safe), after it `ReadError`; a connect timeout is `ConnectTimeout`; a head
+the parser refuses (over 8190 bytes a line, too many headers) is
+`UnreadableHead`, with aiohttp's reason and without the URL.
 """
 
 from __future__ import annotations
@@ -19,9 +21,13 @@ from collections.abc import AsyncIterator
 import aiohttp
 import httpx
 
-__all__ = ["AiohttpTransport"]
+__all__ = ["AiohttpTransport", "UnreadableHead"]
 
 _CHUNK = 64 * 1024
+
+
+class UnreadableHead(httpx.RemoteProtocolError):
+    """The upstream sent a response head that cannot be parsed (nothing to retry)."""
 
 
 class _Body(httpx.AsyncByteStream):
@@ -121,9 +127,15 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             ) from exc
         except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as exc:
             raise httpx.ConnectError(str(exc) or type(exc).__name__, request=request) from exc
+        except aiohttp.ClientResponseError as exc:
+            # A response head aiohttp's parser refused (too many or too long
+            # header lines, bad framing); its text would quote the URL.
+            reason = str(exc.message).split(": b'", 1)[0].split(":\n", 1)[0]
+            raise UnreadableHead(reason, request=request) from exc
         return httpx.Response(
             status_code=response.status,
-            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers],
+            # As bytes: a header value that is not ASCII must not fail the reply.
+            headers=list(response.raw_headers),
             stream=_Body(response),
             extensions={
                 "http_version": b"HTTP/1.1",

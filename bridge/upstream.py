@@ -28,7 +28,7 @@ from bridge.decoding import ACCEPTED_ENCODINGS, BodyDecoder, DecodingError
 from bridge.limits import safe_metadata
 from bridge.retry import RetryBudget, RetryPolicy, parse_retry_after
 from bridge.security import ApiKeySource
-from bridge.transport import AiohttpTransport
+from bridge.transport import AiohttpTransport, UnreadableHead
 
 __all__ = ["UpstreamCall", "UpstreamClient", "UpstreamFailure", "UpstreamReply"]
 
@@ -423,6 +423,8 @@ class UpstreamClient:
             raise UpstreamFailure(
                 errors.timed_out("request write", self._settings.connect_timeout)
             ) from None
+        except UnreadableHead as exc:
+            raise UpstreamFailure(errors.unreadable(f"its response head: {exc}")) from None
         except httpx.TransportError as exc:
             raise UpstreamFailure(errors.connection_failed(_describe(exc))) from None
         except (httpx.HTTPError, OSError, ValueError, UnicodeError) as exc:
