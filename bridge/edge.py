@@ -273,9 +273,13 @@ class EdgeInterceptor(grpc.aio.ServerInterceptor):
             if caller is False:
                 await edge.abort(grpc.StatusCode.UNAUTHENTICATED, DENIED)
             refusal = None
+            ticket = self._budget.admit()
             try:
-                ticket = await self._budget.admit(context.time_remaining())
-                raw = await context.read()
+                try:
+                    async with asyncio.timeout(ticket.deadline):
+                        raw = await context.read()
+                except TimeoutError:
+                    raise ticket.late() from None
                 if raw is grpc.aio.EOF:
                     await edge.abort(grpc.StatusCode.INVALID_ARGUMENT, "no request message")
                 size = len(raw)
