@@ -14,7 +14,6 @@ import dataclasses
 import uuid
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any, NoReturn
-from urllib.parse import quote
 
 import grpc
 import grpc.aio
@@ -24,8 +23,8 @@ from google.protobuf.message import Message
 from google.rpc import error_details_pb2, status_pb2
 
 from bridge import codec, errors
-from bridge.codec._plan import MISMATCH, plan_for
 from bridge.config import Settings
+from bridge.routes import ROUTES, MissingField, Route
 from bridge.sse import SSEDecoder, SSEEvent
 from bridge.stream_state import StreamState
 from bridge.telemetry import CallRecord, NoTelemetry, Telemetry
@@ -42,7 +41,6 @@ __all__ = ["ResponsesServicer"]
 
 log = structlog.get_logger("bridge.servicer")
 
-_EVENT_PLAN = plan_for(stream_events_pb2.ResponseStreamEvent.DESCRIPTOR)
 _DONE = "[DONE]"
 Context = grpc.aio.ServicerContext[Any, Any]
 
@@ -149,18 +147,15 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         self, request: responses_service_pb2.CreateResponseRequest, context: Context
     ) -> response_pb2.Response:
         """Create a response and return it once it is done."""
-        body = await self._create_body(request, context, stream=False)
-        call = self._call(context, "POST", "/responses", body=body)
-        response: response_pb2.Response = await self._unary(
-            call, response_pb2.Response, context, rpc="CreateResponse", request=body
+        response: response_pb2.Response = await self._serve_unary(
+            "CreateResponse", request, context
         )
         return response
 
     async def _prepare_create(
         self, request: responses_service_pb2.CreateResponseRequest, context: Context
     ) -> tuple[UpstreamCall, CallRecord, bool]:
-        body = await self._create_body(request, context, stream=True)
-        call = self._call(context, "POST", "/responses", body=body, stream=True)
+        call, body = await self._route_call(ROUTES["StreamCreateResponse"], request, context)
         record = self._telemetry.start_call(rpc="StreamCreateResponse", request=body, stream=True)
         return call, record, request.background
 
@@ -168,16 +163,13 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         self, request: responses_service_pb2.GetResponseRequest, context: Context
     ) -> response_pb2.Response:
         """Retrieve a stored response."""
-        call = await self._get_call(request, context, stream=False)
-        response: response_pb2.Response = await self._unary(
-            call, response_pb2.Response, context, rpc="GetResponse"
-        )
+        response: response_pb2.Response = await self._serve_unary("GetResponse", request, context)
         return response
 
     async def _prepare_get(
         self, request: responses_service_pb2.GetResponseRequest, context: Context
     ) -> tuple[UpstreamCall, CallRecord, bool]:
-        call = await self._get_call(request, context, stream=True)
+        call, _ = await self._route_call(ROUTES["StreamGetResponse"], request, context)
         record = self._telemetry.start_call(rpc="StreamGetResponse", request=None, stream=True)
         return call, record, False
 
@@ -185,10 +177,8 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         self, request: responses_service_pb2.DeleteResponseRequest, context: Context
     ) -> responses_service_pb2.DeleteResponseResponse:
         """Delete a stored response."""
-        path = await _response_path(request, context)
-        call = self._call(context, "DELETE", path, params=_query(request), idempotent=True)
-        reply: responses_service_pb2.DeleteResponseResponse = await self._unary(
-            call, responses_service_pb2.DeleteResponseResponse, context, rpc="DeleteResponse"
+        reply: responses_service_pb2.DeleteResponseResponse = await self._serve_unary(
+            "DeleteResponse", request, context
         )
         return reply
 
@@ -196,10 +186,8 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         self, request: responses_service_pb2.CancelResponseRequest, context: Context
     ) -> response_pb2.Response:
         """Cancel a background response."""
-        path = await _response_path(request, context) + "/cancel"
-        call = self._call(context, "POST", path, params=_query(request))
-        response: response_pb2.Response = await self._unary(
-            call, response_pb2.Response, context, rpc="CancelResponse"
+        response: response_pb2.Response = await self._serve_unary(
+            "CancelResponse", request, context
         )
         return response
 
@@ -207,10 +195,8 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         self, request: responses_service_pb2.ListInputItemsRequest, context: Context
     ) -> responses_service_pb2.ListInputItemsResponse:
         """List the input items of a stored response, one page at a time."""
-        path = await _response_path(request, context) + "/input_items"
-        call = self._call(context, "GET", path, params=_query(request), idempotent=True)
-        page: responses_service_pb2.ListInputItemsResponse = await self._unary(
-            call, responses_service_pb2.ListInputItemsResponse, context, rpc="ListInputItems"
+        page: responses_service_pb2.ListInputItemsResponse = await self._serve_unary(
+            "ListInputItems", request, context
         )
         return page
 
@@ -218,14 +204,8 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         self, request: responses_service_pb2.CountInputTokensRequest, context: Context
     ) -> responses_service_pb2.InputTokenCount:
         """Count the input tokens a create request would use."""
-        body = await _json_body(request, context)
-        call = self._call(context, "POST", "/responses/input_tokens", body=body)
-        count: responses_service_pb2.InputTokenCount = await self._unary(
-            call,
-            responses_service_pb2.InputTokenCount,
-            context,
-            rpc="CountInputTokens",
-            request=body,
+        count: responses_service_pb2.InputTokenCount = await self._serve_unary(
+            "CountInputTokens", request, context
         )
         return count
 
@@ -233,30 +213,48 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         self, request: responses_service_pb2.CompactResponseRequest, context: Context
     ) -> responses_service_pb2.CompactedResponse:
         """Compact a conversation into fewer items."""
-        body = await _json_body(request, context)
-        call = self._call(context, "POST", "/responses/compact", body=body)
-        compacted: responses_service_pb2.CompactedResponse = await self._unary(
-            call,
-            responses_service_pb2.CompactedResponse,
-            context,
-            rpc="CompactResponse",
-            request=body,
+        compacted: responses_service_pb2.CompactedResponse = await self._serve_unary(
+            "CompactResponse", request, context
         )
         return compacted
 
-    async def _get_call(
-        self,
-        request: responses_service_pb2.GetResponseRequest,
-        context: Context,
-        *,
-        stream: bool,
-    ) -> UpstreamCall:
-        path = await _response_path(request, context)
-        params = _query(request)
-        params.pop("stream", None)
-        if stream:
-            params["stream"] = "true"
-        return self._call(context, "GET", path, params=params, idempotent=True, stream=stream)
+    async def _serve_unary(self, rpc: str, request: Message, context: Context) -> Any:
+        """A unary RPC: the call its route declares, and its reply translated."""
+        route = ROUTES[rpc]
+        call, body = await self._route_call(route, request, context)
+        return await self._unary(call, route.reply_type, context, rpc=rpc, request=body)
+
+    async def _route_call(
+        self, route: Route, request: Message, context: Context
+    ) -> tuple[UpstreamCall, dict[str, Any] | None]:
+        """The upstream call of `route` for `request`, and its JSON body; or INVALID_ARGUMENT.
+
+        A create request is checked field by field too, and its body goes
+        through the profile's rewrite.
+        """
+        try:
+            target = route.target(request)
+        except MissingField as exc:
+            await _abort_invalid(context, [(exc.field, exc.why)])
+        body = target.body
+        if body is not None:
+            create = isinstance(request, responses_service_pb2.CreateResponseRequest)
+            problems = check_create(request) if create else []  # type: ignore[arg-type]
+            problems += check_json(body)
+            if problems:
+                await _abort_invalid(context, problems)
+            if create:
+                body = self._profile.request(body)
+        call = self._call(
+            context,
+            route.method,
+            target.path,
+            body=body,
+            params=target.params,
+            stream=route.stream,
+            idempotent=route.idempotent,
+        )
+        return call, body
 
     # -- shared paths ---------------------------------------------------------
 
@@ -309,7 +307,10 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
 
     def _cancel_upstream(self, response_id: str) -> None:
         async def cancel() -> None:
-            call = UpstreamCall("POST", f"/responses/{response_id}/cancel")
+            route = ROUTES["CancelResponse"]
+            request = route.request_type(response_id=response_id)
+            target = route.target(request)
+            call = UpstreamCall(route.method, target.path, params=target.params)
             try:
                 async with self._upstream.exchange(call) as reply:
                     await reply.read()
@@ -320,21 +321,6 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         task = asyncio.get_running_loop().create_task(cancel())
         self._background.add(task)
         task.add_done_callback(self._background.discard)
-
-    async def _create_body(
-        self,
-        request: responses_service_pb2.CreateResponseRequest,
-        context: Context,
-        *,
-        stream: bool,
-    ) -> dict[str, Any]:
-        problems = check_create(request)
-        body: dict[str, Any] = codec.to_json(request)
-        problems += check_json(body)
-        if problems:
-            await _abort_invalid(context, problems)
-        body["stream"] = stream
-        return self._profile.request(body)
 
     def _budget(self, context: Context) -> float:
         remaining = context.time_remaining()
@@ -394,43 +380,6 @@ def _wants_raw_json(context: Context) -> bool:
     return False
 
 
-async def _response_path(request: Message, context: Context) -> str:
-    response_id = getattr(request, "response_id", "")
-    if not response_id:
-        await _abort_invalid(context, [("response_id", "required: the response's id")])
-    # Quoted whole: an id can never reach another path of the upstream.
-    return f"/responses/{quote(response_id, safe='')}"
-
-
-def _query(request: Message) -> dict[str, str | list[str]]:
-    """Query parameters of a path request: every field but the id, arrays as key[]."""
-    params: dict[str, str | list[str]] = {}
-    for key, value in codec.to_json(request).items():
-        if key == "response_id" or value is None:
-            continue
-        if isinstance(value, list):
-            params[f"{key}[]"] = [_query_value(item) for item in value]
-        else:
-            params[key] = _query_value(value)
-    return params
-
-
-def _query_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return value
-    return orjson.dumps(value).decode()
-
-
-async def _json_body(request: Message, context: Context) -> dict[str, Any]:
-    body: dict[str, Any] = codec.to_json(request)
-    problems = check_json(body)
-    if problems:
-        await _abort_invalid(context, problems)
-    return body
-
-
 def _event(
     sse: SSEEvent,
     state: StreamState,
@@ -453,9 +402,7 @@ def _event(
     if normalize is not None:
         normalize(payload)
     state.observe(payload)
-    event = _EVENT_PLAN.decode(payload)
-    assert event is not MISMATCH  # a typed union always has an unknown arm
-    return event  # type: ignore[no-any-return]
+    return codec.event_from_json(payload)
 
 
 def _http_error(reply: UpstreamReply, body: bytes) -> errors.UpstreamError:
