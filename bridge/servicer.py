@@ -308,8 +308,11 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     def _cancel_upstream(self, response_id: str) -> None:
         async def cancel() -> None:
             route = ROUTES["CancelResponse"]
-            request = route.request_type(response_id=response_id)
-            target = route.target(request)
+            try:
+                target = route.target(route.request_type(response_id=response_id))
+            except MissingField as exc:
+                log.warning("background_cancel_failed", response_id=response_id, error=str(exc))
+                return
             call = UpstreamCall(route.method, target.path, params=target.params)
             try:
                 async with self._upstream.exchange(call) as reply:
