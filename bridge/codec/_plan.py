@@ -182,11 +182,27 @@ class Plan:
             return self.convert_union(data, build)
         if self.list_field:
             return self._convert_list(data, build)
+        return self._convert_object(data, build)
+
+    def decoder(self) -> Decoder:
+        """`convert` without the dispatch on the plan's kind, for nested fields."""
+        if self.union is not None:
+            return self.convert_union
+        if self.list_field:
+            return self._convert_list
+        return self._convert_object
+
+    def encoder(self) -> Encoder:
+        """`encode` without the dispatch on the plan's kind, for nested fields."""
+        if self.union is not None:
+            return self._encode_union
+        if self.list_field:
+            return self.encode
+        return self._encode_object
+
+    def _convert_object(self, data: Any, build: bool, member: bool = False) -> Any:
         if type(data) is not dict:
             return MISMATCH
-        return self._convert_object(data, False, build)
-
-    def _convert_object(self, data: dict[str, Any], member: bool, build: bool) -> Any:
         decoders = self.decoders
         kwargs: dict[str, Any] = {}
         extra: dict[str, Any] | None = None
@@ -250,7 +266,7 @@ class Plan:
             elif type(type_name) is str:
                 arm = union.types.get(type_name)
             if arm is not None:
-                member = self.arms[arm]._convert_object(data, True, build)
+                member = self.arms[arm]._convert_object(data, build, True)
         elif kind is str and union.string_arm:
             arm = union.string_arm
             member = data
@@ -275,9 +291,9 @@ class Plan:
             encoder = self.encoders[self.list_field]
             assert encoder is not None
             return encoder(getattr(message, self.list_field))
-        return self._encode_object(message, None)
+        return self._encode_object(message)
 
-    def _encode_object(self, message: Any, type_name: str | None) -> dict[str, Any]:
+    def _encode_object(self, message: Any, type_name: str | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {} if type_name is None else {"type": type_name}
         encoders = self.encoders
         extra = None
@@ -400,7 +416,7 @@ def _single_codec(fd: Any) -> tuple[Decoder, Encoder | None]:
         return _decode_value, value_to_json
     if full_name == Struct.DESCRIPTOR.full_name:
         return _decode_struct, struct_to_json
-    # A plan is registered before it is built, so recursive messages get the
-    # plan object itself, filled in by the time a call uses it.
+    # A plan is registered before it is built, and knows its kind before it
+    # builds its fields, so recursive messages get each other's converters.
     target = plan_for(fd.message_type)
-    return target.convert, target.encode
+    return target.decoder(), target.encoder()
