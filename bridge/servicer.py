@@ -1,11 +1,15 @@
-"""The gRPC service: thin glue between the codec, the upstream and the errors.
+"""The gRPC service: thin glue between the routes, the codec, the upstream and the errors.
 
+Each RPC's upstream call is the route its contract declares (`bridge.routes`).
 Unary calls send one JSON request and translate one JSON reply. Streaming
 calls decode the upstream's Server-Sent Events incrementally and write one
 gRPC message per event as soon as it is decoded, through the context the
 edge (`bridge.edge`) gives them. Every call is bounded by the client's
 deadline (or the configured maximum), and leaving a call for any reason,
 cancellation included, closes its upstream request.
+
+A large request is held in one form at a time where it can be: the RPC
+drops its message once the JSON exists, and the JSON once it is encoded.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ import dataclasses
 import uuid
 from collections.abc import Callable
 from typing import Any, NoReturn
-from urllib.parse import quote
 
 import grpc
 import grpc.aio
@@ -26,15 +29,15 @@ from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from bridge import codec, errors
-from bridge.codec._plan import MISMATCH, plan_for
 from bridge.config import Settings
 from bridge.limits import MAX_JSON_DEPTH, json_too_deep
 from bridge.redact import SECRETS, redact_json
+from bridge.routes import ROUTES, FieldError, Route, Target
 from bridge.sse import EventTooLarge, SSEDecoder, SSEEvent
 from bridge.stream_state import StreamState
 from bridge.telemetry import CallRecord, NoTelemetry, Telemetry
 from bridge.upstream import UpstreamCall, UpstreamClient, UpstreamFailure, UpstreamReply
-from bridge.validation import check_create, check_json, check_metadata, check_path_segment
+from bridge.validation import check_create, check_json, check_metadata
 from rbridge.responses.v1 import (
     response_pb2,
     responses_service_pb2,
@@ -46,7 +49,6 @@ __all__ = ["ResponsesServicer"]
 
 log = structlog.get_logger("bridge.servicer")
 
-_EVENT_PLAN = plan_for(stream_events_pb2.ResponseStreamEvent.DESCRIPTOR)
 _DONE = "[DONE]"
 # Events whose error may quote what the bridge sent: scanned for secrets.
 _ERROR_EVENTS = frozenset({"error", "response.failed"})
@@ -76,21 +78,15 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         self._background: set[asyncio.Task[None]] = set()
 
     # -- RPCs -----------------------------------------------------------------
+    # Each RPC drops its request once the call's JSON exists (`del request`).
 
     async def CreateResponse(
         self, request: responses_service_pb2.CreateResponseRequest, context: Context
     ) -> response_pb2.Response:
         """Create a response and return it once it is done."""
-        body = await self._create_body(request, context, stream=False)
-        # Each form of a large request is dropped once the next exists, so it is
-        # held at most twice at any moment (the edge keeps no reference either).
+        route, target = await self._target("CreateResponse", request, context)
         del request
-        call = await self._call(context, "POST", "/responses", body=body)
-        record = self._telemetry.start_call(rpc="CreateResponse", request=body, stream=False)
-        del body
-        response: response_pb2.Response = await self._unary(
-            call, record, response_pb2.Response, context
-        )
+        response: response_pb2.Response = await self._unary(route, target, context)
         return response
 
     async def StreamCreateResponse(
@@ -98,42 +94,32 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     ) -> None:
         """Create a response and stream its events as they arrive."""
         background = request.background
-        body = await self._create_body(request, context, stream=True)
+        route, target = await self._target("StreamCreateResponse", request, context)
         del request
-        call = await self._call(context, "POST", "/responses", body=body, stream=True)
-        record = self._telemetry.start_call(rpc="StreamCreateResponse", request=body, stream=True)
-        del body
-        await self._stream(call, record, context, background=background)
+        await self._stream(route, target, context, background=background)
 
     async def GetResponse(
         self, request: responses_service_pb2.GetResponseRequest, context: Context
     ) -> response_pb2.Response:
         """Retrieve a stored response."""
-        call = await self._get_call(request, context, stream=False)
-        response: response_pb2.Response = await self._unary(
-            call, self._record("GetResponse"), response_pb2.Response, context
-        )
+        route, target = await self._target("GetResponse", request, context)
+        response: response_pb2.Response = await self._unary(route, target, context)
         return response
 
     async def StreamGetResponse(
         self, request: responses_service_pb2.GetResponseRequest, context: Context
     ) -> None:
         """Stream a stored or background response's events after `starting_after`."""
-        call = await self._get_call(request, context, stream=True)
-        record = self._telemetry.start_call(rpc="StreamGetResponse", request=None, stream=True)
-        await self._stream(call, record, context, background=False)
+        route, target = await self._target("StreamGetResponse", request, context)
+        await self._stream(route, target, context, background=False)
 
     async def DeleteResponse(
         self, request: responses_service_pb2.DeleteResponseRequest, context: Context
     ) -> responses_service_pb2.DeleteResponseResponse:
         """Delete a stored response."""
-        path = await _response_path(request, context)
-        call = await self._call(context, "DELETE", path, params=_query(request), idempotent=True)
+        route, target = await self._target("DeleteResponse", request, context)
         reply: responses_service_pb2.DeleteResponseResponse = await self._unary(
-            call,
-            self._record("DeleteResponse"),
-            responses_service_pb2.DeleteResponseResponse,
-            context,
+            route, target, context
         )
         return reply
 
@@ -141,24 +127,17 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         self, request: responses_service_pb2.CancelResponseRequest, context: Context
     ) -> response_pb2.Response:
         """Cancel a background response."""
-        path = await _response_path(request, context) + "/cancel"
-        call = await self._call(context, "POST", path, params=_query(request))
-        response: response_pb2.Response = await self._unary(
-            call, self._record("CancelResponse"), response_pb2.Response, context
-        )
+        route, target = await self._target("CancelResponse", request, context)
+        response: response_pb2.Response = await self._unary(route, target, context)
         return response
 
     async def ListInputItems(
         self, request: responses_service_pb2.ListInputItemsRequest, context: Context
     ) -> responses_service_pb2.ListInputItemsResponse:
         """List the input items of a stored response, one page at a time."""
-        path = await _response_path(request, context) + "/input_items"
-        call = await self._call(context, "GET", path, params=_query(request), idempotent=True)
+        route, target = await self._target("ListInputItems", request, context)
         page: responses_service_pb2.ListInputItemsResponse = await self._unary(
-            call,
-            self._record("ListInputItems"),
-            responses_service_pb2.ListInputItemsResponse,
-            context,
+            route, target, context
         )
         return page
 
@@ -166,50 +145,68 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         self, request: responses_service_pb2.CountInputTokensRequest, context: Context
     ) -> responses_service_pb2.InputTokenCount:
         """Count the input tokens a create request would use."""
-        body = await _json_body(request, context)
+        route, target = await self._target("CountInputTokens", request, context)
         del request
-        call = await self._call(context, "POST", "/responses/input_tokens", body=body)
-        record = self._telemetry.start_call(rpc="CountInputTokens", request=body, stream=False)
-        del body
-        count: responses_service_pb2.InputTokenCount = await self._unary(
-            call, record, responses_service_pb2.InputTokenCount, context
-        )
+        count: responses_service_pb2.InputTokenCount = await self._unary(route, target, context)
         return count
 
     async def CompactResponse(
         self, request: responses_service_pb2.CompactResponseRequest, context: Context
     ) -> responses_service_pb2.CompactedResponse:
         """Compact a conversation into fewer items."""
-        body = await _json_body(request, context)
+        route, target = await self._target("CompactResponse", request, context)
         del request
-        call = await self._call(context, "POST", "/responses/compact", body=body)
-        record = self._telemetry.start_call(rpc="CompactResponse", request=body, stream=False)
-        del body
         compacted: responses_service_pb2.CompactedResponse = await self._unary(
-            call, record, responses_service_pb2.CompactedResponse, context
+            route, target, context
         )
         return compacted
 
-    async def _get_call(
-        self,
-        request: responses_service_pb2.GetResponseRequest,
-        context: Context,
-        *,
-        stream: bool,
-    ) -> UpstreamCall:
-        path = await _response_path(request, context)
-        params = _query(request)
-        params.pop("stream", None)
-        if stream:
-            params["stream"] = "true"
-        return await self._call(context, "GET", path, params=params, idempotent=True, stream=stream)
-
     # -- shared paths ---------------------------------------------------------
 
+    async def _target(self, rpc: str, request: Message, context: Context) -> tuple[Route, Target]:
+        """The route of `rpc` and what its call sends for `request`; or INVALID_ARGUMENT.
+
+        A create request is checked field by field too, and its body goes
+        through the profile's rewrite.
+        """
+        route = ROUTES[rpc]
+        try:
+            target = route.target(request)
+        except FieldError as exc:
+            await _abort_invalid(context, [(exc.field, exc.why)])
+        if target.body is not None:
+            create = isinstance(request, responses_service_pb2.CreateResponseRequest)
+            problems = check_create(request) if create else []  # type: ignore[arg-type]
+            problems += check_json(target.body)
+            if problems:
+                await _abort_invalid(context, problems)
+            if create:
+                target.body = self._profile.request(target.body)
+        return route, target
+
+    async def _prepare(
+        self, route: Route, target: Target, context: Context
+    ) -> tuple[UpstreamCall, CallRecord]:
+        """The upstream call and the telemetry record of one RPC; the JSON body
+        is encoded and then no longer held."""
+        body = target.take_body()
+        call = await self._call(
+            context,
+            route.method,
+            target.path,
+            body=body,
+            params=target.params,
+            stream=route.stream,
+            idempotent=route.idempotent,
+        )
+        record = self._telemetry.start_call(rpc=route.rpc, request=body, stream=route.stream)
+        return call, record
+
     async def _stream(
-        self, call: UpstreamCall, record: CallRecord, context: Context, *, background: bool
+        self, route: Route, target: Target, context: Context, *, background: bool
     ) -> None:
         """Relay the upstream's event stream, one message per event, then end the call."""
+        call, record = await self._prepare(route, target, context)
         state = StreamState(self._profile.success_events, self._profile.failure_events)
         normalize = self._normalize
         raw = _wants_raw_json(context)
@@ -272,12 +269,10 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         if failure is not None:
             await _abort(context, failure)
 
-    def _record(self, rpc: str) -> CallRecord:
-        return self._telemetry.start_call(rpc=rpc, request=None, stream=False)
-
-    async def _unary(
-        self, call: UpstreamCall, record: CallRecord, reply_type: type[Message], context: Context
-    ) -> Any:
+    async def _unary(self, route: Route, target: Target, context: Context) -> Any:
+        """The route's call, and its reply translated into the RPC's reply message."""
+        call, record = await self._prepare(route, target, context)
+        reply_type = route.reply_type
         failure: errors.UpstreamError | None = None
         payload: Any = None
         try:
@@ -319,7 +314,13 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
 
     def _cancel_upstream(self, response_id: str) -> None:
         async def cancel() -> None:
-            call = UpstreamCall("POST", f"/responses/{response_id}/cancel")
+            route = ROUTES["CancelResponse"]
+            try:
+                target = route.target(route.request_type(response_id=response_id))
+            except FieldError as exc:
+                log.warning("background_cancel_failed", response_id=response_id, error=str(exc))
+                return
+            call = UpstreamCall(route.method, target.path, params=target.params)
             try:
                 async with self._upstream.exchange(call) as reply:
                     await reply.read()
@@ -330,21 +331,6 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         task = asyncio.get_running_loop().create_task(cancel())
         self._background.add(task)
         task.add_done_callback(self._background.discard)
-
-    async def _create_body(
-        self,
-        request: responses_service_pb2.CreateResponseRequest,
-        context: Context,
-        *,
-        stream: bool,
-    ) -> dict[str, Any]:
-        problems = check_create(request)
-        body: dict[str, Any] = codec.to_json(request)
-        problems += check_json(body)
-        if problems:
-            await _abort_invalid(context, problems)
-        body["stream"] = stream
-        return self._profile.request(body)
 
     def _budget(self, context: Context) -> float:
         remaining = context.time_remaining()
@@ -402,44 +388,6 @@ def _wants_raw_json(context: Context) -> bool:
     return False
 
 
-async def _response_path(request: Message, context: Context) -> str:
-    response_id = getattr(request, "response_id", "")
-    problems = check_path_segment("response_id", response_id)
-    if problems:
-        await _abort_invalid(context, problems)
-    # Quoted whole as well: an id can never reach another path of the upstream.
-    return f"/responses/{quote(response_id, safe='')}"
-
-
-def _query(request: Message) -> dict[str, str | list[str]]:
-    """Query parameters of a path request: every field but the id, arrays as key[]."""
-    params: dict[str, str | list[str]] = {}
-    for key, value in codec.to_json(request).items():
-        if key == "response_id" or value is None:
-            continue
-        if isinstance(value, list):
-            params[f"{key}[]"] = [_query_value(item) for item in value]
-        else:
-            params[key] = _query_value(value)
-    return params
-
-
-def _query_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return value
-    return orjson.dumps(value).decode()
-
-
-async def _json_body(request: Message, context: Context) -> dict[str, Any]:
-    body: dict[str, Any] = codec.to_json(request)
-    problems = check_json(body)
-    if problems:
-        await _abort_invalid(context, problems)
-    return body
-
-
 def _event(
     sse: SSEEvent,
     state: StreamState,
@@ -467,11 +415,10 @@ def _event(
     if normalize is not None:
         normalize(payload)
     state.observe(payload)
-    event = _EVENT_PLAN.decode(payload)
-    assert event is not MISMATCH  # a typed union always has an unknown arm
+    event = codec.event_from_json(payload)
     if raw:
         event.raw_json = data
-    return event  # type: ignore[no-any-return]
+    return event
 
 
 def _scrub(payload: dict[str, Any]) -> bool:

@@ -74,9 +74,7 @@ def check_json(body: Any, path: str = "") -> list[Violation]:
 
 
 def check_path_segment(name: str, value: str) -> list[Violation]:
-    """Problems of `value` as one plain segment of an upstream URL path."""
-    if not value:
-        return [(name, "required: the id")]
+    """Problems of a non-empty `value` as one plain segment of an upstream URL path."""
     if value in (".", ".."):
         return [(name, f"{value!r} is not an id: it would name another path")]
     if not value.isascii() or not value.isprintable() or " " in value:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from google.protobuf import descriptor_pool
 
-from bridge.codec._types import BRIDGE_FIELDS, STREAM_EVENT, UNIONS
+from bridge.codec.mapping import BRIDGE_FIELDS, STREAM_EVENT, UNIONS
 from rbridge.responses.v1 import stream_events_pb2
 
 ROOT = Path(__file__).resolve().parent.parent

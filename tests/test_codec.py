@@ -10,7 +10,7 @@ from google.protobuf import descriptor_pool
 from google.protobuf.message import Message
 
 from bridge import codec
-from bridge.codec._types import BRIDGE_FIELDS, UNIONS
+from bridge.codec.mapping import BRIDGE_FIELDS, UNIONS
 from rbridge.responses.v1 import (
     content_pb2,
     items_pb2,

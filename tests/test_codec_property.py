@@ -33,8 +33,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bridge import codec
-from bridge.codec._types import BRIDGE_FIELDS, UNIONS
 from bridge.codec._value import json_to_struct, json_to_value
+from bridge.codec.mapping import BRIDGE_FIELDS, UNIONS
 from rbridge.responses.v1 import (
     response_pb2,
     responses_service_pb2,

@@ -31,7 +31,7 @@ from openai._models import BaseModel
 from openai.types import responses as sdk
 
 from bridge import codec
-from bridge.codec._types import ALWAYS_WRITTEN, UNIONS
+from bridge.codec.mapping import ALWAYS_WRITTEN, UNIONS
 from rbridge.responses.v1 import response_pb2, responses_service_pb2, stream_events_pb2
 from tests.conftest import fixture_files, load_json, sse_payloads
 

@@ -2,7 +2,7 @@
 
 Reads the inventory of the API (`tests/fixtures/inventory/responses-api-inventory.json`, a copy of
 the project's shared reference; its README gives the origin), the generated descriptors of
-`proto/` (the `rbridge.responses.v1` modules), the union tables of `bridge.codec._types`, and the
+`proto/` (the `rbridge.responses.v1` modules) with their custom options (`options.proto`), and the
 comments of the `.proto` sources. It prints, per category, how many members are typed, the
 percentage, and the members that are not; it exits 1 when a category is below 100%.
 
@@ -12,20 +12,20 @@ What "typed" means, per kind of inventory entry:
   message (`CreateResponseRequest`, `Response`) has a proto field of exactly that name. Its JSON
   key is then decoded into that field, not into `extra_fields`.
 - A union member (input, output and resource items, content parts, annotations, tools, tool
-  choices, text formats, stream events, and their `_sdk_only` lists): its "type" string is a key
-  of the union's table in `bridge/codec/_types.py`, so it decodes into a typed oneof arm rather
-  than `unknown` (the codec checks at import that every table entry names an arm of the union).
-  Members are counted by distinct type string: dated aliases (`web_search_2025_08_26`) count on
-  their own; schemas that share a type string (`message` as easy input, input and output message)
-  count once. A tool choice variant is typed when all its type strings are; the bare-string
-  variant ("none", "auto", "required") when the union has a string arm.
+  choices, text formats, stream events, and their `_sdk_only` lists): an arm of the union message
+  lists its "type" string in its `json_arm` option, so it decodes into that typed oneof arm rather
+  than `unknown` (the codec builds its tables from the same options). Members are counted by
+  distinct type string: dated aliases (`web_search_2025_08_26`) count on their own; schemas that
+  share a type string (`message` as easy input, input and output message) count once. A tool
+  choice variant is typed when all its type strings are; the bare-string variant ("none",
+  "auto", "required") when the union has an arm with `json_string` set.
 - An include value, error code or response status: it appears, in double quotes, in the comment
   of the proto field that carries it (`CreateResponseRequest.include`, `ResponseError.code`,
   `Response.status`). These stay strings in the contract, so their comment is where they are
   documented.
-- An endpoint: an RPC of `ResponsesService` whose comment names its HTTP method and path in
-  backticks, e.g. "`GET /responses/{response_id}`" (paths are relative to the upstream base
-  URL, which ends in /v1; the full "/v1/..." path is accepted too).
+- An endpoint: an RPC of `ResponsesService` whose `upstream` option names its HTTP method and
+  path, e.g. `{method: "GET", path: "/responses/{response_id}"}` (paths are relative to the
+  upstream base URL, which ends in /v1; the inventory's "/v1/..." paths are compared without it).
 
 The conversations endpoints, the beta (multi-agent) variants and WebSocket mode are not part of
 this contract and are not measured.
@@ -83,7 +83,7 @@ def _type_strings(member: dict[str, Any]) -> list[str]:
 
 
 def _source_comments() -> dict[str, str]:
-    """Leading comments of every message field and RPC in proto/, by full name.
+    """Leading comments of every message field in proto/, by full name.
 
     Compiled with protoc (grpc_tools) and `--include_source_info`, so the comments are exactly
     those of the sources. Line breaks are joined with spaces.
@@ -115,18 +115,12 @@ def _source_comments() -> dict[str, str]:
             if location.leading_comments
         }
         prefix = file.package
-        # FileDescriptorProto.message_type = 4, DescriptorProto.field = 2,
-        # FileDescriptorProto.service = 6, ServiceDescriptorProto.method = 2.
+        # FileDescriptorProto.message_type = 4, DescriptorProto.field = 2.
         for index, message in enumerate(file.message_type):
             for number, fd in enumerate(message.field):
                 text = by_path.get((4, index, 2, number))
                 if text:
                     comments[f"{prefix}.{message.name}.{fd.name}"] = text
-        for index, service in enumerate(file.service):
-            for number, method in enumerate(service.method):
-                text = by_path.get((6, index, 2, number))
-                if text:
-                    comments[f"{prefix}.{service.name}.{method.name}"] = text
     return comments
 
 
@@ -139,20 +133,31 @@ def _fields(
     return Category(name, members, missing, note or f"fields of {message}")
 
 
-def _union(name: str, entries: list[dict[str, Any]], union: str, note: str = "") -> Category:
-    from bridge.codec._types import UNIONS
+def _arms(union: str, pool: Any) -> list[Any]:
+    """The `json_arm` options of a union message's fields."""
+    from rbridge.responses.v1 import options_pb2
 
-    table = UNIONS[f"{PACKAGE}.{union}"].types
+    descriptor = pool.FindMessageTypeByName(f"{PACKAGE}.{union}")
+    return [fd.GetOptions().Extensions[options_pb2.json_arm] for fd in descriptor.fields]
+
+
+def _union(
+    name: str, entries: list[dict[str, Any]], union: str, pool: Any, note: str = ""
+) -> Category:
+    table = {type_name for arm in _arms(union, pool) for type_name in arm.types}
     members = _distinct(type_name for entry in entries for type_name in _type_strings(entry))
     missing = [member for member in members if member not in table]
     schemas = len(entries)
-    detail = f"{union} table; {schemas} schemas" if schemas != len(members) else f"{union} table"
+    detail = f"{union} json_arm options" + (
+        f"; {schemas} schemas" if schemas != len(members) else ""
+    )
     return Category(name, members, missing, note or detail)
 
 
-def _tool_choices(entries: list[dict[str, Any]]) -> Category:
-    from bridge.codec._types import TOOL_CHOICE
-
+def _tool_choices(entries: list[dict[str, Any]], pool: Any) -> Category:
+    arms = _arms("ToolChoice", pool)
+    table = {type_name for arm in arms for type_name in arm.types}
+    has_string_arm = any(arm.json_string for arm in arms)
     members: list[str] = []
     missing: list[str] = []
     for entry in entries:
@@ -160,14 +165,16 @@ def _tool_choices(entries: list[dict[str, Any]]) -> Category:
         if not strings:
             label = "|".join(entry.get("string_values", [])) or entry["schema"]
             members.append(f"{entry['schema']} ({label})")
-            if TOOL_CHOICE.string_arm is None:
+            if not has_string_arm:
                 missing.append(members[-1])
             continue
         members.append(f"{entry['schema']} ({', '.join(strings)})")
-        absent = [name for name in strings if name not in TOOL_CHOICE.types]
+        absent = [name for name in strings if name not in table]
         if absent:
             missing.append(f"{entry['schema']} (no table entry for {', '.join(absent)})")
-    return Category("tool_choice_variants", members, missing, "ToolChoice table, per variant")
+    return Category(
+        "tool_choice_variants", members, missing, "ToolChoice json_arm options, per variant"
+    )
 
 
 def _documented(
@@ -179,11 +186,13 @@ def _documented(
     return Category(name, members, missing, f"in the comment of {carrier}")
 
 
-def _endpoints(entries: list[dict[str, Any]], comments: dict[str, str]) -> Category:
-    rpcs = {
-        key.rsplit(".", 1)[1]: text
-        for key, text in comments.items()
-        if key.startswith(f"{SERVICE}.")
+def _endpoints(entries: list[dict[str, Any]], pool: Any) -> Category:
+    from rbridge.responses.v1 import options_pb2
+
+    service = pool.FindServiceByName(SERVICE)
+    routes = {
+        method.name: method.GetOptions().Extensions[options_pb2.upstream]
+        for method in service.methods
     }
     members: list[str] = []
     missing: list[str] = []
@@ -194,15 +203,15 @@ def _endpoints(entries: list[dict[str, Any]], comments: dict[str, str]) -> Categ
         members.append(label)
         named = [
             rpc
-            for rpc, text in rpcs.items()
-            if f"{method} {short}`" in text or f"{method} {path}`" in text
+            for rpc, route in routes.items()
+            if route.method == method and route.path in (short, path)
         ]
         if named:
             members[-1] = f"{label} -> {', '.join(sorted(named))}"
         else:
             missing.append(label)
     return Category(
-        "endpoints", members, missing, "RPCs of ResponsesService naming method and path"
+        "endpoints", members, missing, "RPCs of ResponsesService whose upstream option names it"
     )
 
 
@@ -210,7 +219,8 @@ def compute(inventory: dict[str, Any] | None = None) -> list[Category]:
     """The coverage of every category of the inventory."""
     from google.protobuf import descriptor_pool
 
-    import bridge.codec  # noqa: F401  (imports the generated modules and checks the tables)
+    # The service's module imports every file of the contract, options included.
+    from rbridge.responses.v1 import responses_service_pb2  # noqa: F401
 
     if inventory is None:
         inventory = load_inventory()
@@ -242,25 +252,29 @@ def compute(inventory: dict[str, Any] | None = None) -> list[Category]:
             "Response",
             pool,
         ),
-        _union("input_item_types", inv["input_item_types"], "Item"),
-        _union("input_item_types_sdk_only", inv["input_item_types_sdk_only"], "Item"),
-        _union("output_item_types", inv["output_item_types"], "Item"),
-        _union("output_item_types_sdk_only", inv["output_item_types_sdk_only"], "Item"),
-        _union("item_resource_types", resource["members"], "Item"),
-        _union("item_resource_types_sdk_only", resource["sdk_only"], "Item"),
-        _union("content_part_types", inv["content_part_types"], "ContentPart"),
-        _union("annotation_types", inv["annotation_types"], "Annotation"),
+        _union("input_item_types", inv["input_item_types"], "Item", pool),
+        _union("input_item_types_sdk_only", inv["input_item_types_sdk_only"], "Item", pool),
+        _union("output_item_types", inv["output_item_types"], "Item", pool),
+        _union("output_item_types_sdk_only", inv["output_item_types_sdk_only"], "Item", pool),
+        _union("item_resource_types", resource["members"], "Item", pool),
+        _union("item_resource_types_sdk_only", resource["sdk_only"], "Item", pool),
+        _union("content_part_types", inv["content_part_types"], "ContentPart", pool),
+        _union("annotation_types", inv["annotation_types"], "Annotation", pool),
         _union(
             "tool_types",
             inv["tool_types"],
             "Tool",
-            f"Tool table; type strings incl. dated aliases, {len(inv['tool_types'])} schemas",
+            pool,
+            f"Tool json_arm options, dated aliases incl.; {len(inv['tool_types'])} schemas",
         ),
-        _tool_choices(inv["tool_choice_variants"]),
-        _union("text_format_variants", inv["text_format_variants"], "TextFormat"),
-        _union("stream_event_types", inv["stream_event_types"], "ResponseStreamEvent"),
+        _tool_choices(inv["tool_choice_variants"], pool),
+        _union("text_format_variants", inv["text_format_variants"], "TextFormat", pool),
+        _union("stream_event_types", inv["stream_event_types"], "ResponseStreamEvent", pool),
         _union(
-            "stream_event_types_sdk_only", inv["stream_event_types_sdk_only"], "ResponseStreamEvent"
+            "stream_event_types_sdk_only",
+            inv["stream_event_types_sdk_only"],
+            "ResponseStreamEvent",
+            pool,
         ),
         _documented(
             "include_values", inv["include_values"], "CreateResponseRequest.include", comments
@@ -274,7 +288,7 @@ def compute(inventory: dict[str, Any] | None = None) -> list[Category]:
         _documented(
             "response_status_values", inv["response_status_values"], "Response.status", comments
         ),
-        _endpoints(inv["endpoints"], comments),
+        _endpoints(inv["endpoints"], pool),
     ]
 
 

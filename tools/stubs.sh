@@ -2,9 +2,9 @@
 # Generate stubs for other languages and build the example clients: `make stubs`.
 #
 # Go    Debian's Go toolchain and protoc plugins (apt). protoc writes the stubs of
-#       proto/ into gen/go/src/ (a GOPATH; the proto files carry no go_package, so
-#       the import path is given with M options, the same one buf.gen.yaml's managed
-#       mode gives), then clients/go is built offline (GOPATH mode, GOPROXY=off,
+#       proto/ into gen/go/src/ (a GOPATH; the M options repeat the import path of
+#       the files' go_package, the same one buf.gen.yaml's managed mode gives),
+#       then clients/go is built offline (GOPATH mode, GOPROXY=off,
 #       Debian's /usr/share/gocode) into gen/go/bin/responses-client.
 # Node  @grpc/grpc-js and @grpc/proto-loader, pinned by clients/node/package-lock.json,
 #       installed into gen/node/node_modules. The client loads proto/ at run time:

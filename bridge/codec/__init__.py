@@ -11,13 +11,17 @@ Pure: no I/O, no gRPC, no HTTP. Usage::
 Rules (see the README's "JSON mapping" section):
 
 - Field names are the JSON keys. A JSON union is a oneof; the "type" string
-  picks the arm through one table per union (`bridge.codec._types`).
+  picks the arm through one table per union, built from the `json_arm`
+  options of the contract (`bridge.codec.mapping`).
 - A member of an unknown type is kept whole, as a `google.protobuf.Value`, in
-  the union's `unknown` arm. A key the contract does not know, or a known key
+  the union's fallback arm. A key the contract does not know, or a known key
   whose value has an unexpected JSON type, is kept in the object's
   `extra_fields` map and written back on the way out.
 - JSON null and absent are the same (proto3 cannot tell them apart).
 - Integers stay JSON numbers (int64 included); doubles stay floats.
+
+Every plan is built, and every option of the contract checked, at import: a
+contract the codec cannot serve fails here, not on the first call.
 """
 
 from __future__ import annotations
@@ -27,13 +31,24 @@ from typing import Any, TypeVar
 from google.protobuf.message import Message
 
 from bridge.codec._plan import MISMATCH, CodecError, plan_for
-from bridge.codec._types import STREAM_EVENT, UNIONS
+from bridge.codec.mapping import STREAM_EVENT, contract_messages
+from rbridge.responses.v1.stream_events_pb2 import ResponseStreamEvent
 
-__all__ = ["CodecError", "event_type", "from_json", "to_json"]
+__all__ = ["CodecError", "event_from_json", "event_type", "from_json", "to_json"]
 
 M = TypeVar("M", bound=Message)
 
-_EVENT_ARM_TYPES = {arm: type_name for type_name, arm in STREAM_EVENT.types.items()}
+
+def _build_plans() -> None:
+    for descriptor in contract_messages():
+        plan_for(descriptor)
+
+
+_build_plans()
+_EVENT_PLAN = plan_for(ResponseStreamEvent.DESCRIPTOR)
+_event_kwargs = _EVENT_PLAN.convert_union
+_EVENT_ARM_TYPES = STREAM_EVENT.canonical
+_UNKNOWN_EVENT = STREAM_EVENT.unknown_arm
 
 
 def from_json(data: Any, message_type: type[M]) -> M:
@@ -51,6 +66,20 @@ def from_json(data: Any, message_type: type[M]) -> M:
     return message  # type: ignore[no-any-return]
 
 
+def event_from_json(data: Any) -> ResponseStreamEvent:
+    """Build a ResponseStreamEvent from one event's JSON data; never fails.
+
+    The same as `from_json(data, ResponseStreamEvent)`, on the per-event path:
+    any JSON value fits (an event of an unknown type, or no object at all,
+    goes whole to the `unknown` arm), and the dispatch is done once, here.
+    """
+    kwargs = _event_kwargs(data, False)
+    try:
+        return ResponseStreamEvent(**kwargs)
+    except (TypeError, ValueError):
+        return _event_kwargs(data, True)  # type: ignore[no-any-return]
+
+
 def to_json(message: Message) -> Any:
     """Write a message as JSON data: a dict for objects and typed unions."""
     return plan_for(message.DESCRIPTOR).encode(message)
@@ -61,20 +90,11 @@ def event_type(event: Message) -> str:
     arm = event.WhichOneof("event")
     if arm is None:
         return ""
-    if arm == "unknown":
-        value = event.unknown  # type: ignore[attr-defined]
+    if arm == _UNKNOWN_EVENT:
+        value = getattr(event, arm)
         if value.WhichOneof("kind") == "struct_value":
             type_value = value.struct_value.fields.get("type")
             if type_value is not None:
                 return str(type_value.string_value)
         return ""
     return _EVENT_ARM_TYPES[arm]
-
-
-# Plans are built lazily; building the unions now surfaces table errors at import.
-for _name in UNIONS:
-    from google.protobuf import descriptor_pool as _pool
-
-    from rbridge.responses.v1 import responses_service_pb2 as _service  # noqa: F401
-
-    plan_for(_pool.Default().FindMessageTypeByName(_name))

@@ -2,9 +2,9 @@
 
 A plan turns a JSON value into a message and back without reflection on the
 hot path: each field gets a converter chosen when the plan is built, unions
-dispatch through the tables in `_types`, and whatever does not fit (an
-unknown key, a value of an unexpected JSON type) goes to `extra_fields`
-instead of failing.
+dispatch through the tables `mapping` reads from the contract's options, and
+whatever does not fit (an unknown key, a value of an unexpected JSON type)
+goes to the object's extra-fields map instead of failing.
 """
 
 from __future__ import annotations
@@ -18,12 +18,10 @@ from google.protobuf.message import Message
 from google.protobuf.message_factory import GetMessageClass
 from google.protobuf.struct_pb2 import Struct, Value
 
-from bridge.codec._types import ALWAYS_WRITTEN, BRIDGE_FIELDS, UNIONS, Union
 from bridge.codec._value import json_to_struct, json_to_value, struct_to_json, value_to_json
+from bridge.codec.mapping import Union, read_object, read_union
 
-__all__ = ["EXTRA_FIELDS", "MISMATCH", "CodecError", "Plan", "plan_for"]
-
-EXTRA_FIELDS = "extra_fields"
+__all__ = ["MISMATCH", "CodecError", "Plan", "plan_for"]
 
 
 class CodecError(ValueError):
@@ -40,8 +38,11 @@ class _Mismatch:
 # Returned by a converter whose JSON value has an unexpected type; the caller
 # keeps the raw value in extra_fields.
 MISMATCH: Any = _Mismatch()
-# In a member's field table, marks the "type" key the union arm already implies.
+# In a member's field table, marks the "type" key the union arm already implies;
+# among encoders, a field of the bridge's own, outside the JSON.
 _SKIP: Any = object()
+# Among encoders, marks the map of unknown keys, written back into the object.
+_EXTRA: Any = object()
 
 Decoder = Callable[[Any, bool], Any]
 Encoder = Callable[[Any], Any]
@@ -144,8 +145,11 @@ class Plan:
     union: Union | None = None
     # Object messages: JSON key -> decoder (or _SKIP for an implied "type").
     decoders: dict[str, Any] = field(default_factory=dict)
-    # Object messages: proto field name -> encoder (None: the value as is).
+    # Object messages: proto field name -> encoder (None: the value as is;
+    # _SKIP: outside the JSON; _EXTRA: the map of unknown keys).
     encoders: dict[str, Encoder | None] = field(default_factory=dict)
+    # Object messages: the field that keeps unknown keys.
+    extra: str = ""
     always: tuple[tuple[str, Any], ...] = ()
     has_type_field: bool = False
     # Unions: oneof name, arm -> member plan, arm -> type string.
@@ -175,14 +179,30 @@ class Plan:
     def convert(self, data: Any, build: bool) -> Any:
         """Keyword arguments for `data` (a message when `build`), or MISMATCH."""
         if self.union is not None:
-            return self._convert_union(data, build)
+            return self.convert_union(data, build)
         if self.list_field:
             return self._convert_list(data, build)
+        return self._convert_object(data, build)
+
+    def decoder(self) -> Decoder:
+        """`convert` without the dispatch on the plan's kind, for nested fields."""
+        if self.union is not None:
+            return self.convert_union
+        if self.list_field:
+            return self._convert_list
+        return self._convert_object
+
+    def encoder(self) -> Encoder:
+        """`encode` without the dispatch on the plan's kind, for nested fields."""
+        if self.union is not None:
+            return self._encode_union
+        if self.list_field:
+            return self.encode
+        return self._encode_object
+
+    def _convert_object(self, data: Any, build: bool, member: bool = False) -> Any:
         if type(data) is not dict:
             return MISMATCH
-        return self._convert_object(data, False, build)
-
-    def _convert_object(self, data: dict[str, Any], member: bool, build: bool) -> Any:
         decoders = self.decoders
         kwargs: dict[str, Any] = {}
         extra: dict[str, Any] | None = None
@@ -201,7 +221,7 @@ class Plan:
             else:
                 kwargs[key] = converted
         if extra is not None:
-            kwargs[EXTRA_FIELDS] = {key: json_to_value(value) for key, value in extra.items()}
+            kwargs[self.extra] = {key: json_to_value(value) for key, value in extra.items()}
         return self._build(kwargs) if build else kwargs
 
     def _build(self, kwargs: dict[str, Any]) -> Message:
@@ -211,15 +231,16 @@ class Plan:
             pass
         # A value the checks let through but protobuf refused (for instance a
         # string with a lone surrogate): keep it, as raw JSON, in extra_fields.
-        extra = dict(kwargs.pop(EXTRA_FIELDS, {}))
+        extra = dict(kwargs.pop(self.extra, {}))
         message = self.cls()
         for key, value in kwargs.items():
             try:
                 message.MergeFrom(self.cls(**{key: value}))
             except (TypeError, ValueError):
                 extra[key] = json_to_value(_to_plain(value))
+        unknown_keys = getattr(message, self.extra)
         for key, value in extra.items():
-            getattr(message, EXTRA_FIELDS)[key].CopyFrom(value)
+            unknown_keys[key].CopyFrom(value)
         return message
 
     def _convert_list(self, data: Any, build: bool) -> Any:
@@ -231,7 +252,8 @@ class Plan:
         kwargs = {self.list_field: items}
         return self.cls(**kwargs) if build else kwargs
 
-    def _convert_union(self, data: Any, build: bool) -> Any:
+    def convert_union(self, data: Any, build: bool) -> Any:
+        """`convert` for a union plan, without the dispatch on the plan's kind."""
         union = self.union
         assert union is not None
         arm: str | None = None
@@ -244,7 +266,7 @@ class Plan:
             elif type(type_name) is str:
                 arm = union.types.get(type_name)
             if arm is not None:
-                member = self.arms[arm]._convert_object(data, True, build)
+                member = self.arms[arm]._convert_object(data, build, True)
         elif kind is str and union.string_arm:
             arm = union.string_arm
             member = data
@@ -269,20 +291,19 @@ class Plan:
             encoder = self.encoders[self.list_field]
             assert encoder is not None
             return encoder(getattr(message, self.list_field))
-        return self._encode_object(message, None)
+        return self._encode_object(message)
 
-    def _encode_object(self, message: Any, type_name: str | None) -> dict[str, Any]:
+    def _encode_object(self, message: Any, type_name: str | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {} if type_name is None else {"type": type_name}
         encoders = self.encoders
         extra = None
         for descriptor, value in message.ListFields():
             name = descriptor.name
-            if name == EXTRA_FIELDS:
-                extra = value
-                continue
             encoder = encoders[name]
             if encoder is None:
                 out[name] = value
+            elif encoder is _EXTRA:
+                extra = value
             elif encoder is not _SKIP:
                 out[name] = encoder(value)
         for name, empty in self.always:
@@ -336,55 +357,37 @@ def plan_for(descriptor: Any) -> Plan:
 
 def _build(plan: Plan) -> None:
     descriptor = plan.descriptor
-    name = descriptor.full_name
-    union = UNIONS.get(name)
+    union = read_union(descriptor)
     if union is not None:
         _build_union(plan, union)
         return
-    fields = descriptor.fields
-    if len(fields) == 1 and fields[0].is_repeated and fields[0].name != EXTRA_FIELDS:
-        plan.list_field = fields[0].name
-    elif EXTRA_FIELDS not in descriptor.fields_by_name:
-        raise TypeError(f"{name}: an object message needs an {EXTRA_FIELDS} map")
-    for fd in fields:
-        if fd.name == EXTRA_FIELDS:
-            continue
-        if fd.name in BRIDGE_FIELDS:
+    shape = read_object(descriptor)
+    if not shape.extra_fields:
+        plan.list_field = descriptor.fields[0].name
+    plan.extra = shape.extra_fields
+    for fd in descriptor.fields:
+        if fd.name == shape.extra_fields:
+            plan.encoders[fd.name] = _EXTRA
+        elif fd.name in shape.bridge_only:
             plan.encoders[fd.name] = _SKIP
-            continue
-        plan.decoders[fd.name], plan.encoders[fd.name] = _field_codec(fd)
+        else:
+            plan.decoders[fd.name], plan.encoders[fd.name] = _field_codec(fd)
     plan.has_type_field = "type" in descriptor.fields_by_name
     if not plan.has_type_field:
         plan.decoders["type"] = _SKIP
     plan.always = tuple(
         (field_name, {} if _is_map(descriptor.fields_by_name[field_name]) else [])
-        for field_name in ALWAYS_WRITTEN.get(name, ())
+        for field_name in shape.always_written
     )
 
 
 def _build_union(plan: Plan, union: Union) -> None:
-    descriptor = plan.descriptor
-    own = [fd for fd in descriptor.fields if fd.name not in BRIDGE_FIELDS]
-    # proto3 `optional` bridge fields bring synthetic oneofs of their own.
-    oneofs = [o for o in descriptor.oneofs if any(f.name not in BRIDGE_FIELDS for f in o.fields)]
-    if len(oneofs) != 1 or len(oneofs[0].fields) != len(own):
-        raise TypeError(f"{descriptor.full_name}: a union message holds exactly one oneof")
     plan.union = union
-    plan.oneof = oneofs[0].name
-    arm_types: dict[str, list[str]] = {}
-    for type_name, arm in union.types.items():
-        arm_types.setdefault(arm, []).append(type_name)
-    for fd in own:
-        if fd.name in (union.string_arm, union.unknown_arm):
-            continue
-        plan.arms[fd.name] = plan_for(fd.message_type)
-    for arm, type_names in arm_types.items():
-        member = plan.arms.get(arm)
-        if member is None:
-            raise TypeError(f"{descriptor.full_name}: no arm {arm!r} for {type_names}")
-        if len(type_names) > 1 and not member.has_type_field:
-            raise TypeError(f"{descriptor.full_name}.{arm} serves {type_names}: needs a type field")
-        plan.arm_types[arm] = type_names[0]
+    plan.oneof = union.oneof
+    plan.arm_types = union.canonical
+    for fd in plan.descriptor.oneofs_by_name[union.oneof].fields:
+        if fd.name not in (union.string_arm, union.unknown_arm):
+            plan.arms[fd.name] = plan_for(fd.message_type)
 
 
 def _is_map(fd: Any) -> bool:
@@ -413,16 +416,7 @@ def _single_codec(fd: Any) -> tuple[Decoder, Encoder | None]:
         return _decode_value, value_to_json
     if full_name == Struct.DESCRIPTOR.full_name:
         return _decode_struct, struct_to_json
-    target = fd.message_type
-    # Resolved at call time: plans of recursive messages refer to each other.
-    holder: list[Plan] = []
-
-    def sub_plan() -> Plan:
-        if not holder:
-            holder.append(plan_for(target))
-        return holder[0]
-
-    return (
-        lambda value, build: sub_plan().convert(value, build),
-        lambda value: sub_plan().encode(value),
-    )
+    # A plan is registered before it is built, and knows its kind before it
+    # builds its fields, so recursive messages get each other's converters.
+    target = plan_for(fd.message_type)
+    return target.decoder(), target.encoder()

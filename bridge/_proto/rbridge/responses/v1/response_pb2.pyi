@@ -1,5 +1,6 @@
 from google.protobuf import struct_pb2 as _struct_pb2
 from rbridge.responses.v1 import items_pb2 as _items_pb2
+from rbridge.responses.v1 import options_pb2 as _options_pb2
 from rbridge.responses.v1 import tools_pb2 as _tools_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor

@@ -1,5 +1,6 @@
 from google.protobuf import struct_pb2 as _struct_pb2
 from rbridge.responses.v1 import items_pb2 as _items_pb2
+from rbridge.responses.v1 import options_pb2 as _options_pb2
 from rbridge.responses.v1 import response_pb2 as _response_pb2
 from rbridge.responses.v1 import stream_events_pb2 as _stream_events_pb2
 from rbridge.responses.v1 import tools_pb2 as _tools_pb2

@@ -30,13 +30,13 @@ if _version_not_supported:
 class ResponsesServiceStub:
     """The OpenAI Responses API over gRPC.
 
-    Each RPC maps to one HTTP call of the upstream's Responses API; paths are
-    relative to the upstream base URL (e.g. https://api.openai.com/v1). Messages
-    mirror the API's JSON one to one: field names are the JSON keys, JSON unions
-    are oneofs, and keys this contract does not know travel in `extra_fields`,
-    so nothing is lost in either direction. Path parameters (`response_id`) and
-    query parameters are plain fields of the request messages; they are never
-    part of a JSON body.
+    Each RPC maps to one HTTP call of the upstream's Responses API, which its
+    `upstream` option declares; paths are relative to the upstream base URL
+    (e.g. https://api.openai.com/v1). Messages mirror the API's JSON one to
+    one: field names are the JSON keys, JSON unions are oneofs, and keys this
+    contract does not know travel in `extra_fields`, so nothing is lost in
+    either direction. Path parameters (`response_id`) and query parameters are
+    plain fields of the request messages; they are never part of a JSON body.
     """
 
     def __init__(self, channel):
@@ -95,71 +95,67 @@ class ResponsesServiceStub:
 class ResponsesServiceServicer:
     """The OpenAI Responses API over gRPC.
 
-    Each RPC maps to one HTTP call of the upstream's Responses API; paths are
-    relative to the upstream base URL (e.g. https://api.openai.com/v1). Messages
-    mirror the API's JSON one to one: field names are the JSON keys, JSON unions
-    are oneofs, and keys this contract does not know travel in `extra_fields`,
-    so nothing is lost in either direction. Path parameters (`response_id`) and
-    query parameters are plain fields of the request messages; they are never
-    part of a JSON body.
+    Each RPC maps to one HTTP call of the upstream's Responses API, which its
+    `upstream` option declares; paths are relative to the upstream base URL
+    (e.g. https://api.openai.com/v1). Messages mirror the API's JSON one to
+    one: field names are the JSON keys, JSON unions are oneofs, and keys this
+    contract does not know travel in `extra_fields`, so nothing is lost in
+    either direction. Path parameters (`response_id`) and query parameters are
+    plain fields of the request messages; they are never part of a JSON body.
     """
 
     def CreateResponse(self, request, context):
-        """Creates a model response and returns it when it is done
-        (`POST /responses` with "stream": false).
+        """Creates a model response and returns it when it is done.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def StreamCreateResponse(self, request, context):
-        """Creates a model response and streams its events as they are produced
-        (`POST /responses` with "stream": true), one message per event. The call
-        ends OK after response.completed or response.incomplete, and with a
-        non-OK status after an error event or response.failed.
+        """Creates a model response and streams its events as they are produced,
+        one message per event. The call ends OK after response.completed or
+        response.incomplete, and with a non-OK status after an error event or
+        response.failed.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetResponse(self, request, context):
-        """Retrieves a stored model response (`GET /responses/{response_id}`). A
-        response still running in the background is returned as it stands.
+        """Retrieves a stored model response. A response still running in the
+        background is returned as it stands.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def StreamGetResponse(self, request, context):
-        """Streams the events of a response created with "background": true
-        (`GET /responses/{response_id}` with "stream=true"), one message per
-        event. Set `starting_after` to the `sequence_number` of the last event
-        received to resume an interrupted stream after it. The call ends as
-        StreamCreateResponse does.
+        """Streams the events of a response created with "background": true, one
+        message per event. Set `starting_after` to the `sequence_number` of the
+        last event received to resume an interrupted stream after it. The call
+        ends as StreamCreateResponse does.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def DeleteResponse(self, request, context):
-        """Deletes a stored model response (`DELETE /responses/{response_id}`).
+        """Deletes a stored model response.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def CancelResponse(self, request, context):
-        """Cancels a response running in the background
-        (`POST /responses/{response_id}/cancel`) and returns it, with status
-        "cancelled".
+        """Cancels a response running in the background and returns it, with
+        status "cancelled".
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListInputItems(self, request, context):
-        """Lists the input items of a stored response, one page at a time
-        (`GET /responses/{response_id}/input_items`).
+        """Lists the input items of a stored response, one page at a time.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -167,7 +163,7 @@ class ResponsesServiceServicer:
 
     def CountInputTokens(self, request, context):
         """Counts the input tokens a create request would use, without creating a
-        response (`POST /responses/input_tokens`).
+        response.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -175,8 +171,7 @@ class ResponsesServiceServicer:
 
     def CompactResponse(self, request, context):
         """Compacts a conversation into fewer items, the earlier ones replaced by an
-        encrypted compaction item to pass as input on later turns
-        (`POST /responses/compact`).
+        encrypted compaction item to pass as input on later turns.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -241,13 +236,13 @@ def add_ResponsesServiceServicer_to_server(servicer, server):
 class ResponsesService:
     """The OpenAI Responses API over gRPC.
 
-    Each RPC maps to one HTTP call of the upstream's Responses API; paths are
-    relative to the upstream base URL (e.g. https://api.openai.com/v1). Messages
-    mirror the API's JSON one to one: field names are the JSON keys, JSON unions
-    are oneofs, and keys this contract does not know travel in `extra_fields`,
-    so nothing is lost in either direction. Path parameters (`response_id`) and
-    query parameters are plain fields of the request messages; they are never
-    part of a JSON body.
+    Each RPC maps to one HTTP call of the upstream's Responses API, which its
+    `upstream` option declares; paths are relative to the upstream base URL
+    (e.g. https://api.openai.com/v1). Messages mirror the API's JSON one to
+    one: field names are the JSON keys, JSON unions are oneofs, and keys this
+    contract does not know travel in `extra_fields`, so nothing is lost in
+    either direction. Path parameters (`response_id`) and query parameters are
+    plain fields of the request messages; they are never part of a JSON body.
     """
 
     @staticmethod

@@ -1,6 +1,7 @@
 from google.protobuf import struct_pb2 as _struct_pb2
 from rbridge.responses.v1 import content_pb2 as _content_pb2
 from rbridge.responses.v1 import items_pb2 as _items_pb2
+from rbridge.responses.v1 import options_pb2 as _options_pb2
 from rbridge.responses.v1 import response_pb2 as _response_pb2
 from rbridge.responses.v1 import tool_calls_pb2 as _tool_calls_pb2
 from google.protobuf.internal import containers as _containers
