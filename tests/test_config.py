@@ -87,3 +87,67 @@ def test_readme_lists_every_setting() -> None:
     assert table in (root / "README.md").read_text(encoding="utf-8"), (
         "README.md's configuration table is stale: paste `python tools/config_table.py`"
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://user:hunter2-secret@api.example.com/v1",
+        "https://:hunter2-secret@api.example.com/v1",
+        "http://user@api.example.com/v1",
+    ],
+)
+def test_credentials_in_the_upstream_url_are_refused_without_showing_them(url: str) -> None:
+    """An upstream URL with user info is a configuration error naming the variable; the
+    password never appears in the message."""
+    with pytest.raises(ConfigError) as failure:
+        Settings.load(env={"BRIDGE_UPSTREAM_URL": url})
+    (problem,) = failure.value.problems
+    assert problem.startswith("BRIDGE_UPSTREAM_URL: credentials in the URL are not allowed")
+    assert "hunter2" not in str(failure.value)
+
+
+def test_a_proxy_password_is_a_registered_secret() -> None:
+    """A proxy URL may carry credentials; its password is one of the settings' secrets and
+    never shows in their repr."""
+    settings = Settings.load(
+        env={"BRIDGE_UPSTREAM_PROXY": "http://proxy-user:proxy-pass-1234@proxy.local:3128"}
+    )
+    assert "proxy-pass-1234" in settings.secrets()
+    assert "proxy-pass-1234" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("header", "why"),
+    [
+        ("host", "configured"),
+        ("authorization", "credential"),
+        ("transfer-encoding", "hop-by-hop"),
+        ("content-length", "framing"),
+        ("connection", "hop-by-hop"),
+        ("cookie", "credential"),
+        ("grpc-timeout", "gRPC"),
+        ("bad header", "not a valid header name"),
+    ],
+)
+def test_forwarding_framing_host_or_credential_headers_is_refused(header: str, why: str) -> None:
+    """BRIDGE_FORWARD_HEADERS refuses hop-by-hop, framing, host and credential headers,
+    saying why, alongside every other problem."""
+    with pytest.raises(ConfigError) as failure:
+        Settings.load(env={"BRIDGE_FORWARD_HEADERS": f"openai-beta,{header}"})
+    (problem,) = failure.value.problems
+    assert problem.startswith("BRIDGE_FORWARD_HEADERS:") and why in problem
+
+
+def test_safe_headers_can_be_forwarded() -> None:
+    """Ordinary headers pass, lower-cased and sorted."""
+    settings = Settings.load(env={"BRIDGE_FORWARD_HEADERS": "OpenAI-Beta, x-tenant"})
+    assert settings.forward_headers == ("openai-beta", "x-tenant")
+
+
+def test_elide_password_keeps_the_rest_of_the_url() -> None:
+    """Only the password is elided; user, host, port and path stay readable."""
+    from bridge.config import elide_password
+
+    assert elide_password("https://u:p@h:8443/v1") == "https://u:***@h:8443/v1"
+    assert elide_password("https://h/v1") == "https://h/v1"

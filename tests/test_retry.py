@@ -1,15 +1,22 @@
-"""RetryPolicy and parse_retry_after: which calls are retried, how long to wait first."""
+"""RetryPolicy, RetryBudget and parse_retry_after: which calls are retried, how often,
+and how long to wait first."""
 
 from __future__ import annotations
 
 import math
 import random
 import time
+from collections.abc import Callable
 from email.utils import formatdate
+from typing import Any
 
+import grpc
+import grpc.aio
 import pytest
 
-from bridge.retry import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
+from bridge.retry import RETRYABLE_STATUSES, RetryBudget, RetryPolicy, parse_retry_after
+from rbridge.responses.v1 import responses_service_pb2
+from tests.conftest import Script
 
 # google.protobuf.Duration (RetryInfo.retry_delay) holds at most 10,000 years.
 DURATION_MAX_SECONDS = 315_576_000_000
@@ -191,3 +198,61 @@ def test_parse_retry_after_fits_a_duration(
     """Whatever the header says, the wait fits a google.protobuf.Duration."""
     result = parse_retry_after(retry_after, retry_after_ms, now=NOW)
     assert result is None or (math.isfinite(result) and 0 <= result <= DURATION_MAX_SECONDS)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_retry_budget_allows_a_share_of_the_calls() -> None:
+    """Over a window, retries are at most the budget's share of the calls."""
+    clock = _Clock()
+    budget = RetryBudget(ratio=0.2, window=10, min_retries=0, clock=clock)
+    for _ in range(50):
+        budget.call()
+    allowed = sum(budget.try_retry() for _ in range(50))
+    assert allowed == 10
+
+
+def test_retry_budget_always_allows_a_few() -> None:
+    """A quiet bridge may still retry its first failures."""
+    budget = RetryBudget(ratio=0.2, min_retries=3, clock=_Clock())
+    budget.call()
+    assert [budget.try_retry() for _ in range(4)] == [True, True, True, False]
+
+
+def test_retry_budget_forgets_what_left_the_window() -> None:
+    """Calls and retries older than the window no longer count."""
+    clock = _Clock()
+    budget = RetryBudget(ratio=0.2, window=10, min_retries=0, clock=clock)
+    for _ in range(10):
+        budget.call()
+    assert budget.try_retry() and budget.try_retry() and not budget.try_retry()
+    clock.now += 11
+    assert not budget.try_retry()  # no calls in the window any more
+    for _ in range(5):
+        budget.call()
+    assert budget.try_retry() and not budget.try_retry()
+
+
+async def test_an_outage_is_not_multiplied_by_retries(
+    scripted: tuple[str, Script], bridge_for: Callable[..., Any]
+) -> None:
+    """Against an upstream failing every call, retries stay within the budget: 20 calls with
+    two retries each send 1.2 times as many requests, not three times."""
+    url, script = scripted
+    script.status = 503
+    # A millisecond's Retry-After: the test waits on nothing but the budget.
+    script.headers = {"content-type": "application/json", "retry-after-ms": "1"}
+    script.chunks = [b'{"error": {"message": "overloaded"}}']
+    stub = await bridge_for(url, max_retries=2, retry_budget_percent=20.0)
+    request = responses_service_pb2.CreateResponseRequest(model="m", input={"text": "x"})
+    for _ in range(20):
+        with pytest.raises(grpc.aio.AioRpcError) as failure:
+            await stub.CreateResponse(request, timeout=30)
+        assert failure.value.code() == grpc.StatusCode.UNAVAILABLE
+    assert 20 < len(script.requests) <= 20 + 4

@@ -298,3 +298,110 @@ async def test_caller_key_reaches_the_upstream_only_when_enabled(
         Request(model="m", input={"text": "x"}), metadata=(("x-upstream-api-key", "sk-mine-0123"),)
     )
     assert script.headers_seen[0]["authorization"] == expected
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["ci:\n", "ci:   \n", "alpha:alpha-secret\nci:\n", "\n# only a comment\n", ""],
+    ids=["empty", "whitespace", "one-of-two", "no-token", "empty-file"],
+)
+def test_a_tokens_file_without_valid_secrets_is_refused_at_start(
+    tmp_path: Path, content: str
+) -> None:
+    """A line with an empty secret, or no token at all, is a configuration error at start."""
+    tokens = tmp_path / "tokens"
+    tokens.write_text(content)
+    with pytest.raises(ConfigError) as failure:
+        TokenAuthenticator(str(tokens))
+    assert "BRIDGE_AUTH_TOKENS_FILE" in str(failure.value)
+
+
+def test_an_empty_bearer_never_matches(tmp_path: Path) -> None:
+    """`Bearer ` with nothing after it names no client, whatever the file holds."""
+    tokens = tmp_path / "tokens"
+    tokens.write_text("alpha:alpha-secret\n")
+    authenticator = TokenAuthenticator(str(tokens))
+    assert authenticator.authenticate("Bearer ") is None
+    assert authenticator.authenticate("Bearer    ") is None
+
+
+def _break(path: Path, how: str) -> None:
+    if how == "emptied":
+        _rotate(path, "")
+    elif how == "empty-secret":
+        _rotate(path, "alpha:\n")
+    elif how == "deleted":
+        path.unlink()
+    else:  # unreadable: a directory where the file was
+        path.unlink()
+        path.mkdir()
+
+
+@pytest.mark.parametrize("how", ["emptied", "empty-secret", "deleted", "unreadable"])
+def test_a_reload_without_valid_tokens_refuses_everyone_and_says_so(
+    tmp_path: Path, how: str
+) -> None:
+    """When the tokens file stops holding valid tokens, every token is refused and an error
+    is logged once; a good file brings the tokens back."""
+    from structlog.testing import capture_logs
+
+    tokens = tmp_path / "tokens"
+    tokens.write_text("alpha:alpha-secret\n")
+    authenticator = TokenAuthenticator(str(tokens))
+    assert authenticator.authenticate("Bearer alpha-secret") == "alpha"
+    _break(tokens, how)
+    with capture_logs() as logs:
+        assert authenticator.authenticate("Bearer alpha-secret") is None
+        assert authenticator.authenticate("Bearer alpha-secret") is None
+    errors = [line for line in logs if line["event"] == "reload_failed"]
+    assert len(errors) == 1 and errors[0]["log_level"] == "error"
+    assert errors[0]["what"] == "BRIDGE_AUTH_TOKENS_FILE"
+    if tokens.is_dir():
+        tokens.rmdir()
+    tokens.write_text("alpha:alpha-secret\n")
+    stamp = time.time() + 10
+    os.utime(tokens, (stamp, stamp))
+    assert authenticator.authenticate("Bearer alpha-secret") == "alpha"
+
+
+async def test_a_bridge_whose_tokens_file_was_emptied_refuses_calls(
+    tmp_path: Path, simulator: str
+) -> None:
+    """A running bridge answers UNAUTHENTICATED once its tokens file is emptied."""
+    tokens = tmp_path / "tokens"
+    tokens.write_text("alpha:alpha-secret\n")
+    settings = Settings(listen="127.0.0.1:0", upstream_url=simulator, auth_tokens_file=str(tokens))
+    bridge = await start(settings)
+    try:
+        async with AsyncBridgeClient(
+            f"127.0.0.1:{bridge.port}", token="alpha-secret", timeout=10
+        ) as client:
+            assert await client.ask("hi", model="m") == "You said: hi"
+            _rotate(tokens, "")
+            with pytest.raises(grpc.aio.AioRpcError) as refused:
+                await client.ask("hi", model="m")
+        assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    finally:
+        await bridge.stop(0)
+
+
+def test_an_unreadable_key_rotation_keeps_the_key_and_says_so(tmp_path: Path) -> None:
+    """A key file rotated into something unreadable keeps the previous key, with an error
+    logged; every key it loads is registered for redaction."""
+    from structlog.testing import capture_logs
+
+    from bridge.redact import SECRETS
+
+    key = tmp_path / "key"
+    key.write_text("sk-rotation-one-0001\n")
+    source = ApiKeySource(Settings(api_key_file=str(key)))
+    _rotate(key, "sk-rotation-two-0002\n")
+    assert source.key() == "sk-rotation-two-0002"
+    _break(key, "unreadable")
+    with capture_logs() as logs:
+        assert source.key() == "sk-rotation-two-0002"
+    assert [line["event"] for line in logs] == ["reload_failed"]
+    redactor = SECRETS.exact()
+    assert redactor.text("a sk-rotation-one-0001 b sk-rotation-two-0002") == (
+        "a [REDACTED] b [REDACTED]"
+    )
