@@ -15,6 +15,7 @@ the parser refuses (over 8190 bytes a line, too many headers) is
 
 from __future__ import annotations
 
+import io
 import ssl
 from collections.abc import AsyncIterator
 
@@ -24,6 +25,8 @@ import httpx
 __all__ = ["AiohttpTransport", "UnreadableHead"]
 
 _CHUNK = 64 * 1024
+# aiohttp writes a bytes body in one go, holding the event loop while it does.
+_LARGE_BODY = 1 << 20
 
 
 class UnreadableHead(httpx.RemoteProtocolError):
@@ -57,6 +60,14 @@ class _Body(httpx.AsyncByteStream):
         # Closing (not releasing) drops the connection of an unfinished body,
         # which is what tells the upstream its client went away.
         self._response.close()
+
+
+def _payload(content: bytes) -> bytes | io.BytesIO | None:
+    """The request body as aiohttp sends it best: a large one as a stream, which it
+    writes in pieces (a BytesIO shares the bytes, it does not copy them)."""
+    if not content:
+        return None
+    return io.BytesIO(content) if len(content) > _LARGE_BODY else content
 
 
 def _buffered(content: aiohttp.StreamReader) -> bytes:
@@ -111,7 +122,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 headers=[
                     (k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw
                 ],
-                data=request.content or None,
+                data=_payload(request.content),
                 allow_redirects=False,
                 timeout=timeout,
                 proxy=self._proxy,

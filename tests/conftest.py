@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
-from collections.abc import AsyncIterator, Callable
+import logging
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import grpc
 import grpc.aio
+import orjson
 import pytest
+import structlog
 from aiohttp import web
 
 from bridge.config import Settings
+from bridge.logs import configure
 from bridge.server import RunningBridge, start
 from bridge.simulator import SimulatorOptions
 from bridge.simulator import start as start_simulator
@@ -177,3 +182,25 @@ async def stub(
     """A client stub of a bridge pointed at the simulator."""
     result: responses_service_pb2_grpc.ResponsesServiceStub = await bridge_for(simulator)
     return result
+
+
+@pytest.fixture
+def log_output() -> Iterator[io.StringIO]:
+    """Everything logged during the test, as JSON lines at debug level."""
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level, logging.getLogger("httpx").level)
+    buffer = io.StringIO()
+    configure("debug", "json", stream=buffer)
+    try:
+        yield buffer
+    finally:
+        root.handlers[:], level, httpx_level = saved
+        root.setLevel(level)
+        logging.getLogger("httpx").setLevel(httpx_level)
+        structlog.reset_defaults()
+
+
+def access_lines(output: io.StringIO) -> list[dict[str, Any]]:
+    """The access log lines among the captured JSON log lines."""
+    lines = [orjson.loads(line) for line in output.getvalue().splitlines() if line.startswith("{")]
+    return [line for line in lines if line.get("logger") == "bridge.access"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import socket
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import h2.config
@@ -43,11 +44,12 @@ class RawReply:
 def raw_call(
     port: int,
     method: str,
-    message: bytes,
-    headers: list[tuple[bytes, bytes]] = (),  # type: ignore[assignment]
+    message: bytes | None,
+    headers: Sequence[tuple[bytes, bytes]] = (),
     timeout: float = 10.0,
 ) -> RawReply:
-    """Call `method` (`/package.Service/Method`) on 127.0.0.1:`port` with raw bytes."""
+    """Call `method` (`/package.Service/Method`) on 127.0.0.1:`port` with raw bytes
+    (`message` None: the request ends without any message)."""
     sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
     config = h2.config.H2Configuration(
         client_side=True,
@@ -67,7 +69,7 @@ def raw_call(
         *headers,
     ]
     connection.send_headers(1, request_headers)
-    framed = b"\x00" + struct.pack(">I", len(message)) + message
+    framed = b"" if message is None else b"\x00" + struct.pack(">I", len(message)) + message
     # Sent in pieces the peer's flow control allows.
     reply = RawReply()
     pending = framed

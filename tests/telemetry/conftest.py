@@ -4,8 +4,6 @@ simulator, bridges with a known API key, and captured log output."""
 from __future__ import annotations
 
 import asyncio
-import io
-import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +12,6 @@ import grpc
 import grpc.aio
 import orjson
 import pytest
-import structlog
 from aiohttp import web
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace import ReadableSpan
@@ -24,7 +21,6 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from bridge.budget import RequestBudget
 from bridge.config import Settings
 from bridge.edge import EdgeInterceptor
-from bridge.logs import configure
 from bridge.server import RunningBridge, start
 from bridge.simulator import SimulatorOptions, build_app
 from bridge.telemetry import setup
@@ -184,22 +180,6 @@ async def bridge_at() -> AsyncIterator[Callable[..., Any]]:
 
 
 @pytest.fixture
-def log_output() -> Iterator[io.StringIO]:
-    """Everything logged during the test, as JSON lines at debug level."""
-    root = logging.getLogger()
-    saved = (root.handlers[:], root.level, logging.getLogger("httpx").level)
-    buffer = io.StringIO()
-    configure("debug", "json", stream=buffer)
-    try:
-        yield buffer
-    finally:
-        root.handlers[:], level, httpx_level = saved
-        root.setLevel(level)
-        logging.getLogger("httpx").setLevel(httpx_level)
-        structlog.reset_defaults()
-
-
-@pytest.fixture
 def receiver() -> Iterator[OTLPReceiver]:
     """A real OTLP/gRPC receiver on a free loopback port."""
     started = OTLPReceiver().start()
@@ -220,12 +200,6 @@ def create_request(
         body, responses_service_pb2.CreateResponseRequest
     )
     return request
-
-
-def access_lines(output: io.StringIO) -> list[dict[str, Any]]:
-    """The access log lines among the captured JSON log lines."""
-    lines = [orjson.loads(line) for line in output.getvalue().splitlines() if line.startswith("{")]
-    return [line for line in lines if line.get("logger") == "bridge.access"]
 
 
 def edge_for(service: str, caller_key: str = "") -> EdgeInterceptor:

@@ -15,13 +15,13 @@ from opentelemetry.trace import SpanKind
 
 from bridge.telemetry.genai import GenAITelemetry
 from bridge.telemetry.scope import set_caller
+from tests.conftest import access_lines
 from tests.telemetry.conftest import (
     CALLER_METADATA,
     FAIL_MODEL,
     TRACE_ID,
     Captured,
     Upstream,
-    access_lines,
     create_request,
     edge_for,
 )
