@@ -9,7 +9,9 @@ import grpc
 import grpc.aio
 import pytest
 
+from bridge.redact import SECRETS
 from bridge.telemetry.metrics import DURATION_BUCKETS, TOKEN_BUCKETS
+from bridge.telemetry.redaction import MetricLabels
 from tests.telemetry.conftest import FAIL_MODEL, Captured, Upstream, create_request
 
 
@@ -102,3 +104,21 @@ async def test_force_flush_exports_without_waiting(
     await run_calls(await bridge_at(upstream.url))
     assert otel.observability.force_flush(2_000)
     assert otel.points("rpc.server.duration")
+
+
+async def test_model_attributes_are_bounded(
+    otel: Captured, upstream: Upstream, bridge_at: Callable[..., Any]
+) -> None:
+    """Requested models the upstream never served are recorded as `other`, so random names
+    cannot create series; served models and configured ones keep their names."""
+    client = await bridge_at(upstream.url, metric_models=("gpt-configured",))
+    await client.stub.CreateResponse(create_request(model="gpt-served"))
+    for _ in range(3):
+        with pytest.raises(grpc.aio.AioRpcError):
+            await client.stub.CreateResponse(create_request(model=FAIL_MODEL))
+    models = {
+        labels.get("gen_ai.request.model")
+        for labels, _ in otel.points("gen_ai.client.operation.duration")
+    }
+    assert models == {"gpt-served", "other"}
+    assert MetricLabels(("gpt-configured",), SECRETS).model("GPT-Configured") == "GPT-Configured"

@@ -212,3 +212,54 @@ async def test_bridge_serve_flushes_on_exit(receiver: OTLPReceiver, upstream: Up
     (access,) = [line for line in lines if line.get("logger") == "bridge.access"]
     assert access["trace_id"] == traceparent("unary")[0]
     assert SECRET.encode() not in stderr
+
+
+async def test_an_unreachable_collector_does_not_hold_the_exit(upstream: Upstream) -> None:
+    """With the OTLP collector unreachable, SIGTERM still ends `bridge serve` within its
+    grace period plus the 2 s the final export may take, and the exit says what was lost."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    env = {key: value for key, value in os.environ.items() if not key.startswith("OTEL_")}
+    env.update(
+        {
+            "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{closed}",
+            "OTEL_BSP_SCHEDULE_DELAY": "600000",
+            "OTEL_METRIC_EXPORT_INTERVAL": "600000",
+            "BRIDGE_UPSTREAM_API_KEY": SECRET,
+            "BRIDGE_LOG_FORMAT": "json",
+            "BRIDGE_GRACE_SECONDS": "0.5",
+        }
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bridge.cli",
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--upstream-url",
+        upstream.url,
+        env=env,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    try:
+        serving = orjson.loads(await asyncio.wait_for(process.stderr.readline(), 30))
+        assert serving["event"] == "serving"
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{serving['port']}") as channel:
+            stub = responses_service_pb2_grpc.ResponsesServiceStub(channel)
+            await stub.CreateResponse(create_request())
+        started = asyncio.get_running_loop().time()
+        process.send_signal(signal.SIGTERM)
+        rest = await asyncio.wait_for(process.stderr.read(), 30)
+        await process.wait()
+        elapsed = asyncio.get_running_loop().time() - started
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0
+    assert elapsed < 0.5 + 2.0 + 1.0, f"exit took {elapsed:.1f}s"
+    events = [orjson.loads(line)["event"] for line in rest.splitlines() if line.startswith(b"{")]
+    assert "telemetry_not_flushed" in events

@@ -16,6 +16,7 @@ from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.trace import SpanKind, StatusCode
 
 from bridge.telemetry.genai import EVENT_COUNT, FIRST_CHUNK_EVENT
+from tests.conftest import Script
 from tests.telemetry.conftest import (
     CALLER_METADATA,
     CALLER_SPAN_ID,
@@ -307,3 +308,23 @@ async def test_unreachable_upstream_is_a_server_error(
     assert server.status.status_code is StatusCode.ERROR
     assert dict(server.attributes or {})["rpc.grpc.status_code"] == 14
     assert dict(genai.attributes or {})["error.type"] == "UNAVAILABLE"
+
+
+async def test_the_server_span_has_the_status_the_client_got(
+    otel: Captured, scripted: tuple[str, Script], bridge_at: Callable[..., Any]
+) -> None:
+    """A reply the bridge refuses to send (over its message limit) ends the SERVER span with
+    RESOURCE_EXHAUSTED, the status the client received, not OK."""
+    url, script = scripted
+    script.headers = {"content-type": "application/json"}
+    body = {"id": "resp_1", "object": "response", "output": [], "metadata": {"n": [1] * 50_000}}
+    script.chunks = [orjson.dumps(body)]
+    client = await bridge_at(url, max_message_bytes=256 * 1024)
+    with pytest.raises(grpc.aio.AioRpcError) as failure:
+        await client.stub.CreateResponse(create_request())
+    assert failure.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    spans = await otel.wait_spans(2)
+    (server,) = [span for span in spans if span.kind == SpanKind.SERVER]
+    assert server.attributes["rpc.grpc.status_code"] == grpc.StatusCode.RESOURCE_EXHAUSTED.value[0]
+    durations = otel.points("rpc.server.duration")
+    assert [labels["rpc.grpc.status_code"] for labels, _ in durations] == [8]
