@@ -30,43 +30,10 @@ from bridge.limits import (
     safe_metadata,
 )
 from rbridge.responses.v1 import responses_service_pb2
+from tests.nesting import depth, nested, nested_text
 
 LIMIT = MAX_JSON_DEPTH
 SHAPES = ("object", "array", "mixed")
-
-
-def nested(levels: int, shape: str = "object", leaf: Any = "leaf") -> Any:
-    """A JSON value nested exactly `levels` levels (a scalar is 0), built without recursion."""
-    value = leaf
-    for level in range(levels):
-        as_object = shape == "object" or (shape == "mixed" and level % 2 == 0)
-        value = {"k": value} if as_object else [value]
-    return value
-
-
-def nested_text(levels: int, shape: str = "object") -> str:
-    """The JSON text of `nested(levels, shape)`, built without recursion."""
-    opens, closes = [], []
-    for level in range(levels):
-        as_object = shape == "object" or (shape == "mixed" and level % 2 == 0)
-        opens.append('{"k":' if as_object else "[")
-        closes.append("}" if as_object else "]")
-    return "".join(reversed(opens)) + '"leaf"' + "".join(closes)
-
-
-def depth(value: Any) -> int:
-    """The nesting of parsed JSON, independently of the code under test (a scalar is 0)."""
-    deepest = 0
-    stack = [(value, 0)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict | list):
-            level += 1
-            deepest = max(deepest, level)
-            stack.extend(
-                (child, level) for child in (item.values() if isinstance(item, dict) else item)
-            )
-    return deepest
 
 
 # -- deeper_than and json_too_deep -----------------------------------------------------------
