@@ -195,7 +195,7 @@ async def _short_data_lines(reply: Reply) -> None:
 
 @scenario("hostile_empty_data_lines")
 async def _empty_data_lines(reply: Reply) -> None:
-    """An event of EMPTY_LINES bytes of empty data lines (joined: over a MiB of newlines),
+    """An event of EMPTY_LINES bytes of empty data lines (joined: a newline for each),
     then the end of the body."""
     await reply.head(200, {"content-type": "text/event-stream"})
     await send_endless(
