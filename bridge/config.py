@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import urlsplit
 
-from bridge.profiles import OPENAI, Profile, load_profile
+from bridge.upstream.profiles import OPENAI, Profile, load_profile
 
 __all__ = [
     "DEFAULT_UPSTREAM_URL",

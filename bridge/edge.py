@@ -40,11 +40,11 @@ import grpc.aio
 import structlog
 from google.protobuf.message import DecodeError, Message
 
+from bridge.auth import TokenAuthenticator
 from bridge.budget import BudgetExceeded, RequestBudget
 from bridge.limits import MAX_JSON_DEPTH
 from bridge.memory import release_freed_memory
 from bridge.redact import SECRETS, Secrets
-from bridge.security import TokenAuthenticator
 from bridge.telemetry.rpc import RpcTelemetry
 from bridge.telemetry.scope import RpcScope, pending_caller
 

@@ -14,16 +14,16 @@ import structlog
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from bridge.auth import TokenAuthenticator, server_credentials
 from bridge.budget import RequestBudget
-from bridge.config import Settings
+from bridge.config import ConfigError, Settings
 from bridge.edge import EdgeInterceptor
 from bridge.redact import SECRETS
-from bridge.security import TokenAuthenticator, server_credentials
-from bridge.servicer import ResponsesServicer
-from bridge.upstream import UpstreamClient
+from bridge.servicer import ResponsesServicer, ServiceOptions
+from bridge.upstream import UpstreamClient, UpstreamOptions
 from rbridge.responses.v1 import responses_service_pb2, responses_service_pb2_grpc
 
-__all__ = ["RunningBridge", "run", "start"]
+__all__ = ["RunningBridge", "run", "server_options", "start", "upstream_options"]
 
 log = structlog.get_logger("bridge.server")
 
@@ -72,10 +72,20 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
         compression=grpc.Compression.Gzip if settings.gzip else None,
         interceptors=[edge],
     )
-    upstream = upstream or UpstreamClient(settings)
+    if upstream is None:
+        from bridge.telemetry.http import instrument_client
+
+        try:
+            upstream = UpstreamClient(upstream_options(settings), instrument=instrument_client)
+        except ValueError as exc:
+            raise ConfigError([str(exc)]) from None
+    service = ServiceOptions(
+        max_call_seconds=settings.max_call_seconds,
+        cancel_background=settings.cancel_background,
+    )
     # The generated registration function has no type annotations.
     responses_service_pb2_grpc.add_ResponsesServiceServicer_to_server(  # type: ignore[no-untyped-call]
-        ResponsesServicer(upstream, settings, telemetry=telemetry.telemetry), server
+        ResponsesServicer(upstream, service, telemetry=telemetry.telemetry), server
     )
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -83,7 +93,9 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
         reflection.enable_server_reflection(
             (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server
         )
-    credentials = server_credentials(settings)
+    credentials = server_credentials(
+        settings.tls_cert_file, settings.tls_key_file, settings.tls_client_ca_file
+    )
     if credentials is None:
         port = server.add_insecure_port(settings.listen)
     else:
@@ -108,6 +120,29 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
         health=health_servicer,
         upstream=upstream,
         health_server=health_server,
+    )
+
+
+def upstream_options(settings: Settings) -> UpstreamOptions:
+    """The upstream of a bridge configured by `settings` (the BRIDGE_UPSTREAM_* and
+    related variables)."""
+    return UpstreamOptions(
+        base_url=settings.upstream_url,
+        profile=settings.profile,
+        api_key=settings.api_key,
+        api_key_file=settings.api_key_file,
+        caller_key_header=settings.caller_api_key_header if settings.caller_api_key else None,
+        forward_headers=settings.forward_headers,
+        connect_timeout=settings.connect_timeout,
+        first_event_timeout=settings.first_byte_timeout,
+        read_timeout=settings.read_timeout,
+        max_retries=settings.max_retries,
+        retry_budget_percent=settings.retry_budget_percent,
+        max_connections=settings.max_connections,
+        http2=settings.http2,
+        ca_bundle=settings.ca_bundle,
+        proxy=settings.proxy,
+        max_body_bytes=settings.max_message_bytes,
     )
 
 

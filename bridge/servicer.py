@@ -18,6 +18,7 @@ import asyncio
 import dataclasses
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 import grpc
@@ -29,14 +30,19 @@ from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from bridge import codec, errors
-from bridge.config import Settings
 from bridge.limits import MAX_JSON_DEPTH, json_too_deep
 from bridge.redact import SECRETS, redact_json
 from bridge.routes import ROUTES, FieldError, Route, Target
 from bridge.sse import EventTooLarge, SSEDecoder, SSEEvent
 from bridge.stream_state import StreamState
 from bridge.telemetry import CallRecord, NoTelemetry, Telemetry
-from bridge.upstream import UpstreamCall, UpstreamClient, UpstreamFailure, UpstreamReply
+from bridge.upstream import (
+    InvalidCallerKey,
+    UpstreamCall,
+    UpstreamClient,
+    UpstreamFailure,
+    UpstreamReply,
+)
 from bridge.validation import check_create, check_json, check_metadata
 from rbridge.responses.v1 import (
     response_pb2,
@@ -45,7 +51,7 @@ from rbridge.responses.v1 import (
     stream_events_pb2,
 )
 
-__all__ = ["ResponsesServicer"]
+__all__ = ["ResponsesServicer", "ServiceOptions"]
 
 log = structlog.get_logger("bridge.servicer")
 
@@ -59,20 +65,34 @@ class _BrokenStream(Exception):
     """The upstream sent bytes that are not a valid event stream."""
 
 
+@dataclass(frozen=True)
+class ServiceOptions:
+    """How the service treats its calls, whatever the upstream.
+
+    Attributes:
+        max_call_seconds: the bound on a call whose client set no deadline.
+        cancel_background: cancel a background response upstream when its
+            streaming client cancels.
+    """
+
+    max_call_seconds: float = 3600.0
+    cancel_background: bool = False
+
+
 class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     """Serves ResponsesService by calling the upstream Responses API."""
 
     def __init__(
         self,
         upstream: UpstreamClient,
-        settings: Settings,
+        options: ServiceOptions | None = None,
         telemetry: Telemetry | None = None,
     ) -> None:
         self._upstream = upstream
-        self._settings = settings
-        self._profile = settings.profile
+        self._options = options or ServiceOptions()
+        self._profile = profile = upstream.profile
         # Only profiles with aliases touch each event; the others cost nothing.
-        self._normalize = settings.profile.event if settings.profile.response_aliases else None
+        self._normalize = profile.event if profile.response_aliases else None
         self._telemetry: Telemetry = telemetry or NoTelemetry()
         # Upstream cancels of background responses outlive their calls.
         self._background: set[asyncio.Task[None]] = set()
@@ -223,7 +243,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                         if reply.status >= 400:
                             failure = _http_error(reply, await reply.read())
                         else:
-                            decoder = SSEDecoder(self._settings.max_message_bytes)
+                            decoder = SSEDecoder(self._upstream.options.max_body_bytes)
                             started = False
                             async for chunk in reply.chunks():
                                 events = decoder.feed(chunk)
@@ -247,7 +267,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         except _BrokenStream as exc:
             failure = errors.UpstreamError(code=grpc.StatusCode.INTERNAL, message=str(exc))
         except EventTooLarge:
-            failure = errors.too_large("stream event", self._settings.max_message_bytes)
+            failure = errors.too_large("stream event", self._upstream.options.max_body_bytes)
         except TimeoutError:
             failure = errors.timed_out("call", self._budget(context))
         except BaseException as exc:
@@ -257,7 +277,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
             ended = True
             cancelled = isinstance(exc, asyncio.CancelledError)
             record.end(state=state, cancelled=cancelled, error=_aborted(context))
-            if cancelled and background and self._settings.cancel_background and state.response_id:
+            if cancelled and background and self._options.cancel_background and state.response_id:
                 self._cancel_upstream(state.response_id)
             raise
         finally:
@@ -334,7 +354,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
 
     def _budget(self, context: Context) -> float:
         remaining = context.time_remaining()
-        limit = self._settings.max_call_seconds
+        limit = self._options.max_call_seconds
         return limit if remaining is None else max(0.0, min(remaining, limit))
 
     async def _call(
@@ -349,21 +369,20 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         idempotent: bool = False,
     ) -> UpstreamCall:
         """One upstream call: allowlisted metadata as headers, the caller's key if allowed."""
-        settings = self._settings
         metadata = {
             key: value
             for key, value in context.invocation_metadata() or ()
             if isinstance(value, str)
         }
-        headers = {key: value for key, value in metadata.items() if key in settings.forward_headers}
-        api_key = metadata.get(settings.caller_api_key_header) if settings.caller_api_key else None
+        forward = self._upstream.options.forward_headers
+        headers = {key: value for key, value in metadata.items() if key in forward}
         problems = check_metadata(headers)
-        if api_key is not None:
-            problems += check_metadata({settings.caller_api_key_header: api_key}, secret=True)
+        try:
+            api_key = self._upstream.api_keys.caller_key(metadata)
+        except InvalidCallerKey as exc:
+            problems.append((exc.field, exc.why))
         if problems:
             await _abort_invalid(context, problems)
-        if api_key:
-            SECRETS.add_caller(api_key)
         if not idempotent:
             # One key per logical call, so the upstream can tell a retry from a new call.
             headers.setdefault("idempotency-key", f"bridge-{uuid.uuid4()}")
@@ -374,7 +393,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
             params=params or {},
             headers=headers,
             stream=stream,
-            api_key=api_key or None,
+            api_key=api_key,
         )
 
 

@@ -84,18 +84,10 @@ def check_path_segment(name: str, value: str) -> list[Violation]:
     return []
 
 
-def check_metadata(values: dict[str, str], *, secret: bool = False) -> list[Violation]:
-    """Problems of metadata values that go upstream as HTTP header values.
-
-    With `secret`, the value is the caller's own API key, which must also be
-    long enough to be a key (and is never quoted back).
-    """
-    problems: list[Violation] = []
-    for key, value in values.items():
-        if not (value.isascii() and value.isprintable()):
-            problems.append(
-                (key, "metadata sent upstream must be printable ASCII (no CR, LF or NUL)")
-            )
-        elif secret and len(value.strip()) < MIN_CALLER_KEY_LENGTH:
-            problems.append((key, f"an API key has at least {MIN_CALLER_KEY_LENGTH} characters"))
-    return problems
+def check_metadata(values: dict[str, str]) -> list[Violation]:
+    """Problems of metadata values that go upstream as HTTP header values."""
+    return [
+        (key, "metadata sent upstream must be printable ASCII (no CR, LF or NUL)")
+        for key, value in values.items()
+        if not (value.isascii() and value.isprintable())
+    ]

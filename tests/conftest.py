@@ -204,3 +204,11 @@ def access_lines(output: io.StringIO) -> list[dict[str, Any]]:
     """The access log lines among the captured JSON log lines."""
     lines = [orjson.loads(line) for line in output.getvalue().splitlines() if line.startswith("{")]
     return [line for line in lines if line.get("logger") == "bridge.access"]
+
+
+@pytest.fixture
+def no_reload_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rotated files are seen at once (normally within a second)."""
+    from bridge import files
+
+    monkeypatch.setattr(files, "CHECK_INTERVAL", 0.0)

@@ -29,7 +29,6 @@ from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from bridge import security
 from bridge.config import Settings
 from bridge.logs import configure
 from bridge.redact import REDACTED
@@ -218,13 +217,12 @@ async def test_secrets_leave_nowhere(
     telemetry: Telemetry | None,
     captured_logs: io.StringIO,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    no_reload_delay: None,
     source: str,
     access_log: str,
 ) -> None:
     """A secret the upstream quotes back never reaches the client, the logs, the spans or
     the metrics; the error events arrive redacted and the model's output untouched."""
-    monkeypatch.setattr(security, "_CHECK_INTERVAL", 0.0)
     url, echo = echoing
     secret = _secret(source)
     echo.secret = secret

@@ -18,7 +18,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from bridge.client import output_text
 from bridge.config import Settings
-from bridge.server import RunningBridge, start
+from bridge.server import RunningBridge, start, upstream_options
 from bridge.upstream import UpstreamClient
 from rbridge.responses.v1 import (
     response_pb2,
@@ -198,7 +198,7 @@ class Bridges:
             api_key="sk-fault",
             **options,
         )
-        upstream = UpstreamClient(settings)
+        upstream = UpstreamClient(upstream_options(settings))
         if backoff is not None:
             upstream.policy = dataclasses.replace(upstream.policy, initial_backoff=backoff)
         bridge = await start(settings, upstream)

@@ -19,7 +19,8 @@ from opentelemetry.sdk.trace.export import ConsoleSpanExporter
 
 from bridge.config import Settings
 from bridge.telemetry import NoTelemetry, setup
-from bridge.upstream import UpstreamClient
+from bridge.telemetry.http import instrument_client
+from bridge.upstream import UpstreamClient, UpstreamOptions
 from tests.telemetry.conftest import Upstream, create_request
 
 ENDPOINT = "http://127.0.0.1:4317"
@@ -155,7 +156,7 @@ async def test_tracing_off_leaves_the_http_client_alone(
     try:
         client = await bridge_at(upstream.url)
         await client.stub.CreateResponse(create_request())
-        plain = UpstreamClient(Settings(upstream_url=upstream.url))
+        plain = UpstreamClient(UpstreamOptions(base_url=upstream.url), instrument=instrument_client)
         assert not getattr(plain._client, "_is_instrumented_by_opentelemetry", False)
         await plain.aclose()
     finally:

@@ -14,7 +14,7 @@ import grpc
 import grpc.aio
 import pytest
 
-from bridge.retry import RETRYABLE_STATUSES, RetryBudget, RetryPolicy, parse_retry_after
+from bridge.upstream.retry import RETRYABLE_STATUSES, RetryBudget, RetryPolicy, parse_retry_after
 from rbridge.responses.v1 import responses_service_pb2
 from tests.conftest import Script
 

@@ -13,7 +13,7 @@ import pytest
 
 from bridge import codec
 from bridge.config import ConfigError, Settings
-from bridge.profiles import BUILTIN, OPENAI, load_profile
+from bridge.upstream.profiles import BUILTIN, OPENAI, load_profile
 from rbridge.responses.v1 import responses_service_pb2
 from tests.conftest import Script, fixture_files, load_json, normalized
 

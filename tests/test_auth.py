@@ -1,12 +1,11 @@
-"""Tokens, API keys and certificates: checked in constant time, reloaded on rotation."""
+"""Who may call: bearer tokens checked in constant time and failing closed, TLS and mutual
+TLS, all reloaded on rotation."""
 
 from __future__ import annotations
 
 import io
-import json
 import os
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,31 +15,15 @@ import pytest
 import trustme
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from bridge import security
+from bridge.auth import TokenAuthenticator
 from bridge.client import AsyncBridgeClient
 from bridge.config import ConfigError, Settings
-from bridge.security import ApiKeySource, ReloadingFile, TokenAuthenticator
 from bridge.server import start
 from rbridge.responses.v1 import responses_service_pb2
-from tests.conftest import Script
+from tests.support import break_file, log_lines, rotate
 
 Request = responses_service_pb2.CreateResponseRequest
-
-
-@pytest.fixture(autouse=True)
-def _no_check_delay(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Rotation is normally seen within a second; tests need not wait for it.
-    monkeypatch.setattr(security, "_CHECK_INTERVAL", 0.0)
-
-
-def _rotate(path: Path, text: str) -> None:
-    """Replace a file the way a Secret volume does: write aside, then rename."""
-    aside = path.with_suffix(".new")
-    aside.write_text(text)
-    os.replace(aside, path)
-    # Filesystems with coarse timestamps: make the change visible by mtime too.
-    stamp = time.time() + 5
-    os.utime(path, (stamp, stamp))
+pytestmark = pytest.mark.usefixtures("no_reload_delay")
 
 
 @pytest.mark.parametrize(
@@ -68,50 +51,9 @@ def test_tokens_file_rotation_is_picked_up(tmp_path: Path) -> None:
     tokens.write_text("a:old\n")
     authenticator = TokenAuthenticator(str(tokens))
     assert authenticator.authenticate("Bearer old") == "a"
-    _rotate(tokens, "a:new\n")
+    rotate(tokens, "a:new\n")
     assert authenticator.authenticate("Bearer new") == "a"
     assert authenticator.authenticate("Bearer old") is None
-
-
-def test_half_written_rotation_keeps_the_old_value(tmp_path: Path) -> None:
-    """A file that fails to parse mid-rotation leaves the previous value in force."""
-    key = tmp_path / "key"
-    key.write_text("sk-one")
-    source = ReloadingFile(
-        [str(key)], lambda files: files[0].decode().strip() or _fail(), what="test key"
-    )
-    _rotate(key, "")
-    assert source.get() == ("sk-one", False)
-
-
-def _fail() -> str:
-    raise ValueError("empty")
-
-
-def test_api_key_from_file_rotates(tmp_path: Path) -> None:
-    """The upstream key file is re-read after rotation."""
-    key = tmp_path / "key"
-    key.write_text("sk-one\n")
-    source = ApiKeySource(Settings(api_key_file=str(key)))
-    assert source.key() == "sk-one"
-    _rotate(key, "sk-two\n")
-    assert source.key() == "sk-two"
-
-
-@pytest.mark.parametrize(
-    ("enabled", "metadata", "expected"),
-    [
-        (False, {"x-upstream-api-key": "sk-caller"}, "sk-fixed"),
-        (True, {"x-upstream-api-key": "sk-caller"}, "sk-caller"),
-        (True, {}, "sk-fixed"),
-    ],
-)
-def test_caller_key_only_when_enabled(
-    enabled: bool, metadata: dict[str, str], expected: str
-) -> None:
-    """The caller's key is used only when explicitly enabled, else the bridge's own."""
-    source = ApiKeySource(Settings(api_key="sk-fixed", caller_api_key=enabled))
-    assert source.key(metadata) == expected
 
 
 def test_tls_settings_are_checked_together(tmp_path: Path) -> None:
@@ -189,8 +131,8 @@ async def test_rotated_certificate_is_served_to_new_connections(
         assert await _ask(target, old_ca_trust) == "You said: secure hello"
         other = trustme.CA()
         new_chain, new_key = _tls_files(tmp_path, other, name="rotated")
-        _rotate(key, new_key.read_text())
-        _rotate(chain, new_chain.read_text())
+        rotate(key, new_key.read_text())
+        rotate(chain, new_chain.read_text())
         new_ca_trust = grpc.ssl_channel_credentials(other.cert_pem.bytes())
         assert await _ask(target, new_ca_trust) == "You said: secure hello"
     finally:
@@ -266,42 +208,6 @@ async def test_bearer_tokens_guard_every_rpc_but_health(
         await bridge.stop(0)
 
 
-async def test_upstream_key_file_rotation_reaches_the_upstream(
-    tmp_path: Path, scripted: tuple[str, Script], bridge_for: Callable[..., Any]
-) -> None:
-    """After the key file is rotated, the next upstream request carries the new key."""
-    url, script = scripted
-    script.headers = {"content-type": "application/json"}
-    script.chunks = [b'{"id": "resp_1", "object": "response", "output": []}']
-    key = tmp_path / "key"
-    key.write_text("sk-first\n")
-    stub = await bridge_for(url, api_key=None, api_key_file=str(key))
-    await stub.CreateResponse(Request(model="m", input={"text": "x"}))
-    _rotate(key, "sk-second\n")
-    await stub.CreateResponse(Request(model="m", input={"text": "x"}))
-    assert [h["authorization"] for h in script.headers_seen] == [
-        "Bearer sk-first",
-        "Bearer sk-second",
-    ]
-
-
-@pytest.mark.parametrize(
-    ("enabled", "expected"), [(False, "Bearer sk-test"), (True, "Bearer sk-mine-0123")]
-)
-async def test_caller_key_reaches_the_upstream_only_when_enabled(
-    scripted: tuple[str, Script], bridge_for: Callable[..., Any], enabled: bool, expected: str
-) -> None:
-    """A caller's x-upstream-api-key is used upstream only when the bridge allows it."""
-    url, script = scripted
-    script.headers = {"content-type": "application/json"}
-    script.chunks = [b'{"id": "resp_1", "object": "response", "output": []}']
-    stub = await bridge_for(url, caller_api_key=enabled)
-    await stub.CreateResponse(
-        Request(model="m", input={"text": "x"}), metadata=(("x-upstream-api-key", "sk-mine-0123"),)
-    )
-    assert script.headers_seen[0]["authorization"] == expected
-
-
 @pytest.mark.parametrize(
     "content",
     ["ci:\n", "ci:   \n", "alpha:alpha-secret\nci:\n", "\n# only a comment\n", ""],
@@ -327,22 +233,6 @@ def test_an_empty_bearer_never_matches(tmp_path: Path) -> None:
     assert authenticator.authenticate("Bearer    ") is None
 
 
-def _lines(output: io.StringIO) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in output.getvalue().splitlines() if line.startswith("{")]
-
-
-def _break(path: Path, how: str) -> None:
-    if how == "emptied":
-        _rotate(path, "")
-    elif how == "empty-secret":
-        _rotate(path, "alpha:\n")
-    elif how == "deleted":
-        path.unlink()
-    else:  # unreadable: a directory where the file was
-        path.unlink()
-        path.mkdir()
-
-
 @pytest.mark.parametrize("how", ["emptied", "empty-secret", "deleted", "unreadable"])
 def test_a_reload_without_valid_tokens_refuses_everyone_and_says_so(
     tmp_path: Path, how: str, log_output: io.StringIO
@@ -353,10 +243,10 @@ def test_a_reload_without_valid_tokens_refuses_everyone_and_says_so(
     tokens.write_text("alpha:alpha-secret\n")
     authenticator = TokenAuthenticator(str(tokens))
     assert authenticator.authenticate("Bearer alpha-secret") == "alpha"
-    _break(tokens, how)
+    break_file(tokens, how)
     assert authenticator.authenticate("Bearer alpha-secret") is None
     assert authenticator.authenticate("Bearer alpha-secret") is None
-    errors = [line for line in _lines(log_output) if line["event"] == "reload_failed"]
+    errors = [line for line in log_lines(log_output) if line["event"] == "reload_failed"]
     assert len(errors) == 1 and errors[0]["level"] == "error"
     assert errors[0]["what"] == "BRIDGE_AUTH_TOKENS_FILE"
     if tokens.is_dir():
@@ -380,30 +270,9 @@ async def test_a_bridge_whose_tokens_file_was_emptied_refuses_calls(
             f"127.0.0.1:{bridge.port}", token="alpha-secret", timeout=10
         ) as client:
             assert await client.ask("hi", model="m") == "You said: hi"
-            _rotate(tokens, "")
+            rotate(tokens, "")
             with pytest.raises(grpc.aio.AioRpcError) as refused:
                 await client.ask("hi", model="m")
         assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
     finally:
         await bridge.stop(0)
-
-
-def test_an_unreadable_key_rotation_keeps_the_key_and_says_so(
-    tmp_path: Path, log_output: io.StringIO
-) -> None:
-    """A key file rotated into something unreadable keeps the previous key, with an error
-    logged; every key it loads is registered for redaction."""
-    from bridge.redact import SECRETS
-
-    key = tmp_path / "key"
-    key.write_text("sk-rotation-one-0001\n")
-    source = ApiKeySource(Settings(api_key_file=str(key)))
-    _rotate(key, "sk-rotation-two-0002\n")
-    assert source.key() == "sk-rotation-two-0002"
-    _break(key, "unreadable")
-    assert source.key() == "sk-rotation-two-0002"
-    assert [line["event"] for line in _lines(log_output)] == ["reloaded", "reload_failed"]
-    redactor = SECRETS.exact()
-    assert redactor.text("a sk-rotation-one-0001 b sk-rotation-two-0002") == (
-        "a [REDACTED] b [REDACTED]"
-    )

@@ -1,0 +1,34 @@
+"""The upstream side: calls of one OpenAI-compatible Responses API.
+
+One `UpstreamClient` per upstream, configured by its own `UpstreamOptions`
+(the server builds them from its settings): the HTTP client and its
+transports, the retry policy and budget, the provider's profile and the API
+key sources. Nothing here imports the server's configuration, the gRPC side
+or its interceptors; telemetry is hooked in by the server (`instrument`).
+Dependencies run one way: the gRPC side -> the pure core <- this package.
+"""
+
+from bridge.upstream.client import UpstreamCall, UpstreamClient
+from bridge.upstream.credentials import ApiKeySource, InvalidCallerKey
+from bridge.upstream.options import Instrument, UpstreamOptions
+from bridge.upstream.profiles import BUILTIN, OPENAI, Profile, load_profile
+from bridge.upstream.reply import UpstreamFailure, UpstreamReply
+from bridge.upstream.retry import RetryBudget, RetryPolicy, parse_retry_after
+
+__all__ = [
+    "BUILTIN",
+    "OPENAI",
+    "ApiKeySource",
+    "Instrument",
+    "InvalidCallerKey",
+    "Profile",
+    "RetryBudget",
+    "RetryPolicy",
+    "UpstreamCall",
+    "UpstreamClient",
+    "UpstreamFailure",
+    "UpstreamOptions",
+    "UpstreamReply",
+    "load_profile",
+    "parse_retry_after",
+]

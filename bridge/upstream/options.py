@@ -1,0 +1,65 @@
+"""Everything one upstream needs, as one immutable object.
+
+The server builds one `UpstreamOptions` per upstream from its own settings;
+nothing in `bridge.upstream` reads the server's configuration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+from bridge.upstream.profiles import OPENAI, Profile
+
+__all__ = ["Instrument", "UpstreamOptions"]
+
+# Hooks an HTTP client into telemetry (spans, trace context), given by the server.
+Instrument = Callable[[httpx.AsyncClient], None]
+
+
+@dataclass(frozen=True)
+class UpstreamOptions:
+    """How to reach one upstream and how to behave towards it.
+
+    Attributes:
+        base_url: the Responses API base URL, e.g. "https://api.openai.com/v1".
+        name: what logs and telemetry call this upstream.
+        profile: how the upstream differs from OpenAI's API.
+        api_key: the fixed API key, if any.
+        api_key_file: a file holding the key, re-read when rotated ("" for none).
+        api_key_file_setting: what the key file is called in error messages.
+        caller_key_header: the metadata key of a caller's own key; None: callers
+            cannot bring their own key to this upstream.
+        forward_headers: metadata keys sent upstream as headers.
+        connect_timeout: seconds to connect (and to write the request).
+        first_event_timeout: seconds from a stream's request to its first event.
+        read_timeout: seconds a body may go without a byte.
+        max_retries: retries of a call before anything reached the client.
+        retry_budget_percent: retries allowed, as a share of the last 10 s of calls.
+        max_connections: the connection pool's size (0: unbounded).
+        http2: use HTTP/2 where offered, over httpx's own transport.
+        ca_bundle: a CA bundle file to verify the upstream with ("" for the system's).
+        proxy: an outbound proxy URL, credentials allowed.
+        max_body_bytes: the largest reply body, stream event or line held.
+    """
+
+    base_url: str
+    name: str = "default"
+    profile: Profile = OPENAI
+    api_key: str | None = field(default=None, repr=False)
+    api_key_file: str = ""
+    api_key_file_setting: str = "BRIDGE_UPSTREAM_API_KEY_FILE"
+    caller_key_header: str | None = None
+    forward_headers: tuple[str, ...] = ()
+    connect_timeout: float = 10.0
+    first_event_timeout: float = 300.0
+    read_timeout: float = 300.0
+    max_retries: int = 2
+    retry_budget_percent: float = 20.0
+    max_connections: int = 1000
+    http2: bool = False
+    ca_bundle: str = ""
+    proxy: str | None = field(default=None, repr=False)
+    max_body_bytes: int = 64 * 1024 * 1024
