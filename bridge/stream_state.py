@@ -14,11 +14,10 @@ from typing import Any
 import grpc
 
 from bridge.errors import UpstreamError, code_for_error_code
+from bridge.profiles import FAILURE_EVENTS, SUCCESS_EVENTS, ending_with
 
 __all__ = ["FAILURE_EVENTS", "SUCCESS_EVENTS", "StreamState"]
 
-SUCCESS_EVENTS = frozenset({"response.completed", "response.incomplete"})
-FAILURE_EVENTS = frozenset({"response.failed", "error"})
 _CARRY_RESPONSE = frozenset({"response.created", "response.in_progress", "response.queued"})
 
 
@@ -38,6 +37,7 @@ class StreamState:
         "_error",
         "_failure",
         "_finished",
+        "_last_type",
         "_success",
         "_watched",
         "events",
@@ -63,13 +63,15 @@ class StreamState:
         self._finished = False
         self._ended = False
         self._error: UpstreamError | None = None
+        # Only read when the stream ends unfinished, to say what it ended with.
+        self._last_type: object = None
 
     def observe(self, event: dict[str, Any]) -> None:
         """Take note of one event's JSON."""
         if not self.events:
             self.first_event_at = time.monotonic()
         self.events += 1
-        type_name = event.get("type")
+        self._last_type = type_name = event.get("type")
         if type_name not in self._watched:
             if type_name in _CARRY_RESPONSE:
                 response = event.get("response")
@@ -109,13 +111,30 @@ class StreamState:
             return self._error
         if self._finished:
             return None
-        return UpstreamError(
-            code=grpc.StatusCode.UNAVAILABLE,
-            message=(
-                f"upstream stream ended after {self.events} events without "
-                "response.completed, response.incomplete or response.failed"
-            ),
-        )
+        return UpstreamError(code=grpc.StatusCode.UNAVAILABLE, message=self._unfinished())
+
+    def _unfinished(self) -> str:
+        """Why a stream that stopped without a terminal event failed, and what may fix it.
+
+        A provider's own final event (``response.done``) looks like a stream
+        cut short under a profile that does not know it; the message names
+        the built-in profiles under which that last event ends a stream.
+        """
+        ends = [*sorted(self._success), *sorted(self._failure - {"error"})]
+        listed = ", ".join(ends[:-1]) + f" or {ends[-1]}" if len(ends) > 1 else ends[0]
+        message = f"upstream stream ended after {self.events} events without {listed}"
+        last = self._last_type
+        if not isinstance(last, str):
+            return message
+        message += f"; the last event was {last}"
+        profiles = ending_with(last)
+        if profiles:
+            names = " or ".join(profiles)
+            message += (
+                f", which ends a stream under the built-in profile {names}"
+                f" (BRIDGE_UPSTREAM_PROFILE={profiles[0]})"
+            )
+        return message
 
 
 def _response_id(event: dict[str, Any]) -> str | None:

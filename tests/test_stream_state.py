@@ -61,3 +61,41 @@ def test_recorded_quota_error_keeps_the_first_cause() -> None:
     assert failure is not None
     assert failure.code is grpc.StatusCode.RESOURCE_EXHAUSTED
     assert failure.error_code == "insufficient_quota"
+
+
+@pytest.mark.parametrize(
+    ("last", "hint"),
+    [
+        (
+            "response.done",
+            "the last event was response.done, which ends a stream under the built-in profile"
+            " modelverse or lenient (BRIDGE_UPSTREAM_PROFILE=modelverse)",
+        ),
+        ("response.output_text.delta", "the last event was response.output_text.delta"),
+    ],
+    ids=["a-profile-accepts-it", "none-does"],
+)
+def test_an_unfinished_stream_names_its_last_event_and_the_profile_for_it(
+    last: str, hint: str
+) -> None:
+    """The failure names the last event type and the built-in profiles that would end on it."""
+    failure = _finish([{"type": "response.created"}, {"type": last}]).finish()
+    assert failure is not None and failure.code is grpc.StatusCode.UNAVAILABLE
+    assert failure.message == (
+        "upstream stream ended after 2 events without response.completed, "
+        f"response.incomplete or response.failed; {hint}"
+    )
+
+
+def test_the_unfinished_message_lists_the_profile_s_own_final_events() -> None:
+    """Under a profile with its own final event, the message lists that event too."""
+    from bridge.profiles import BUILTIN
+
+    modelverse = BUILTIN["modelverse"]
+    state = StreamState(modelverse.success_events, modelverse.failure_events)
+    failure = state.finish()
+    assert failure is not None
+    assert failure.message == (
+        "upstream stream ended after 0 events without response.completed, response.done, "
+        "response.incomplete or response.failed"
+    )
