@@ -1,4 +1,4 @@
-"""The `bridge` command: serve, simulate, dev, ask, doctor.
+"""The `bridge` command: serve, simulate, dev, ask, doctor, protoset.
 
 Parsing and printing only; what each command does lives in the module it
 calls. Exit codes: 0 success, 1 a failed call or a port already in use,
@@ -121,6 +121,12 @@ def _parser() -> argparse.ArgumentParser:
         "--timeout", type=float, default=600.0, help="deadline of the call in seconds (600)"
     )
     _client_flags(ask)
+
+    protoset = commands.add_parser(
+        "protoset",
+        help="write the contract and the health service as a protoset (for grpcurl -protoset)",
+    )
+    protoset.add_argument("file", help="where to write it (- for stdout)")
 
     doctor = commands.add_parser(
         "doctor",
@@ -314,6 +320,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _ask(args)
         elif args.command == "doctor":
             return _doctor(args)
+        elif args.command == "protoset":
+            from bridge.client import protoset
+
+            if args.file == "-":
+                sys.stdout.buffer.write(protoset())
+            else:
+                with open(args.file, "wb") as out:
+                    out.write(protoset())
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -49,6 +49,7 @@ __all__ = [
     "channel_credentials",
     "output_text",
     "problem",
+    "protoset",
     "read_token",
 ]
 
@@ -143,6 +144,31 @@ def channel_credentials(
         private_key=Path(key_file).read_bytes() if key_file else None,
         certificate_chain=Path(cert_file).read_bytes() if cert_file else None,
     )
+
+
+def protoset() -> bytes:
+    """The contract and the health service as a FileDescriptorSet (`bridge protoset`).
+
+    grpcurl reads it with ``-protoset`` where reflection is off or needs a
+    token: health checks then need no token at all.
+    """
+    from google.protobuf import descriptor_pb2
+    from grpc_health.v1 import health_pb2
+
+    files = descriptor_pb2.FileDescriptorSet()
+    seen: set[str] = set()
+
+    def add(descriptor: Any) -> None:
+        if descriptor.name in seen:
+            return
+        seen.add(descriptor.name)
+        for dependency in descriptor.dependencies:
+            add(dependency)
+        descriptor.CopyToProto(files.file.add())
+
+    add(responses_service_pb2.DESCRIPTOR)
+    add(health_pb2.DESCRIPTOR)
+    return files.SerializeToString()
 
 
 def read_token(path: str) -> str:
