@@ -95,41 +95,53 @@ def _pem_pair(cert: trustme.LeafCert, folder: Path, name: str) -> tuple[Path, Pa
     return chain, key
 
 
+def write_files(folder: Path) -> None:
+    """Write a secured bridge's files into `folder`, named as docs/security.md names them.
+
+    ca.pem signs server.pem (for 127.0.0.1 and localhost, key server.key);
+    client-ca.pem signs client.pem (key client.key); tokens is the bridge's
+    tokens file and token the client's copy of the one token in it.
+    """
+    server_ca, client_ca = trustme.CA(), trustme.CA()
+    _pem_pair(server_ca.issue_cert("127.0.0.1", "localhost"), folder, "server")
+    _pem_pair(client_ca.issue_cert("client.example"), folder, "client")
+    (folder / "ca.pem").write_bytes(server_ca.cert_pem.bytes())
+    (folder / "client-ca.pem").write_bytes(client_ca.cert_pem.bytes())
+    (folder / "tokens").write_text(f"alice:{TOKEN}\n")
+    (folder / "token").write_text(f"{TOKEN}\n")
+
+
+def settings_for(folder: Path, *, mutual: bool) -> dict[str, str]:
+    """The BRIDGE_* settings of a bridge serving with the files of `write_files`."""
+    settings = {
+        "BRIDGE_TLS_CERT_FILE": str(folder / "server.pem"),
+        "BRIDGE_TLS_KEY_FILE": str(folder / "server.key"),
+        "BRIDGE_AUTH_TOKENS_FILE": str(folder / "tokens"),
+    }
+    if mutual:
+        settings["BRIDGE_TLS_CLIENT_CA_FILE"] = str(folder / "client-ca.pem")
+    return settings
+
+
 @asynccontextmanager
 async def secured_bridge(
     folder: Path, upstream_url: str, *, mutual: bool
 ) -> AsyncIterator[SecuredBridge]:
     """A bridge with TLS and bearer tokens (and mutual TLS when `mutual`), until the block ends."""
-    server_ca, client_ca = trustme.CA(), trustme.CA()
-    server_chain, server_key = _pem_pair(
-        server_ca.issue_cert("127.0.0.1", "localhost"), folder, "server"
-    )
-    client_chain, client_key = _pem_pair(client_ca.issue_cert("client.example"), folder, "client")
-    ca = folder / "ca.pem"
-    ca.write_bytes(server_ca.cert_pem.bytes())
-    client_ca_file = folder / "client-ca.pem"
-    client_ca_file.write_bytes(client_ca.cert_pem.bytes())
-    tokens = folder / "tokens"
-    tokens.write_text(f"alice:{TOKEN}\n")
-    token_file = folder / "token"
-    token_file.write_text(f"{TOKEN}\n")
-    settings = Settings(
-        listen="127.0.0.1:0",
-        upstream_url=upstream_url,
-        tls_cert_file=str(server_chain),
-        tls_key_file=str(server_key),
-        tls_client_ca_file=str(client_ca_file) if mutual else "",
-        auth_tokens_file=str(tokens),
+    write_files(folder)
+    settings = Settings.load(
+        flags={"listen": "127.0.0.1:0", "upstream_url": upstream_url},
+        env=settings_for(folder, mutual=mutual),
     )
     bridge = await start(settings)
     try:
         yield SecuredBridge(
             # The name on the certificate: Node warns when TLS dials an IP address.
             target=f"localhost:{bridge.port}",
-            ca=ca,
-            client_cert=client_chain,
-            client_key=client_key,
-            token_file=token_file,
+            ca=folder / "ca.pem",
+            client_cert=folder / "client.pem",
+            client_key=folder / "client.key",
+            token_file=folder / "token",
         )
     finally:
         await bridge.stop(0)
