@@ -6,7 +6,8 @@ no-run) and its first line says why: `# no-run: <reason>`. A block runs in
 its own scratch folder that holds a link to every top-level entry of the
 repository (.venv, proto, gen, clients, ...) and a fresh copy of certs/ (the
 files of a secured bridge, as docs/security.md names them). The addresses the
-docs use are replaced by those of the servers started here:
+docs use are replaced by those of the servers started here, and BRIDGE_TARGET,
+the clients' default target, names the first bridge:
 
     127.0.0.1:8080    the simulator
     127.0.0.1:8081    the simulator behaving like modelverse
@@ -26,6 +27,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -195,7 +197,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
                 process.wait()
 
 
-def _scratch(folder: Path, certs: Path) -> None:
+def _fill(folder: Path, certs: Path) -> None:
     """A folder that looks like the repository to a block, with its own certs/."""
     for entry in ROOT.iterdir():
         if entry.name not in (".git", "certs"):
@@ -204,37 +206,48 @@ def _scratch(folder: Path, certs: Path) -> None:
 
 
 def _skip_without_clients(block: Block) -> None:
-    if "gen/go/bin/responses-client" in block.text and not (
-        ROOT / "gen" / "go" / "bin" / "responses-client"
-    ).is_file():
+    if (
+        "gen/go/bin/responses-client" in block.text
+        and not (ROOT / "gen" / "go" / "bin" / "responses-client").is_file()
+    ):
         pytest.skip(f"{block}: the Go client is not built (make stubs)")
-    if "gen/node/node_modules" in block.text and not (
-        ROOT / "gen" / "node" / "node_modules" / "@grpc" / "grpc-js"
-    ).is_dir():
+    if (
+        "gen/node/node_modules" in block.text
+        and not (ROOT / "gen" / "node" / "node_modules" / "@grpc" / "grpc-js").is_dir()
+    ):
         pytest.skip(f"{block}: the Node client's modules are not installed (make stubs)")
 
 
 # -- the tests -------------------------------------------------------------------------
 
 
+@pytest.fixture
+def scratch() -> Iterator[Path]:
+    """An empty folder outside pytest's own temporary tree, removed after the test."""
+    with tempfile.TemporaryDirectory(prefix="docs-block-") as folder:
+        yield Path(folder)
+
+
 @pytest.mark.parametrize("block", [b for b in ALL_BLOCKS if b.runs], ids=str)
-def test_block_runs(block: Block, servers: Servers, tmp_path: Path) -> None:
+def test_block_runs(block: Block, servers: Servers, scratch: Path) -> None:
     """The block runs to success, as written, against the servers started here."""
     _skip_without_clients(block)
     text = block.text
     for address, actual in servers.replacements.items():
         text = text.replace(address, actual)
-    _scratch(tmp_path, servers.certs)
+    _fill(scratch, servers.certs)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIDGE_", "OPENAI_"))}
+    # The clients' default target, for blocks that rely on it (`bridge ask "Hello"`).
+    env["BRIDGE_TARGET"] = servers.replacements["127.0.0.1:50051"]
     if block.language == "sh":
         command = ["bash", "-euo", "pipefail", "-c", text]
     else:
-        script = tmp_path / "block.py"
+        script = scratch / "block.py"
         script.write_text(text, encoding="utf-8")
         command = [sys.executable, str(script)]
     result = subprocess.run(
         command,
-        cwd=tmp_path,
+        cwd=scratch,
         env=env,
         capture_output=True,
         text=True,
