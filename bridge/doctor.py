@@ -32,6 +32,7 @@ from rbridge.responses.v1 import response_pb2, stream_events_pb2
 
 __all__ = [
     "OUTPUT_LIMIT",
+    "REQUIRED_RESPONSE_KEYS",
     "Diagnosis",
     "Exchange",
     "Finding",
@@ -49,8 +50,7 @@ OUTPUT_LIMIT: Final = 16
 # (which answers "N words" with N words).
 _LONG_PROMPT: Final = "Count 100 words: write the numbers from one to one hundred in words."
 _SHORT_PROMPT: Final = "Say hello."
-# Keys OpenAI's Response always carries (the spec's required list).
-_REQUIRED: Final = (
+REQUIRED_RESPONSE_KEYS: Final = (
     "id",
     "object",
     "created_at",
@@ -66,6 +66,7 @@ _REQUIRED: Final = (
     "temperature",
     "top_p",
 )
+"""The keys OpenAI's Response always carries (the spec's required list)."""
 # Names providers are known to give a typed Response key instead.
 _ALIASES: Final = {"created": "created_at"}
 # Other names for the output limit that a provider may honour instead.
@@ -168,7 +169,7 @@ def read_reply(exchange: Exchange, diagnosis: Diagnosis) -> list[Finding]:
         return [Finding("the reply is not a JSON object", failed=True)]
     found = _aliases(payload, diagnosis)
     aliased = diagnosis.response_aliases.values()
-    missing = [key for key in _REQUIRED if key not in payload and key not in aliased]
+    missing = [key for key in REQUIRED_RESPONSE_KEYS if key not in payload and key not in aliased]
     if missing:
         found.append(
             Finding(

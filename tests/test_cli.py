@@ -4,10 +4,8 @@ simulate and serve, their flags and variables, and their one-line errors."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -16,19 +14,8 @@ import pytest
 from bridge.cli import main
 from bridge.config import Settings
 from bridge.server import RunningBridge, start
+from tests.commands import BRIDGE, clean_environment, run_bridge
 from tests.secured import CASES, Case, secured_bridge
-
-BRIDGE = [sys.executable, "-m", "bridge"]
-# Settings of the runner's own shell that would change what the commands do.
-_OWN_VARIABLES = (
-    "BRIDGE_UPSTREAM_URL",
-    "OPENAI_BASE_URL",
-    "BRIDGE_LISTEN",
-    "BRIDGE_SIMULATOR_LISTEN",
-    "BRIDGE_TARGET",
-    "BRIDGE_MODEL",
-    "BRIDGE_TOKEN",
-)
 
 
 def _free_port() -> int:
@@ -36,24 +23,6 @@ def _free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
-
-
-def _environment(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _OWN_VARIABLES}
-    return {**env, **extra}
-
-
-async def _run(*args: str, wait: float = 30, **env: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        *BRIDGE,
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=_environment(**env),
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), wait)
-    assert process.returncode is not None
-    return process.returncode, stdout.decode(), stderr.decode()
 
 
 @pytest.fixture
@@ -81,15 +50,15 @@ def test_python_m_bridge_is_the_bridge_command() -> None:
 @pytest.mark.parametrize("flags", [[], ["--stream"]], ids=["unary", "stream"])
 async def test_ask_prints_the_answer(bridge: RunningBridge, flags: list[str]) -> None:
     """`bridge ask` returns the simulator's answer through a running bridge."""
-    code, out, err = await _run(
+    code, out, err = await run_bridge(
         "ask", "--target", f"127.0.0.1:{bridge.port}", *flags, "What is gRPC?"
     )
     assert (code, out, err) == (0, "You said: What is gRPC?\n", "")
 
 
-async def test_ask_reads_target_and_model_from_the_environment(bridge: RunningBridge) -> None:
+async def test_ask_reads_target_and_model_from_theclean_environment(bridge: RunningBridge) -> None:
     """BRIDGE_TARGET and BRIDGE_MODEL stand in for --target and --model."""
-    code, out, err = await _run(
+    code, out, err = await run_bridge(
         "ask", "hi", BRIDGE_TARGET=f"127.0.0.1:{bridge.port}", BRIDGE_MODEL="model-x"
     )
     assert (code, out, err) == (0, "You said: hi\n", "")
@@ -132,7 +101,7 @@ async def test_ask_says_when_the_answer_is_not_whole(
     bridge: RunningBridge, text: str, flags: list[str], code: int, out: str, err: str
 ) -> None:
     """Refused, incomplete, textless and failed answers are named on stderr, exit non-zero."""
-    result = await _run("ask", "--target", f"127.0.0.1:{bridge.port}", *flags, text)
+    result = await run_bridge("ask", "--target", f"127.0.0.1:{bridge.port}", *flags, text)
     assert result[:2] == (code, out)
     assert result[2].count("\n") == 1
     assert err in result[2]
@@ -142,7 +111,7 @@ async def test_ask_says_when_the_answer_is_not_whole(
 async def test_ask_reaches_a_secured_bridge(case: Case, simulator: str, tmp_path: Path) -> None:
     """TLS, mutual TLS and bearer tokens from a file, a flag or BRIDGE_TOKEN work as set."""
     async with secured_bridge(tmp_path, simulator, mutual=case.mutual) as bridge:
-        code, out, err = await _run(
+        code, out, err = await run_bridge(
             "ask",
             "--target",
             bridge.target,
@@ -176,14 +145,14 @@ async def test_ask_rejects_unusable_credentials(
     (tmp_path / "client.pem").write_text("x")
     (tmp_path / "empty").write_text("\n")
     paths = [str(tmp_path / flag) if not flag.startswith("--") else flag for flag in flags]
-    code, out, err = await _run("ask", "--target", "127.0.0.1:1", *paths, "hi")
+    code, out, err = await run_bridge("ask", "--target", "127.0.0.1:1", *paths, "hi")
     assert (code, out) == (2, "")
     assert err.startswith("bridge ask: ") and message in err
 
 
 async def test_ask_reports_errors_without_a_traceback() -> None:
     """A failing call prints the status and exits 1."""
-    code, _, err = await _run("ask", "--target", f"127.0.0.1:{_free_port()}", "hi", wait=60)
+    code, _, err = await run_bridge("ask", "--target", f"127.0.0.1:{_free_port()}", "hi", wait=60)
     assert code == 1
     assert err.startswith("error: UNAVAILABLE")
 
@@ -206,10 +175,12 @@ async def test_dev_serves_the_simulator_through_the_bridge(by: str) -> None:
     bridge_address, simulator_address = f"127.0.0.1:{grpc_port}", f"127.0.0.1:{http_port}"
     if by == "flags":
         flags = ["--listen", bridge_address, "--simulator-listen", simulator_address]
-        env = _environment()
+        env = clean_environment()
     else:
         flags = []
-        env = _environment(BRIDGE_LISTEN=bridge_address, BRIDGE_SIMULATOR_LISTEN=simulator_address)
+        env = clean_environment(
+            BRIDGE_LISTEN=bridge_address, BRIDGE_SIMULATOR_LISTEN=simulator_address
+        )
     process = await asyncio.create_subprocess_exec(
         *BRIDGE,
         "dev",
@@ -224,7 +195,7 @@ async def test_dev_serves_the_simulator_through_the_bridge(by: str) -> None:
         banner = await _banner(process)
         assert f"http://{simulator_address}/v1" in banner
         assert f"bridge listening on {bridge_address}" in banner
-        code, out, err = await _run("ask", "--target", bridge_address, "ping")
+        code, out, err = await run_bridge("ask", "--target", bridge_address, "ping")
         assert (code, out) == (0, "You said: ping\n"), err
     finally:
         process.send_signal(signal.SIGINT)
@@ -257,7 +228,7 @@ async def test_a_taken_port_is_one_line_naming_it_and_a_free_one(
         port = holder.getsockname()[1]
         addresses = {"taken": f"127.0.0.1:{port}", "free": f"127.0.0.1:{_free_port()}"}
         args = [part.format(**addresses) for part in command]
-        code, out, err = await _run(*args)
+        code, out, err = await run_bridge(*args)
     assert (code, out) == (1, "")
     (line,) = err.splitlines()
     prefix = f"error: 127.0.0.1:{port} (the {taken}) is already in use; choose another port: "
@@ -271,7 +242,7 @@ async def test_a_taken_port_is_one_line_naming_it_and_a_free_one(
 
 async def test_a_second_bridge_on_the_same_port_is_refused(bridge: RunningBridge) -> None:
     """gRPC's SO_REUSEPORT would let two bridges share a port; the command refuses instead."""
-    code, _, err = await _run("serve", "--listen", f"127.0.0.1:{bridge.port}")
+    code, _, err = await run_bridge("serve", "--listen", f"127.0.0.1:{bridge.port}")
     assert code == 1
     assert err.startswith(f"error: 127.0.0.1:{bridge.port} (the bridge's gRPC port) is already")
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from bridge.server import start
 from bridge.simulator import SimulatorOptions
 from bridge.simulator import start as start_simulator
 from rbridge.responses.v1 import responses_service_pb2
+from tests.commands import run_bridge
 from tests.conftest import Script, fixture_files
 
 Request = responses_service_pb2.CreateResponseRequest
@@ -145,20 +145,7 @@ async def acme() -> AsyncIterator[str]:
 
 
 async def _run_doctor(*args: str) -> tuple[int, str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIDGE_", "OPENAI_"))}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bridge",
-        "doctor",
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=env,
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode is not None
-    return process.returncode, stdout.decode(), stderr.decode()
+    return await run_bridge("doctor", *args)
 
 
 async def test_a_profile_no_built_in_covers_is_written_and_works(

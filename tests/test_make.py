@@ -8,10 +8,11 @@ import os
 import shutil
 import signal
 import socket
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.commands import clean_environment, run_bridge
 
 ROOT = Path(__file__).resolve().parent.parent
 MAKE = shutil.which("make")
@@ -24,12 +25,6 @@ def _free_address() -> str:
         return f"127.0.0.1:{sock.getsockname()[1]}"
 
 
-def _environment(**extra: str) -> dict[str, str]:
-    own = ("BRIDGE_", "OPENAI_", "SIMULATOR_LISTEN", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(own)}
-    return {**env, **extra}
-
-
 async def _make_run(*args: str, **env: str) -> asyncio.subprocess.Process:
     # Its own session: SIGINT reaches make and the bridge, as Ctrl-C in a terminal does.
     return await asyncio.create_subprocess_exec(
@@ -40,7 +35,7 @@ async def _make_run(*args: str, **env: str) -> asyncio.subprocess.Process:
         cwd=ROOT,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
-        env=_environment(**env),
+        env=clean_environment(**env),
         start_new_session=True,
     )
 
@@ -52,19 +47,8 @@ async def _stop(process: asyncio.subprocess.Process) -> None:
 
 
 async def _ask(target: str) -> str:
-    ask = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bridge",
-        "ask",
-        "--target",
-        target,
-        "hello make",
-        stdout=asyncio.subprocess.PIPE,
-        env=_environment(),
-    )
-    stdout, _ = await asyncio.wait_for(ask.communicate(), 60)
-    return stdout.decode()
+    _, stdout, _ = await run_bridge("ask", "--target", target, "hello make")
+    return stdout
 
 
 @pytest.mark.parametrize(

@@ -14,27 +14,12 @@ import httpx
 import orjson
 import pytest
 
+from bridge.doctor import REQUIRED_RESPONSE_KEYS
 from bridge.simulator import PROVIDERS, SimulatorOptions, start
 from bridge.sse import SSEDecoder
 from tests.conftest import fixture_files, load_json
 
-# OpenAI's Response: the keys the spec requires.
-REQUIRED = {
-    "id",
-    "object",
-    "created_at",
-    "error",
-    "incomplete_details",
-    "instructions",
-    "model",
-    "tools",
-    "output",
-    "parallel_tool_calls",
-    "metadata",
-    "tool_choice",
-    "temperature",
-    "top_p",
-}
+REQUIRED = set(REQUIRED_RESPONSE_KEYS)
 # Each provider's documented example reply (dongzhou's is OpenAI's own example).
 EXAMPLE_REPLIES = {
     "dongzhou": "dongzhou-response-nonstream-example1.json",
