@@ -13,11 +13,14 @@ import asyncio
 import os
 import sys
 from collections.abc import Coroutine, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bridge.client import DEFAULT_MODEL, DEFAULT_TARGET
 from bridge.config import ConfigError, Settings, parse_hostport
 from bridge.devserver import PortInUse, check_free
+
+if TYPE_CHECKING:
+    from bridge.simulator import SimulatorOptions
 
 __all__ = ["main"]
 
@@ -170,7 +173,7 @@ def _run(coroutine: Coroutine[Any, Any, None]) -> None:
         uvloop.run(coroutine)
 
 
-def _simulator_options(args: argparse.Namespace) -> Any:
+def _simulator_options(args: argparse.Namespace) -> SimulatorOptions:
     from bridge.simulator import SimulatorOptions
 
     return SimulatorOptions(token_delay=args.token_delay, behave_like=args.behave_like)

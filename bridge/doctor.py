@@ -125,17 +125,16 @@ class Diagnosis:
         expect would hide a parameter from it.
         """
         fitting = []
-        for name, profile in BUILTIN.items():
+        for order, (name, profile) in enumerate(BUILTIN.items()):
             if (
                 dict(profile.request_renames) == self.request_renames
                 and self.success_events <= profile.success_events
                 and self.response_aliases.items() <= profile.response_aliases.items()
             ):
-                extra = len(profile.success_events - SUCCESS_EVENTS - self.success_events) + len(
-                    profile.response_aliases
-                )
-                fitting.append((extra, name))
-        return min(fitting)[1] if fitting else None
+                unneeded = len(profile.success_events - SUCCESS_EVENTS - self.success_events)
+                unneeded += len(profile.response_aliases) - len(self.response_aliases)
+                fitting.append((unneeded, order, name))
+        return min(fitting)[2] if fitting else None
 
     def add(self, title: str, found: list[Finding]) -> None:
         """Record the findings of one call under ``title``."""
@@ -151,7 +150,7 @@ def _aliases(response: Mapping[str, Any], diagnosis: Diagnosis) -> list[Finding]
     for alias, typed in _ALIASES.items():
         if alias in response and typed not in response:
             diagnosis.response_aliases[alias] = typed
-            found.append(Finding(f'timestamp key "{alias}" instead of "{typed}"', needs=True))
+            found.append(Finding(f'key "{alias}" instead of "{typed}"', needs=True))
     return found
 
 
