@@ -129,9 +129,10 @@ async def secured_bridge(
 ) -> AsyncIterator[SecuredBridge]:
     """A bridge with TLS and bearer tokens (and mutual TLS when `mutual`), until the block ends."""
     write_files(folder)
+    # No access log: clients run in the test's process print to the same stdout.
     settings = Settings.load(
         flags={"listen": "127.0.0.1:0", "upstream_url": upstream_url},
-        env=settings_for(folder, mutual=mutual),
+        env={**settings_for(folder, mutual=mutual), "BRIDGE_ACCESS_LOG_LEVEL": "off"},
     )
     bridge = await start(settings)
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -26,8 +26,31 @@ def _free_port() -> int:
 
 
 @pytest.fixture
+def ask(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Awaitable[tuple[int, str, str]]]:
+    """`bridge ask ARGS...` in this process (its blocking client off the event loop), with
+    ENV as its environment's BRIDGE_* variables: exit code, stdout and stderr."""
+    for name in ("BRIDGE_TARGET", "BRIDGE_MODEL", "BRIDGE_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+    async def run(*args: str, **env: str) -> tuple[int, str, str]:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        capsys.readouterr()
+        code = await asyncio.to_thread(main, ["ask", *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+@pytest.fixture
 async def bridge(simulator: str) -> AsyncIterator[RunningBridge]:
-    running = await start(Settings(listen="127.0.0.1:0", upstream_url=simulator))
+    # No access log: in-process `bridge ask` output is read from this process's stdout.
+    running = await start(
+        Settings(listen="127.0.0.1:0", upstream_url=simulator, access_log_level="off")
+    )
     try:
         yield running
     finally:
@@ -48,18 +71,20 @@ def test_python_m_bridge_is_the_bridge_command() -> None:
 
 
 @pytest.mark.parametrize("flags", [[], ["--stream"]], ids=["unary", "stream"])
-async def test_ask_prints_the_answer(bridge: RunningBridge, flags: list[str]) -> None:
+async def test_ask_prints_the_answer(
+    bridge: RunningBridge, flags: list[str], ask: Callable[..., Awaitable[tuple[int, str, str]]]
+) -> None:
     """`bridge ask` returns the simulator's answer through a running bridge."""
-    code, out, err = await run_bridge(
-        "ask", "--target", f"127.0.0.1:{bridge.port}", *flags, "What is gRPC?"
-    )
+    code, out, err = await ask("--target", f"127.0.0.1:{bridge.port}", *flags, "What is gRPC?")
     assert (code, out, err) == (0, "You said: What is gRPC?\n", "")
 
 
-async def test_ask_reads_target_and_model_from_theclean_environment(bridge: RunningBridge) -> None:
+async def test_ask_reads_target_and_model_from_the_environment(
+    bridge: RunningBridge, ask: Callable[..., Awaitable[tuple[int, str, str]]]
+) -> None:
     """BRIDGE_TARGET and BRIDGE_MODEL stand in for --target and --model."""
-    code, out, err = await run_bridge(
-        "ask", "hi", BRIDGE_TARGET=f"127.0.0.1:{bridge.port}", BRIDGE_MODEL="model-x"
+    code, out, err = await ask(
+        "hi", BRIDGE_TARGET=f"127.0.0.1:{bridge.port}", BRIDGE_MODEL="model-x"
     )
     assert (code, out, err) == (0, "You said: hi\n", "")
 
@@ -98,21 +123,31 @@ async def test_ask_reads_target_and_model_from_theclean_environment(bridge: Runn
     ],
 )
 async def test_ask_says_when_the_answer_is_not_whole(
-    bridge: RunningBridge, text: str, flags: list[str], code: int, out: str, err: str
+    bridge: RunningBridge,
+    text: str,
+    flags: list[str],
+    code: int,
+    out: str,
+    err: str,
+    ask: Callable[..., Awaitable[tuple[int, str, str]]],
 ) -> None:
     """Refused, incomplete, textless and failed answers are named on stderr, exit non-zero."""
-    result = await run_bridge("ask", "--target", f"127.0.0.1:{bridge.port}", *flags, text)
+    result = await ask("--target", f"127.0.0.1:{bridge.port}", *flags, text)
     assert result[:2] == (code, out)
     assert result[2].count("\n") == 1
     assert err in result[2]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
-async def test_ask_reaches_a_secured_bridge(case: Case, simulator: str, tmp_path: Path) -> None:
+async def test_ask_reaches_a_secured_bridge(
+    case: Case,
+    simulator: str,
+    tmp_path: Path,
+    ask: Callable[..., Awaitable[tuple[int, str, str]]],
+) -> None:
     """TLS, mutual TLS and bearer tokens from a file, a flag or BRIDGE_TOKEN work as set."""
     async with secured_bridge(tmp_path, simulator, mutual=case.mutual) as bridge:
-        code, out, err = await run_bridge(
-            "ask",
+        code, out, err = await ask(
             "--target",
             bridge.target,
             *(["--stream"] if case.mutual else []),
@@ -139,13 +174,16 @@ async def test_ask_reaches_a_secured_bridge(case: Case, simulator: str, tmp_path
     ids=["cert-without-key", "missing-ca", "empty-token-file"],
 )
 async def test_ask_rejects_unusable_credentials(
-    tmp_path: Path, flags: list[str], message: str
+    tmp_path: Path,
+    flags: list[str],
+    message: str,
+    ask: Callable[..., Awaitable[tuple[int, str, str]]],
 ) -> None:
     """Credential files that cannot work are a usage error (exit 2) naming the problem."""
     (tmp_path / "client.pem").write_text("x")
     (tmp_path / "empty").write_text("\n")
     paths = [str(tmp_path / flag) if not flag.startswith("--") else flag for flag in flags]
-    code, out, err = await run_bridge("ask", "--target", "127.0.0.1:1", *paths, "hi")
+    code, out, err = await ask("--target", "127.0.0.1:1", *paths, "hi")
     assert (code, out) == (2, "")
     assert err.startswith("bridge ask: ") and message in err
 
