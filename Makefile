@@ -5,33 +5,44 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 BIN    := $(VENV)/bin
+# `make run` installs the bridge and what it needs to run, nothing more.
+RUN_STAMP := $(VENV)/.installed-run
+# Every other target adds the development tools: the `dev` extra of pyproject.toml.
 STAMP  := $(VENV)/.installed
 BUF    := node_modules/.bin/buf
 
-BRIDGE_LISTEN          ?= 127.0.0.1:50051
-SIMULATOR_LISTEN       ?= 127.0.0.1:8080
+# Where `make run` listens: `make run BRIDGE_LISTEN=127.0.0.1:50052`, or the same
+# names in the environment (BRIDGE_SIMULATOR_LISTEN works too, as for `bridge dev`).
+BRIDGE_LISTEN    ?= 127.0.0.1:50051
+SIMULATOR_LISTEN ?= $(or $(BRIDGE_SIMULATOR_LISTEN),127.0.0.1:8080)
 
-.PHONY: all setup generate lint format test run bench api-coverage stubs release-contract clean
+.PHONY: all setup generate lint format test run bench api-coverage stubs release-contract docs clean
 
 all: test
 
-$(STAMP): pyproject.toml
+$(RUN_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(STAMP): $(RUN_STAMP)
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-setup: $(STAMP)
+## The development environment: .venv with the dev tools, and buf.
+setup: $(STAMP) $(BUF)
 
-$(BUF): package.json
-	npm install --no-audit --no-fund --loglevel=error
+# `npm ci` installs exactly what package-lock.json pins and never rewrites it.
+$(BUF): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 ## Regenerate the Python stubs from proto/ into bridge/_proto (the one command).
 generate: $(STAMP)
 	$(PY) tools/generate.py
 
-## buf lint and format check on the contract, ruff and mypy on the code.
+## buf lint and format check on the contract, ruff and mypy on the code. Writes no tracked file.
 lint: $(STAMP) $(BUF)
 	$(BUF) lint
 	$(BUF) format --diff --exit-code
@@ -56,8 +67,12 @@ test: $(STAMP) $(BUF)
 	$(BIN)/pytest -q
 
 ## Start the simulator and the bridge pointed at it (or at BRIDGE_UPSTREAM_URL when set).
-run: $(STAMP)
-	$(BIN)/bridge dev
+run: $(RUN_STAMP)
+	$(BIN)/bridge dev --listen $(BRIDGE_LISTEN) --simulator-listen $(SIMULATOR_LISTEN)
+
+## Rewrite the generated parts of docs/ (the configuration table) from the code.
+docs: $(STAMP)
+	$(PY) tools/config_table.py --write
 
 ## How much of the Responses API inventory the contract types, per category (must be 100%).
 api-coverage: $(STAMP)
@@ -71,5 +86,7 @@ bench: $(STAMP)
 stubs:
 	bash tools/stubs.sh
 
+## Remove everything the targets above create (all of it ignored by git).
 clean:
-	rm -rf $(VENV) node_modules gen .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules gen .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

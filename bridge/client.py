@@ -15,11 +15,15 @@ Usage::
 
 Both hide channel setup (no receive limit, optional TLS and bearer token) and
 give iteration over stream events plus the accumulated final Response.
+`channel_credentials` and `read_token` build the TLS and token arguments
+from files; `problem` says what keeps a Response from being a whole answer
+(refused, incomplete, failed, no text), as `bridge ask` reports it.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -35,13 +39,23 @@ from rbridge.responses.v1 import (
 )
 
 __all__ = [
+    "DEFAULT_MODEL",
+    "DEFAULT_TARGET",
     "AsyncBridgeClient",
     "AsyncResponseStream",
     "BridgeClient",
     "ResponseStream",
     "StreamAccumulator",
+    "channel_credentials",
     "output_text",
+    "problem",
+    "protoset",
+    "read_token",
 ]
+
+# What `bridge ask` and `bridge doctor` use unless told otherwise.
+DEFAULT_TARGET = "127.0.0.1:50051"
+DEFAULT_MODEL = "gpt-4.1-mini"
 
 Request = responses_service_pb2.CreateResponseRequest
 Event = stream_events_pb2.ResponseStreamEvent
@@ -65,6 +79,109 @@ def output_text(response: response_pb2.Response) -> str:
             if part.WhichOneof("part") == "output_text":
                 texts.append(part.output_text.text)
     return "".join(texts)
+
+
+def _refusal(response: response_pb2.Response) -> str:
+    refusals = [
+        part.refusal.refusal
+        for item in response.output
+        if item.WhichOneof("item") == "message"
+        for part in item.message.content.parts.parts
+        if part.WhichOneof("part") == "refusal"
+    ]
+    return " ".join(refusals)
+
+
+def problem(response: response_pb2.Response) -> str | None:
+    """What keeps `response` from being a whole answer, in one line; None when nothing does.
+
+    A failed or cancelled response, a refusal, an incomplete response (its
+    text is cut short) and a response without any output text (only tool
+    calls, say) each have a problem.
+    """
+    status = response.status
+    if status == "failed":
+        error = response.error
+        code = f" ({error.code})" if error.code else ""
+        return f"the response failed{code}: {error.message or 'no message'}"
+    if status == "cancelled":
+        return "the response was cancelled"
+    refusal = _refusal(response)
+    if refusal:
+        return f"the model refused: {refusal}"
+    if status == "incomplete":
+        reason = response.incomplete_details.reason or "no reason given"
+        return f"the response is incomplete ({reason}): its text is cut short"
+    if not output_text(response):
+        kinds = ", ".join(str(item.WhichOneof("item")) for item in response.output) or "nothing"
+        return f"the response holds no text (its output: {kinds})"
+    return None
+
+
+def channel_credentials(
+    *,
+    tls: bool = False,
+    ca_file: str | None = None,
+    cert_file: str | None = None,
+    key_file: str | None = None,
+) -> grpc.ChannelCredentials | None:
+    """TLS credentials from PEM files, or None for a plaintext channel.
+
+    TLS is on when `tls` is set or any file is given. Without `ca_file` the
+    system's trusted roots verify the server. A client certificate (mutual
+    TLS) needs both `cert_file` and `key_file`.
+
+    Raises:
+        ValueError: only one of `cert_file` and `key_file` is given.
+        OSError: a file cannot be read.
+    """
+    if (cert_file is None) != (key_file is None):
+        raise ValueError("a client certificate needs both its certificate and its key file")
+    if not (tls or ca_file or cert_file):
+        return None
+    return grpc.ssl_channel_credentials(
+        root_certificates=Path(ca_file).read_bytes() if ca_file else None,
+        private_key=Path(key_file).read_bytes() if key_file else None,
+        certificate_chain=Path(cert_file).read_bytes() if cert_file else None,
+    )
+
+
+def protoset() -> bytes:
+    """The contract and the health service as a FileDescriptorSet (`bridge protoset`).
+
+    grpcurl reads it with ``-protoset`` where reflection is off or needs a
+    token: health checks then need no token at all.
+    """
+    from google.protobuf import descriptor_pb2
+    from grpc_health.v1 import health_pb2
+
+    files = descriptor_pb2.FileDescriptorSet()
+    seen: set[str] = set()
+
+    def add(descriptor: Any) -> None:
+        if descriptor.name in seen:
+            return
+        seen.add(descriptor.name)
+        for dependency in descriptor.dependencies:
+            add(dependency)
+        descriptor.CopyToProto(files.file.add())
+
+    add(responses_service_pb2.DESCRIPTOR)
+    add(health_pb2.DESCRIPTOR)
+    return files.SerializeToString()
+
+
+def read_token(path: str) -> str:
+    """The bearer token in a file (surrounding whitespace removed).
+
+    Raises:
+        ValueError: the file holds no token.
+        OSError: the file cannot be read.
+    """
+    token = Path(path).read_text(encoding="utf-8").strip()
+    if not token:
+        raise ValueError(f"no token in {path}")
+    return token
 
 
 class StreamAccumulator:

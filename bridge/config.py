@@ -259,7 +259,7 @@ OPTIONS: tuple[Option, ...] = (
         "profile",
         ("BRIDGE_UPSTREAM_PROFILE",),
         load_profile,
-        "upstream profile: openai, modelverse, lenient, or a JSON file (see bridge/profiles.py)",
+        "upstream profile: openai, modelverse, lenient, or a JSON file (see docs/providers.md)",
     ),
     Option("proxy", ("BRIDGE_UPSTREAM_PROXY",), _optional_url, "outbound HTTP(S) proxy URL"),
     Option("ca_bundle", ("BRIDGE_UPSTREAM_CA_BUNDLE",), _text, "CA bundle file for the upstream"),

@@ -1,45 +1,119 @@
 """`bridge dev` (what `make run` starts): the bridge, and the simulator unless
-an upstream is configured, in one process."""
+an upstream is configured, in one process.
+
+Before listening, every address is checked with `check_free`: gRPC listens
+with SO_REUSEPORT, so a second bridge on a taken port would otherwise share
+it silently, and a port taken by anything else would end in a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
+import errno
 import os
 import signal
+import socket
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bridge.config import Settings, parse_hostport
-from bridge.logs import configure
-from bridge.server import start
 
-__all__ = ["run_dev"]
+if TYPE_CHECKING:
+    from bridge.simulator import SimulatorOptions
+
+__all__ = ["PortInUse", "check_free", "run_dev"]
+
+# How far past a taken port `check_free` looks for a free one to suggest.
+_SEARCH = 50
 
 
-async def run_dev(args: argparse.Namespace, settings_for: Callable[..., Settings]) -> None:
-    """Start the simulator (if needed) and the bridge; serve until SIGINT/SIGTERM."""
+class PortInUse(OSError):
+    """A listen address is taken. `role` names what wanted it: "bridge",
+    "simulator" or "health"; `alternative` is a free address to suggest."""
+
+    def __init__(self, address: str, role: str, alternative: str) -> None:
+        super().__init__(errno.EADDRINUSE, f"{address} is already in use")
+        self.address = address
+        self.role = role
+        self.alternative = alternative
+
+
+def _taken(host: str, port: int) -> bool:
+    """Whether something listens on host:port (a bind without SO_REUSEPORT fails)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror:
+        return False  # the server reports an unknown host itself
+    for family, kind, proto, _, address in infos:
+        with socket.socket(family, kind, proto) as probe:
+            # Connections of a stopped server lingering in TIME_WAIT do not count.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    return True
+    return False
+
+
+def check_free(address: str, role: str) -> None:
+    """Raise `PortInUse` when `address` (host:port) is taken; port 0 is always free."""
+    host, port = parse_hostport(address)
+    if port == 0 or not _taken(host, port):
+        return
+    shown = f"[{host}]" if ":" in host else host
+    alternative = next(
+        (
+            f"{shown}:{candidate}"
+            for candidate in range(port + 1, min(port + _SEARCH, 65535) + 1)
+            if not _taken(host, candidate)
+        ),
+        f"{shown}:0",
+    )
+    raise PortInUse(address, role, alternative)
+
+
+async def run_dev(
+    args: argparse.Namespace,
+    settings_for: Callable[..., Settings],
+    simulator: SimulatorOptions,
+) -> None:
+    """Start the simulator (if needed) and the bridge; serve until SIGINT/SIGTERM.
+
+    Raises:
+        PortInUse: an address is taken; nothing was started.
+    """
+    from bridge.logs import configure
+    from bridge.server import start
+
     configured = (
         args.upstream_url
         or os.environ.get("BRIDGE_UPSTREAM_URL")
         or os.environ.get("OPENAI_BASE_URL")
     )
+    settings = settings_for(args)
+    check_free(settings.listen, "bridge")
+    if settings.health_listen:
+        check_free(settings.health_listen, "health")
     runner = None
-    if configured:
-        settings = settings_for(args)
-        configure(settings.log_level, settings.log_format)
-    else:
-        from bridge.simulator import SimulatorOptions
+    if not configured:
         from bridge.simulator import start as start_simulator
 
+        check_free(args.simulator_listen, "simulator")
         host, port = parse_hostport(args.simulator_listen)
-        runner, port = await start_simulator(
-            host, port, SimulatorOptions(token_delay=args.token_delay)
-        )
-        settings = settings_for(args, upstream_url=f"http://{host}:{port}/v1")
-        configure(settings.log_level, settings.log_format)
-        print(f"simulator listening on http://{host}:{port}/v1", flush=True)
-    bridge = await start(settings)
+        runner, port = await start_simulator(host, port, simulator)
+        shown = f"[{host}]" if ":" in host else host
+        settings = settings_for(args, upstream_url=f"http://{shown}:{port}/v1")
+        print(f"simulator listening on http://{shown}:{port}/v1", flush=True)
+    configure(settings.log_level, settings.log_format)
+    try:
+        bridge = await start(settings)
+    except BaseException:
+        if runner is not None:
+            await runner.cleanup()
+        raise
     print(
         f"bridge listening on {settings.listen} -> {settings.upstream_url}\n"
         "try, in another terminal:\n"

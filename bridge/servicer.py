@@ -42,6 +42,7 @@ from bridge.upstream import (
     UpstreamClient,
     UpstreamFailure,
     UpstreamReply,
+    ending_with,
 )
 from bridge.validation import check_create, check_json, check_metadata
 from rbridge.responses.v1 import (
@@ -227,7 +228,9 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     ) -> None:
         """Relay the upstream's event stream, one message per event, then end the call."""
         call, record = await self._prepare(route, target, context)
-        state = StreamState(self._profile.success_events, self._profile.failure_events)
+        state = StreamState(
+            self._profile.success_events, self._profile.failure_events, advice=ending_with
+        )
         normalize = self._normalize
         raw = _wants_raw_json(context)
         write = context.write

@@ -4,21 +4,43 @@ Pure: fed the JSON of each event as it passes, `StreamState` decides whether
 the upstream finished the response (OK), reported a failure (the mapped
 non-OK status), or stopped without saying either (UNAVAILABLE). A stream never
 ends OK unless the upstream finished it.
+
+Which events end a stream, and how, is the contract's (`stream_end` on the
+arms of ResponseStreamEvent); a profile may add a provider's own.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import grpc
 
+from bridge.codec.mapping import STREAM_ENDS
 from bridge.errors import UpstreamError, code_for_error_code
+from rbridge.responses.v1 import options_pb2
 
-__all__ = ["FAILURE_EVENTS", "SUCCESS_EVENTS", "StreamState"]
+__all__ = ["ERROR_EVENTS", "FAILURE_EVENTS", "SUCCESS_EVENTS", "Advice", "StreamState"]
 
-SUCCESS_EVENTS = frozenset({"response.completed", "response.incomplete"})
-FAILURE_EVENTS = frozenset({"response.failed", "error"})
+#: The events after which a stream ends OK.
+SUCCESS_EVENTS = frozenset(
+    name for name, end in STREAM_ENDS.items() if end == options_pb2.STREAM_END_COMPLETED
+)
+#: The events that fail a stream: its last event, or (ERROR_EVENTS) one a final
+#: event carrying usage may follow.
+FAILURE_EVENTS = frozenset(
+    name
+    for name, end in STREAM_ENDS.items()
+    if end in (options_pb2.STREAM_END_FAILED, options_pb2.STREAM_END_ERROR)
+)
+ERROR_EVENTS = frozenset(
+    name for name, end in STREAM_ENDS.items() if end == options_pb2.STREAM_END_ERROR
+)
+# Given the type of the last event of a stream that did not finish: the
+# names of the profiles under which it would have ended the stream.
+Advice = Callable[[str], list[str]]
+
 _CARRY_RESPONSE = frozenset({"response.created", "response.in_progress", "response.queued"})
 
 
@@ -34,10 +56,12 @@ class StreamState:
     """
 
     __slots__ = (
+        "_advice",
         "_ended",
         "_error",
         "_failure",
         "_finished",
+        "_last_type",
         "_success",
         "_watched",
         "events",
@@ -50,7 +74,9 @@ class StreamState:
         self,
         success_events: frozenset[str] = SUCCESS_EVENTS,
         failure_events: frozenset[str] = FAILURE_EVENTS,
+        advice: Advice | None = None,
     ) -> None:
+        self._advice = advice
         self._success = success_events
         self._failure = failure_events
         self._watched = success_events | failure_events
@@ -63,13 +89,15 @@ class StreamState:
         self._finished = False
         self._ended = False
         self._error: UpstreamError | None = None
+        # Only read when the stream ends unfinished, to say what it ended with.
+        self._last_type: object = None
 
     def observe(self, event: dict[str, Any]) -> None:
         """Take note of one event's JSON."""
         if not self.events:
             self.first_event_at = time.monotonic()
         self.events += 1
-        type_name = event.get("type")
+        self._last_type = type_name = event.get("type")
         if type_name not in self._watched:
             if type_name in _CARRY_RESPONSE:
                 response = event.get("response")
@@ -82,9 +110,9 @@ class StreamState:
         if isinstance(response, dict):
             # completed, incomplete and failed all carry usage.
             self.last_response = response
-        # Those are a stream's last event; an error event is followed by a
+        # Those are a stream's last event; an error event may be followed by a
         # response.failed.
-        if type_name != "error":
+        if type_name not in ERROR_EVENTS:
             self._ended = True
         if type_name in self._success:
             self._finished = True
@@ -109,13 +137,30 @@ class StreamState:
             return self._error
         if self._finished:
             return None
-        return UpstreamError(
-            code=grpc.StatusCode.UNAVAILABLE,
-            message=(
-                f"upstream stream ended after {self.events} events without "
-                "response.completed, response.incomplete or response.failed"
-            ),
-        )
+        return UpstreamError(code=grpc.StatusCode.UNAVAILABLE, message=self._unfinished())
+
+    def _unfinished(self) -> str:
+        """Why a stream that stopped without a terminal event failed, and what may fix it.
+
+        A provider's own final event (``response.done``) looks like a stream
+        cut short under a profile that does not know it; the message names
+        the built-in profiles under which that last event ends a stream.
+        """
+        ends = [*sorted(self._success), *sorted(self._failure - ERROR_EVENTS)]
+        listed = ", ".join(ends[:-1]) + f" or {ends[-1]}" if len(ends) > 1 else ends[0]
+        message = f"upstream stream ended after {self.events} events without {listed}"
+        last = self._last_type
+        if not isinstance(last, str):
+            return message
+        message += f"; the last event was {last}"
+        profiles = self._advice(last) if self._advice is not None else []
+        if profiles:
+            names = " or ".join(profiles)
+            message += (
+                f", which ends a stream under the built-in profile {names}"
+                f" (BRIDGE_UPSTREAM_PROFILE={profiles[0]})"
+            )
+        return message
 
 
 def _response_id(event: dict[str, Any]) -> str | None:

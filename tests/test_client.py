@@ -1,15 +1,28 @@
-"""The Python client: blocking and asyncio, events plus the accumulated response."""
+"""The Python client: blocking and asyncio, events plus the accumulated response, and the
+helpers `bridge ask` builds on (credentials, tokens, what is wrong with an answer)."""
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bridge.client import AsyncBridgeClient, BridgeClient, StreamAccumulator, output_text
+from bridge import codec
+from bridge.client import (
+    AsyncBridgeClient,
+    BridgeClient,
+    StreamAccumulator,
+    channel_credentials,
+    output_text,
+    problem,
+    protoset,
+    read_token,
+)
 from bridge.config import Settings
 from bridge.server import RunningBridge, start
-from rbridge.responses.v1 import responses_service_pb2, stream_events_pb2
+from rbridge.responses.v1 import response_pb2, responses_service_pb2, stream_events_pb2
 from tests.conftest import fixture_files, sse_payloads
 
 Request = responses_service_pb2.CreateResponseRequest
@@ -61,3 +74,79 @@ def test_accumulator_rebuilds_output_from_recorded_streams(path: object) -> None
         accumulator.add(codec.from_json(payload, stream_events_pb2.ResponseStreamEvent))
     done = [p["text"] for p in payloads if p["type"] == "response.output_text.done"]
     assert output_text(accumulator.response()) == "".join(done)
+
+
+def _response(**fields: Any) -> response_pb2.Response:
+    return codec.from_json(fields, response_pb2.Response)
+
+
+def _message(*parts: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "message", "role": "assistant", "content": list(parts)}
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        (
+            {"status": "completed", "output": [_message({"type": "output_text", "text": "Hi"})]},
+            None,
+        ),
+        (
+            {"status": "failed", "error": {"code": "server_error", "message": "boom"}},
+            "the response failed (server_error): boom",
+        ),
+        ({"status": "cancelled"}, "the response was cancelled"),
+        (
+            {"status": "completed", "output": [_message({"type": "refusal", "refusal": "No."})]},
+            "the model refused: No.",
+        ),
+        (
+            {
+                "status": "incomplete",
+                "incomplete_details": {"reason": "max_output_tokens"},
+                "output": [_message({"type": "output_text", "text": "Hal"})],
+            },
+            "the response is incomplete (max_output_tokens): its text is cut short",
+        ),
+        (
+            {"status": "completed", "output": [{"type": "function_call", "name": "f"}]},
+            "the response holds no text (its output: function_call)",
+        ),
+    ],
+    ids=["whole", "failed", "cancelled", "refused", "incomplete", "no-text"],
+)
+def test_problem_names_what_keeps_an_answer_from_being_whole(
+    fields: dict[str, Any], expected: str | None
+) -> None:
+    """A whole answer has no problem; a failed, cancelled, refused, cut or textless one does."""
+    assert problem(_response(**fields)) == expected
+
+
+def test_credentials_are_tls_only_when_asked_and_need_both_halves(tmp_path: Path) -> None:
+    """No TLS option means plaintext; a certificate without its key is refused."""
+    assert channel_credentials() is None
+    assert channel_credentials(tls=True) is not None
+    with pytest.raises(ValueError, match="both"):
+        channel_credentials(cert_file=str(tmp_path / "client.pem"))
+
+
+def test_tokens_are_read_trimmed_and_never_empty(tmp_path: Path) -> None:
+    """A token file's surrounding whitespace goes; an empty file is an error."""
+    (tmp_path / "token").write_text("  s3cret \n")
+    assert read_token(str(tmp_path / "token")) == "s3cret"
+    (tmp_path / "empty").write_text("\n")
+    with pytest.raises(ValueError, match="no token"):
+        read_token(str(tmp_path / "empty"))
+
+
+def test_protoset_describes_the_contract_and_health_with_their_imports() -> None:
+    """The protoset holds every file grpcurl needs, each after the files it imports."""
+    from google.protobuf import descriptor_pb2
+
+    files = descriptor_pb2.FileDescriptorSet.FromString(protoset()).file
+    names = [f.name for f in files]
+    assert "rbridge/responses/v1/responses_service.proto" in names
+    assert "google/protobuf/struct.proto" in names
+    assert any(f.package == "grpc.health.v1" for f in files)
+    for index, file in enumerate(files):
+        assert set(file.dependency) <= set(names[:index]), file.name

@@ -2,6 +2,7 @@
 
 `make stubs` (tools/stubs.sh) builds the Go client into gen/go/bin and installs the Node
 modules into gen/node/node_modules; a language whose client is missing is skipped.
+Both reach plaintext bridges and bridges with TLS, mutual TLS and bearer tokens.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bridge.config import Settings
 from bridge.server import start
 from bridge.simulator import SimulatorOptions
 from bridge.simulator import start as start_simulator
+from tests.secured import CASES, Case, secured_bridge
 
 ROOT = Path(__file__).resolve().parent.parent
 GO_CLIENT = ROOT / "gen" / "go" / "bin" / "responses-client"
@@ -51,9 +53,18 @@ def client_command(language: str) -> tuple[list[str], dict[str, str]]:
     return [node, str(NODE_CLIENT)], env
 
 
-async def run_client(language: str, *args: str) -> tuple[int, str, str]:
-    """Run a client to completion without blocking the event loop: exit code, stdout, stderr."""
-    command, env = client_command(language)
+async def run_client(
+    language: str, *args: str, env: dict[str, str] | None = None
+) -> tuple[int, str, str]:
+    """Run a client to completion without blocking the event loop: exit code, stdout, stderr.
+
+    `env` is added to the environment, from which BRIDGE_TOKEN, BRIDGE_TARGET and
+    BRIDGE_MODEL are removed first so that the runner's own settings never leak in.
+    """
+    command, base = client_command(language)
+    for name in ("BRIDGE_TOKEN", "BRIDGE_TARGET", "BRIDGE_MODEL"):
+        base.pop(name, None)
+    env = {**base, **(env or {})}
     process = await asyncio.create_subprocess_exec(
         *command,
         *args,
@@ -157,3 +168,42 @@ async def test_client_reports_unavailable(language: str) -> None:
     assert stdout == ""
     assert stderr.startswith("UNAVAILABLE: ")
     assert len(stderr.strip()) > len("UNAVAILABLE:")
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_client_reaches_a_secured_bridge(
+    language: str, case: Case, simulator: str, tmp_path: Path
+) -> None:
+    """TLS, mutual TLS and bearer tokens from a file, a flag or the environment work as set."""
+    client_command(language)  # skips before any bridge starts when the client is missing
+    async with secured_bridge(tmp_path, simulator, mutual=case.mutual) as bridge:
+        code, stdout, stderr = await run_client(
+            language,
+            "--target",
+            bridge.target,
+            "--text",
+            "hello",
+            *(["--stream"] if case.mutual else []),
+            *case.arguments(bridge),
+            env=dict(case.env),
+        )
+    if case.outcome == "ok":
+        assert (code, stdout) == (0, "You said: hello\n"), stderr
+        warnings = stderr.splitlines()
+        assert len(warnings) == int(case.warns)
+        assert all("visible to other users" in line for line in warnings)
+    else:
+        assert (code, stdout) == (1, "")
+        assert stderr.startswith(f"{case.outcome}: "), stderr
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_client_rejects_half_a_client_certificate(language: str, tmp_path: Path) -> None:
+    """A certificate without its key is a usage error (exit 2), before any call."""
+    (tmp_path / "client.pem").write_text("unused")
+    code, stdout, stderr = await run_client(
+        language, "--text", "hi", "--cert", str(tmp_path / "client.pem")
+    )
+    assert (code, stdout) == (2, "")
+    assert "-key" in stderr

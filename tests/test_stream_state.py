@@ -12,7 +12,10 @@ from tests.conftest import fixture_files, sse_payloads
 
 
 def _finish(events: list[dict[str, Any]]) -> StreamState:
-    state = StreamState()
+    """A state fed `events`, advised by the built-in profiles as the servicer's is."""
+    from bridge.upstream.profiles import ending_with
+
+    state = StreamState(advice=ending_with)
     for event in events:
         state.observe(event)
     return state
@@ -61,3 +64,50 @@ def test_recorded_quota_error_keeps_the_first_cause() -> None:
     assert failure is not None
     assert failure.code is grpc.StatusCode.RESOURCE_EXHAUSTED
     assert failure.error_code == "insufficient_quota"
+
+
+@pytest.mark.parametrize(
+    ("last", "hint"),
+    [
+        (
+            "response.done",
+            "the last event was response.done, which ends a stream under the built-in profile"
+            " modelverse or lenient (BRIDGE_UPSTREAM_PROFILE=modelverse)",
+        ),
+        ("response.output_text.delta", "the last event was response.output_text.delta"),
+    ],
+    ids=["a-profile-accepts-it", "none-does"],
+)
+def test_an_unfinished_stream_names_its_last_event_and_the_profile_for_it(
+    last: str, hint: str
+) -> None:
+    """The failure names the last event type and the built-in profiles that would end on it."""
+    failure = _finish([{"type": "response.created"}, {"type": last}]).finish()
+    assert failure is not None and failure.code is grpc.StatusCode.UNAVAILABLE
+    assert failure.message == (
+        "upstream stream ended after 2 events without response.completed, "
+        f"response.incomplete or response.failed; {hint}"
+    )
+
+
+def test_the_unfinished_message_lists_the_profile_s_own_final_events() -> None:
+    """Under a profile with its own final event, the message lists that event too."""
+    from bridge.upstream.profiles import BUILTIN
+
+    modelverse = BUILTIN["modelverse"]
+    state = StreamState(modelverse.success_events, modelverse.failure_events)
+    failure = state.finish()
+    assert failure is not None
+    assert failure.message == (
+        "upstream stream ended after 0 events without response.completed, response.done, "
+        "response.incomplete or response.failed"
+    )
+
+
+def test_the_events_that_end_a_stream_are_the_contracts() -> None:
+    """The ending events are those the contract marks with stream_end, nothing else."""
+    from bridge.stream_state import ERROR_EVENTS, FAILURE_EVENTS, SUCCESS_EVENTS
+
+    assert SUCCESS_EVENTS == {"response.completed", "response.incomplete"}
+    assert FAILURE_EVENTS == {"response.failed", "error"}
+    assert ERROR_EVENTS == {"error"}

@@ -23,12 +23,13 @@ from google.protobuf import descriptor_pb2
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.struct_pb2 import Value
 
-from rbridge.responses.v1 import options_pb2
+from rbridge.responses.v1 import options_pb2, stream_events_pb2
 
 __all__ = [
     "ALWAYS_WRITTEN",
     "BRIDGE_FIELDS",
     "PACKAGE",
+    "STREAM_ENDS",
     "STREAM_EVENT",
     "UNIONS",
     "ContractError",
@@ -44,6 +45,7 @@ PACKAGE: str = options_pb2.DESCRIPTOR.package
 # Typed Any: the generated stubs type extensions as plain field descriptors.
 _ARM: Any = options_pb2.json_arm
 _BEHAVIOR: Any = options_pb2.json_behavior
+_STREAM_END: Any = options_pb2.stream_end
 _EXTRA = options_pb2.JSON_BEHAVIOR_EXTRA_FIELDS
 _ALWAYS = options_pb2.JSON_BEHAVIOR_ALWAYS_WRITTEN
 _BRIDGE_ONLY = options_pb2.JSON_BEHAVIOR_BRIDGE_ONLY
@@ -314,3 +316,20 @@ BRIDGE_FIELDS: frozenset[str]
 UNIONS, ALWAYS_WRITTEN, BRIDGE_FIELDS = _tables()
 #: The union of the stream events.
 STREAM_EVENT: Union = UNIONS[f"{PACKAGE}.ResponseStreamEvent"]
+
+
+def _stream_ends(union: Union) -> dict[str, int]:
+    ends: dict[str, int] = {}
+    descriptor = stream_events_pb2.ResponseStreamEvent.DESCRIPTOR
+    for fd in descriptor.fields:
+        end = fd.GetOptions().Extensions[_STREAM_END]
+        if end:
+            for type_name, arm in union.types.items():
+                if arm == fd.name:
+                    ends[type_name] = end
+    return ends
+
+
+#: Stream event "type" string -> how it ends a stream (an options_pb2.StreamEnd
+#: value), for the events the contract marks with `stream_end`.
+STREAM_ENDS: dict[str, int] = _stream_ends(STREAM_EVENT)

@@ -76,6 +76,7 @@ from aiohttp import web
 
 from bridge.simulator._ids import derive_id, next_serial
 from bridge.simulator.inputs import compact, input_items
+from bridge.simulator.providers import provider
 from bridge.simulator.script import (
     Event,
     RequestError,
@@ -120,13 +121,17 @@ class SimulatorOptions:
     sleeping). ``chunk_words``: words per delta. ``model``: when set, the
     model name every response reports instead of the request's.
     ``max_stored_responses``: how many responses are kept for ``GET`` (the
-    oldest are evicted first).
+    oldest are evicted first). ``behave_like``: the provider whose documented
+    deviations from OpenAI the simulator imitates (a name of
+    `bridge.simulator.providers.PROVIDERS`: ``openai``, ``dongzhou``,
+    ``modelverse``, ``uniapi``, ``mandao``, ``dieyuyun``); None is ``openai``.
     """
 
     token_delay: float = 0.0
     chunk_words: int = 1
     model: str | None = None
     max_stored_responses: int = 10_000
+    behave_like: str | None = None
 
     def __post_init__(self) -> None:
         """Reject options that could not pace or split a stream."""
@@ -138,6 +143,7 @@ class SimulatorOptions:
             raise ValueError("model must be None or a non-empty string")
         if self.max_stored_responses < 1:
             raise ValueError(f"max_stored_responses must be >= 1, got {self.max_stored_responses}")
+        provider(self.behave_like)
 
 
 class _HTTPError(Exception):
@@ -240,6 +246,9 @@ class _ResponsesAPI:
     def __init__(self, options: SimulatorOptions) -> None:
         """Bind the handlers to one app's options and a new store."""
         self._options = options
+        self._provider = provider(options.behave_like)
+        # OpenAI's frames go straight to the encoder: no per-event indirection.
+        self._frame = encode_event if self._provider.plain else self._provider.frame
         self._stopping = False
         self._store = ResponseStore(max_responses=options.max_stored_responses)
 
@@ -252,8 +261,9 @@ class _ResponsesAPI:
         self._stopping = True
         await self._store.close()
 
-    @staticmethod
-    def _answering(handler: _Handler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    def _answering(
+        self, handler: _Handler
+    ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         """Wrap a handler so that `_HTTPError` and `RequestError` become error answers."""
 
         async def wrapped(request: web.Request) -> web.StreamResponse:
@@ -261,20 +271,30 @@ class _ResponsesAPI:
             try:
                 result = await handler(request, request_id)
             except _HTTPError as exc:
-                return _json_response(exc.body, status=exc.status, request_id=request_id)
+                return self._error(exc.body, status=exc.status, request_id=request_id)
             except RequestError as exc:
                 payload = error_body(exc.message, exc.param)
-                return _json_response(payload, status=400, request_id=request_id)
+                return self._error(payload, status=400, request_id=request_id)
             return result
 
         return wrapped
+
+    def _error(self, body: Mapping[str, Any], *, status: int, request_id: str) -> web.Response:
+        """Return an error answer, shaped as the imitated provider sends errors."""
+        return _json_response(self._provider.error(body), status=status, request_id=request_id)
+
+    def _reply(self, response: bytes, *, request_id: str) -> web.Response:
+        """Return a Response reply body, shaped as the imitated provider sends Responses."""
+        if not self._provider.plain:
+            response = orjson.dumps(self._provider.reply(orjson.loads(response)))
+        return _json_bytes(response, status=200, request_id=request_id)
 
     # ------------------------------------------------------------ create
 
     async def create(self, request: web.Request, request_id: str) -> web.StreamResponse:
         """Validate the body, then answer unary, streamed, or in the background."""
         serial = next_serial()
-        body = validate_request(await _read_json(request))
+        body = self._provider.request(validate_request(await _read_json(request)))
         script = build_script(
             body,
             serial=serial,
@@ -294,7 +314,7 @@ class _ResponsesAPI:
             entry.task = asyncio.create_task(self._generate(entry, events))
             if stream:
                 return await self._follow(request, entry, -1, request_id)
-            return _json_bytes(entry.response_json(), status=200, request_id=request_id)
+            return self._reply(entry.response_json(), request_id=request_id)
         store = body.get("store") is not False
         if stream:
             stored = self._new_entry(script, body, serial) if store else None
@@ -304,13 +324,13 @@ class _ResponsesAPI:
         failure = script.http_error()
         if failure is not None:
             status, payload = failure
-            return _json_response(payload, status=status, request_id=request_id)
+            return self._error(payload, status=status, request_id=request_id)
         final = orjson.dumps(script.final(_now()))
         if store:
             entry = self._new_entry(script, body, serial)
             self._store.add(entry)
             self._store.finish(entry, final=final)
-        return _json_bytes(final, status=200, request_id=request_id)
+        return self._reply(final, request_id=request_id)
 
     def _new_entry(self, script: Script, body: Mapping[str, Any], serial: int) -> Entry:
         """Return the store entry of a new response, with its input items named."""
@@ -326,8 +346,8 @@ class _ResponsesAPI:
         )
 
     def _record(self, entry: Entry, event: Event) -> None:
-        """Apply ``event`` to a background entry and log its frame."""
-        frame = encode_event(event)
+        """Apply ``event`` to a background entry and log its frame (b"" when not sent)."""
+        frame = self._frame(event)
         assert entry.state is not None
         entry.state.apply(event)
         self._store.record(entry, frame)
@@ -407,14 +427,17 @@ class _ResponsesAPI:
                 seen_delta = True
             if self._stopping:
                 return
-            await response.write(encode_event(event))
+            frame = self._frame(event)
+            if frame:
+                await response.write(frame)
 
     async def _write_batched(self, response: web.StreamResponse, events: Iterator[Event]) -> None:
         """Write events in batches of about `_BATCH_BYTES`, yielding to the loop between."""
         batch: list[bytes] = []
         size = 0
+        frame_of = self._frame
         for event in events:
-            frame = encode_event(event)
+            frame = frame_of(event)
             batch.append(frame)
             size += len(frame)
             if size >= _BATCH_BYTES:
@@ -462,7 +485,7 @@ class _ResponsesAPI:
         _query_include(request)
         entry = self._entry(request)
         if not _query_flag(request, "stream"):
-            return _json_bytes(entry.response_json(), status=200, request_id=request_id)
+            return self._reply(entry.response_json(), request_id=request_id)
         if entry.log is None:
             raise _HTTPError(
                 400,
@@ -496,7 +519,7 @@ class _ResponsesAPI:
         elif status != "cancelled":
             article = "an" if str(status)[:1] in "aeiou" else "a"
             raise _HTTPError(400, f"Cannot cancel {article} {status} response.")
-        return _json_bytes(entry.response_json(), status=200, request_id=request_id)
+        return self._reply(entry.response_json(), request_id=request_id)
 
     async def list_input_items(self, request: web.Request, request_id: str) -> web.StreamResponse:
         """Answer ``GET /v1/responses/{id}/input_items`` (one page)."""

@@ -11,7 +11,7 @@ Dependencies run one way: the gRPC side -> the pure core <- this package.
 from bridge.upstream.client import UpstreamCall, UpstreamClient
 from bridge.upstream.credentials import ApiKeySource, InvalidCallerKey
 from bridge.upstream.options import Instrument, UpstreamOptions
-from bridge.upstream.profiles import BUILTIN, OPENAI, Profile, load_profile
+from bridge.upstream.profiles import BUILTIN, OPENAI, Profile, ending_with, load_profile
 from bridge.upstream.reply import UpstreamFailure, UpstreamReply
 from bridge.upstream.retry import RetryBudget, RetryPolicy, parse_retry_after
 
@@ -29,6 +29,7 @@ __all__ = [
     "UpstreamFailure",
     "UpstreamOptions",
     "UpstreamReply",
+    "ending_with",
     "load_profile",
     "parse_retry_after",
 ]

@@ -19,10 +19,17 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-__all__ = ["BUILTIN", "OPENAI", "Profile", "load_profile"]
+from bridge.stream_state import FAILURE_EVENTS, SUCCESS_EVENTS
 
-_SUCCESS = frozenset({"response.completed", "response.incomplete"})
-_FAILURE = frozenset({"response.failed", "error"})
+__all__ = [
+    "BUILTIN",
+    "FAILURE_EVENTS",
+    "OPENAI",
+    "SUCCESS_EVENTS",
+    "Profile",
+    "ending_with",
+    "load_profile",
+]
 
 
 @dataclass(frozen=True)
@@ -41,8 +48,8 @@ class Profile:
     """
 
     name: str
-    success_events: frozenset[str] = _SUCCESS
-    failure_events: frozenset[str] = _FAILURE
+    success_events: frozenset[str] = SUCCESS_EVENTS
+    failure_events: frozenset[str] = FAILURE_EVENTS
     request_renames: Mapping[str, str] = field(default_factory=dict)
     response_aliases: Mapping[str, str] = field(default_factory=dict)
 
@@ -67,6 +74,16 @@ class Profile:
                 self.response(response)
         return event
 
+    def to_json(self) -> dict[str, Any]:
+        """The profile as the JSON object `load_profile` reads back."""
+        return {
+            "name": self.name,
+            "success_events": sorted(self.success_events),
+            "failure_events": sorted(self.failure_events),
+            "request_renames": dict(self.request_renames),
+            "response_aliases": dict(self.response_aliases),
+        }
+
 
 OPENAI = Profile(name="openai")
 
@@ -76,17 +93,22 @@ BUILTIN: dict[str, Profile] = {
     # streams that end with "response.done".
     "modelverse": Profile(
         name="modelverse",
-        success_events=_SUCCESS | {"response.done"},
+        success_events=SUCCESS_EVENTS | {"response.done"},
         request_renames={"max_output_tokens": "max_tokens"},
         response_aliases={"created": "created_at"},
     ),
     # A profile for gateways that mix OpenAI's and Chat Completions' names.
     "lenient": Profile(
         name="lenient",
-        success_events=_SUCCESS | {"response.done"},
+        success_events=SUCCESS_EVENTS | {"response.done"},
         response_aliases={"created": "created_at"},
     ),
 }
+
+
+def ending_with(event_type: str) -> list[str]:
+    """The names of the built-in profiles under which `event_type` ends a stream OK."""
+    return [name for name, profile in BUILTIN.items() if event_type in profile.success_events]
 
 
 def load_profile(spec: str) -> Profile:

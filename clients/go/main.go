@@ -4,16 +4,24 @@
 //
 //	responses-client -target 127.0.0.1:50051 -model gpt-4.1 -text "Hello"
 //	responses-client -target 127.0.0.1:50051 -text "Count 40 words" -stream
+//	responses-client -target bridge.example.com:443 -ca ca.pem -token-file token -text "Hello"
 //
 // Unary prints the response's output text. With -stream it prints each text delta
 // as it arrives, then a newline. On a non-OK status it prints the status code and
 // message to stderr and exits 1.
+//
+// The connection is plaintext unless -tls, -ca or -cert is given. The bearer token
+// comes from -token-file, else -token, else the BRIDGE_TOKEN variable; -target and
+// -model default to BRIDGE_TARGET and BRIDGE_MODEL when those are set.
 //
 // Build it with tools/stubs.sh (make stubs), which generates the stubs first.
 package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -23,6 +31,8 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
@@ -54,21 +64,46 @@ var codeNames = map[codes.Code]string{
 	codes.Unauthenticated:    "UNAUTHENTICATED",
 }
 
+// tokenVariable holds the bearer token when no flag gives one.
+const tokenVariable = "BRIDGE_TOKEN"
+
+// envOr returns the environment variable's value, or fallback when it is unset or empty.
+func envOr(name, fallback string) string {
+	if value := os.Getenv(name); value != "" {
+		return value
+	}
+	return fallback
+}
+
 func main() {
-	target := flag.String("target", "127.0.0.1:50051", "bridge address, host:port")
-	model := flag.String("model", "gpt-4.1", "model id")
+	target := flag.String("target", envOr("BRIDGE_TARGET", "127.0.0.1:50051"),
+		"bridge address, host:port (BRIDGE_TARGET)")
+	model := flag.String("model", envOr("BRIDGE_MODEL", "gpt-4.1-mini"), "model id (BRIDGE_MODEL)")
 	text := flag.String("text", "", "the user text (required)")
 	stream := flag.Bool("stream", false, "stream the answer's text as it arrives")
 	timeout := flag.Float64("timeout", 600, "deadline of the call, in seconds")
+	useTLS := flag.Bool("tls", false, "use TLS, trusting the system's root certificates")
+	caFile := flag.String("ca", "", "trust this CA certificate (PEM); implies -tls")
+	certFile := flag.String("cert", "", "client certificate chain (PEM) for mutual TLS")
+	keyFile := flag.String("key", "", "the client certificate's private key (PEM)")
+	tokenFile := flag.String("token-file", "", "send the bearer token in this file")
+	token := flag.String("token", "",
+		"bearer token; visible to other users in ps: prefer -token-file or "+tokenVariable)
 	flag.Parse()
 	if *text == "" || flag.NArg() > 0 {
 		flag.Usage()
 		os.Exit(2)
 	}
+	transport, err := transportOption(*useTLS, *caFile, *certFile, *keyFile)
+	if err != nil {
+		usageError(err)
+	}
+	bearer, err := bearerToken(*tokenFile, *token)
+	if err != nil {
+		usageError(err)
+	}
 
-	// Plaintext, as the bridge listens by default. grpc-go 1.34 and later spell this
-	// grpc.WithTransportCredentials(insecure.NewCredentials()).
-	conn, err := grpc.Dial(*target, grpc.WithInsecure(),
+	conn, err := grpc.Dial(*target, transport,
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxReceiveBytes)))
 	if err != nil {
 		fail(err)
@@ -78,6 +113,9 @@ func main() {
 	deadline := time.Duration(*timeout * float64(time.Second))
 	ctx, cancel := context.WithTimeout(context.Background(), deadline)
 	defer cancel()
+	if bearer != "" {
+		ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+bearer)
+	}
 
 	request := &responsesv1.CreateResponseRequest{
 		Model: proto.String(*model),
@@ -93,6 +131,67 @@ func main() {
 		conn.Close()
 		fail(err)
 	}
+}
+
+// transportOption is how the connection is secured: TLS (mutual TLS with a client
+// certificate) when asked for, else plaintext.
+func transportOption(useTLS bool, caFile, certFile, keyFile string) (grpc.DialOption, error) {
+	if (certFile == "") != (keyFile == "") {
+		return nil, errors.New("a client certificate needs both -cert and -key")
+	}
+	if !useTLS && caFile == "" && certFile == "" {
+		// Plaintext, as the bridge listens by default. This is the only spelling
+		// Debian's grpc-go 1.33 has; grpc-go 1.34 and later write
+		// grpc.WithTransportCredentials(insecure.NewCredentials()).
+		return grpc.WithInsecure(), nil
+	}
+	config := &tls.Config{MinVersion: tls.VersionTLS12}
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			return nil, err
+		}
+		config.RootCAs = x509.NewCertPool()
+		if !config.RootCAs.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("no PEM certificate in %s", caFile)
+		}
+	}
+	if certFile != "" {
+		pair, err := tls.LoadX509KeyPair(certFile, keyFile)
+		if err != nil {
+			return nil, err
+		}
+		config.Certificates = []tls.Certificate{pair}
+	}
+	return grpc.WithTransportCredentials(credentials.NewTLS(config)), nil
+}
+
+// bearerToken is the token to send: from the file, else the flag (with a warning),
+// else the environment; "" sends none.
+func bearerToken(tokenFile, token string) (string, error) {
+	if tokenFile != "" {
+		content, err := os.ReadFile(tokenFile)
+		if err != nil {
+			return "", err
+		}
+		trimmed := strings.TrimSpace(string(content))
+		if trimmed == "" {
+			return "", fmt.Errorf("no token in %s", tokenFile)
+		}
+		return trimmed, nil
+	}
+	if token != "" {
+		fmt.Fprintln(os.Stderr,
+			"warning: -token is visible to other users in ps; use -token-file or "+tokenVariable)
+		return token, nil
+	}
+	return os.Getenv(tokenVariable), nil
+}
+
+// usageError prints a problem with the flags and exits 2.
+func usageError(err error) {
+	fmt.Fprintf(os.Stderr, "responses-client: %v\n", err)
+	os.Exit(2)
 }
 
 // printText calls CreateResponse and prints the response's output text.

@@ -5,31 +5,46 @@
 //
 //   node client.js -target 127.0.0.1:50051 -model gpt-4.1 -text "Hello"
 //   node client.js -target 127.0.0.1:50051 -text "Count 40 words" -stream
+//   node client.js -target bridge.example.com:443 -ca ca.pem -token-file token -text "Hello"
 //
 // Unary prints the response's output text. With -stream it prints each text delta
 // as it arrives, then a newline. On a non-OK status it prints the status code and
 // message to stderr and exits 1. Flags take one or two dashes, as in Go.
+//
+// The connection is plaintext unless -tls, -ca or -cert is given. The bearer token
+// comes from -token-file, else -token, else the BRIDGE_TOKEN variable; -target and
+// -model default to BRIDGE_TARGET and BRIDGE_MODEL when those are set.
 //
 // Needs @grpc/grpc-js and @grpc/proto-loader (package.json here): `npm install` next
 // to this file, or `make stubs`, which installs them into gen/node/node_modules:
 //   NODE_PATH=gen/node/node_modules node clients/node/client.js -text "Hello"
 'use strict';
 
+const fs = require('node:fs');
 const path = require('node:path');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
 
 const USAGE = `usage: node client.js [-target host:port] [-model id] -text TEXT [-stream]
-  [-timeout seconds] [-proto DIR]`;
+  [-timeout seconds] [-proto DIR] [-tls] [-ca FILE] [-cert FILE -key FILE]
+  [-token-file FILE] [-token TOKEN]`;
+
+const TOKEN_VARIABLE = 'BRIDGE_TOKEN';
 
 const FLAGS = {
-  target: '127.0.0.1:50051',
-  model: 'gpt-4.1',
+  target: process.env.BRIDGE_TARGET || '127.0.0.1:50051',
+  model: process.env.BRIDGE_MODEL || 'gpt-4.1-mini',
   text: '',
   stream: false,
   timeout: '600',
   // The folder holding rbridge/responses/v1/*.proto.
   proto: path.resolve(__dirname, '..', '..', 'proto'),
+  tls: false, // TLS trusting the system's roots; -ca and -cert imply it
+  ca: '', // CA certificate (PEM) to trust
+  cert: '', // client certificate chain (PEM), for mutual TLS
+  key: '', // the client certificate's private key (PEM)
+  'token-file': '', // file holding the bearer token
+  token: '', // the bearer token itself: visible in ps, prefer the file or BRIDGE_TOKEN
 };
 
 // The bridge sends messages up to 64 MiB (BRIDGE_MAX_MESSAGE_BYTES); gRPC clients
@@ -40,7 +55,7 @@ const MAX_RECEIVE_BYTES = 64 * 1024 * 1024;
 function parseFlags(argv) {
   const flags = { ...FLAGS };
   for (let i = 0; i < argv.length; i++) {
-    const match = /^--?([a-z]+)(?:=(.*))?$/.exec(argv[i]);
+    const match = /^--?([a-z][a-z-]*)(?:=(.*))?$/.exec(argv[i]);
     if (!match || !(match[1] in flags)) usage(`unknown argument: ${argv[i]}`);
     const [, name, inline] = match;
     if (typeof flags[name] === 'boolean') {
@@ -54,7 +69,31 @@ function parseFlags(argv) {
     }
   }
   if (!flags.text) usage('-text is required');
+  if (!flags.cert !== !flags.key) usage('a client certificate needs both -cert and -key');
   return flags;
+}
+
+/** How the connection is secured: TLS (mutual TLS with a client certificate), else plaintext. */
+function channelCredentials(flags) {
+  if (!flags.tls && !flags.ca && !flags.cert) return grpc.credentials.createInsecure();
+  const read = (file) => (file ? fs.readFileSync(file) : null);
+  return grpc.credentials.createSsl(read(flags.ca), read(flags.key), read(flags.cert));
+}
+
+/** The bearer token to send: from the file, else the flag (with a warning), else the environment. */
+function bearerToken(flags) {
+  if (flags['token-file']) {
+    const token = fs.readFileSync(flags['token-file'], 'utf8').trim();
+    if (!token) usage(`no token in ${flags['token-file']}`);
+    return token;
+  }
+  if (flags.token) {
+    process.stderr.write(
+      `warning: -token is visible to other users in ps; use -token-file or ${TOKEN_VARIABLE}\n`,
+    );
+    return flags.token;
+  }
+  return process.env[TOKEN_VARIABLE] || '';
 }
 
 function usage(problem) {
@@ -76,7 +115,7 @@ function connect(flags) {
     includeDirs: [flags.proto],
   });
   const v1 = grpc.loadPackageDefinition(definition).rbridge.responses.v1;
-  return new v1.ResponsesService(flags.target, grpc.credentials.createInsecure(), {
+  return new v1.ResponsesService(flags.target, channelCredentials(flags), {
     'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
   });
 }
@@ -98,19 +137,19 @@ function outputText(response) {
   return texts.join('');
 }
 
-function createResponse(client, request, options) {
+function createResponse(client, request, metadata, options) {
   return new Promise((resolve, reject) => {
-    client.CreateResponse(request, options, (error, response) =>
+    client.CreateResponse(request, metadata, options, (error, response) =>
       error ? reject(error) : resolve(response),
     );
   });
 }
 
-function streamCreateResponse(client, request, options) {
+function streamCreateResponse(client, request, metadata, options) {
   return new Promise((resolve, reject) => {
     let printed = false;
     let settled = false;
-    const call = client.StreamCreateResponse(request, options);
+    const call = client.StreamCreateResponse(request, metadata, options);
     call.on('data', (event) => {
       // Other events (created, output_item_added, completed, ...) are not printed;
       // event.completed.response holds the final Response.
@@ -138,14 +177,24 @@ function streamCreateResponse(client, request, options) {
 
 async function main() {
   const flags = parseFlags(process.argv.slice(2));
-  const client = connect(flags);
+  let client;
+  const metadata = new grpc.Metadata();
+  try {
+    client = connect(flags);
+    const token = bearerToken(flags);
+    if (token) metadata.set('authorization', `Bearer ${token}`);
+  } catch (error) {
+    // An unreadable certificate, key or token file.
+    usage(error.message);
+  }
   const request = { model: flags.model, input: { text: flags.text } };
   const options = { deadline: Date.now() + Number(flags.timeout) * 1000 };
   try {
     if (flags.stream) {
-      await streamCreateResponse(client, request, options);
+      await streamCreateResponse(client, request, metadata, options);
     } else {
-      process.stdout.write(`${outputText(await createResponse(client, request, options))}\n`);
+      const response = await createResponse(client, request, metadata, options);
+      process.stdout.write(`${outputText(response)}\n`);
     }
   } catch (error) {
     // grpc.status maps numbers to names both ways: status[14] is 'UNAVAILABLE'.

@@ -331,7 +331,7 @@ class HttpError:
 
     @property
     def retryable(self) -> bool:
-        """Whether the bridge is documented to retry it (bridge/retry.py)."""
+        """Whether the bridge is documented to retry it (bridge/upstream/retry.py)."""
         return self.status in (409, 429, 500, 502, 503, 504)
 
     def json_body(self) -> bytes:

@@ -113,7 +113,7 @@ async def test_clean_eof_without_terminal_event_is_unavailable(
     assert outcome.code == grpc.StatusCode.UNAVAILABLE
     assert outcome.message == (
         "upstream stream ended after 2 events without response.completed, "
-        "response.incomplete or response.failed"
+        "response.incomplete or response.failed; the last event was response.output_text.delta"
     )
     assert outcome.error_info().reason == "UNAVAILABLE"
     (attempt,) = fault_server.requests("eof_without_terminal")

@@ -13,12 +13,27 @@ import pytest
 
 from bridge import codec
 from bridge.config import ConfigError, Settings
-from bridge.upstream.profiles import BUILTIN, OPENAI, load_profile
+from bridge.upstream.profiles import BUILTIN, OPENAI, ending_with, load_profile
 from rbridge.responses.v1 import responses_service_pb2
 from tests.conftest import Script, fixture_files, load_json, normalized
 
 Request = responses_service_pb2.CreateResponseRequest
 MODELVERSE = BUILTIN["modelverse"]
+
+
+@pytest.mark.parametrize("name", list(BUILTIN))
+def test_a_profile_written_as_json_loads_back_the_same(name: str, tmp_path: Path) -> None:
+    """Profile.to_json is what load_profile reads: a written profile file is the profile."""
+    path = tmp_path / "profile.json"
+    path.write_text(json.dumps(BUILTIN[name].to_json()))
+    assert load_profile(str(path)) == BUILTIN[name]
+
+
+def test_ending_with_names_the_built_in_profiles_that_accept_an_event() -> None:
+    """response.done ends streams under modelverse and lenient; a delta under none."""
+    assert ending_with("response.done") == ["modelverse", "lenient"]
+    assert ending_with("response.completed") == list(BUILTIN)
+    assert ending_with("response.output_text.delta") == []
 
 
 def test_openai_profile_changes_nothing() -> None:

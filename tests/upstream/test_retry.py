@@ -63,7 +63,7 @@ def test_retryable_status(status: int, error_code: str | None, retryable: bool) 
 
 
 def test_retryable_statuses_are_the_documented_ones() -> None:
-    """The retryable set is the one bridge/retry.py documents."""
+    """The retryable set is the one bridge/upstream/retry.py documents."""
     assert frozenset({408, 409, 429, 500, 502, 503, 504}) == RETRYABLE_STATUSES
 
 

@@ -14,14 +14,27 @@ class JsonBehavior(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     JSON_BEHAVIOR_ALWAYS_WRITTEN: _ClassVar[JsonBehavior]
     JSON_BEHAVIOR_EXTRA_FIELDS: _ClassVar[JsonBehavior]
     JSON_BEHAVIOR_BRIDGE_ONLY: _ClassVar[JsonBehavior]
+
+class StreamEnd(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    STREAM_END_UNSPECIFIED: _ClassVar[StreamEnd]
+    STREAM_END_COMPLETED: _ClassVar[StreamEnd]
+    STREAM_END_FAILED: _ClassVar[StreamEnd]
+    STREAM_END_ERROR: _ClassVar[StreamEnd]
 JSON_BEHAVIOR_UNSPECIFIED: JsonBehavior
 JSON_BEHAVIOR_ALWAYS_WRITTEN: JsonBehavior
 JSON_BEHAVIOR_EXTRA_FIELDS: JsonBehavior
 JSON_BEHAVIOR_BRIDGE_ONLY: JsonBehavior
+STREAM_END_UNSPECIFIED: StreamEnd
+STREAM_END_COMPLETED: StreamEnd
+STREAM_END_FAILED: StreamEnd
+STREAM_END_ERROR: StreamEnd
 JSON_ARM_FIELD_NUMBER: _ClassVar[int]
 json_arm: _descriptor.FieldDescriptor
 JSON_BEHAVIOR_FIELD_NUMBER: _ClassVar[int]
 json_behavior: _descriptor.FieldDescriptor
+STREAM_END_FIELD_NUMBER: _ClassVar[int]
+stream_end: _descriptor.FieldDescriptor
 UPSTREAM_FIELD_NUMBER: _ClassVar[int]
 upstream: _descriptor.FieldDescriptor
 
