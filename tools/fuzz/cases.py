@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,17 +79,20 @@ class Category:
 
 @dataclass(frozen=True)
 class Family:
-    """A family of categories run against one bridge configuration."""
+    """A family of generator categories, run against the bridge variants of a `Run`."""
 
     name: str
     categories: Sequence[Category]
 
     def case(self, seed: int, index: int) -> Case:
-        """Case `index`: category round-robin, method round-robin within the category,
-        everything else drawn from a generator seeded by (seed, family, index)."""
+        """Case `index`: categories take turns; a category's generator gets its own turn
+        count (to cycle through its variants) and a method picked by a hash of the
+        index, so no cycle lines up with the methods; everything else is drawn from a
+        generator seeded by (seed, family, index)."""
         category = self.categories[index % len(self.categories)]
         turn = index // len(self.categories)
-        method = category.methods[turn % len(category.methods)]
+        pick = zlib.crc32(f"{self.name}:method:{index}".encode())
+        method = category.methods[pick % len(category.methods)]
         rng = case_rng(seed, self.name, index)
         case: Case = category.generate(rng, method, turn)
         case.family, case.category, case.index = self.name, category.name, index

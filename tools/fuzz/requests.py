@@ -161,7 +161,7 @@ class _Generators:
         if not shapes.arms:
             return _case("no-oneof", method, [message])
         # Several arms per case, each on its own path, so every arm is reached soon.
-        first = (turn // len(methods())) * ARMS_PER_CASE
+        first = turn * ARMS_PER_CASE
         chosen = [shapes.arms[(first + n) % len(shapes.arms)] for n in range(ARMS_PER_CASE)]
         for path, arm in chosen:
             holder = set_path(message, path)

@@ -47,11 +47,12 @@ class FuzzOptions:
 
 def keys(seed: int) -> tuple[str, str, str]:
     """The bridge's API key, a caller's key and a client token: distinct per seed and
-    easy to search for."""
+    easy to search for. None looks like an OpenAI key (``sk-...``): other providers' keys
+    do not, so only redaction of the exact registered values can hide them."""
     digest = hashlib.sha256(f"fuzz-{seed}".encode()).hexdigest()
     return (
-        f"sk-fuzzbridge{digest[:20]}",
-        f"sk-fuzzcaller{digest[20:40]}",
+        f"fuzzbridgekey{digest[:20]}",
+        f"fuzzcallerkey{digest[20:40]}",
         f"fuzztoken{digest[40:60]}",
     )
 
