@@ -1,8 +1,10 @@
 """The client-request family: hostile requests for every RPC, from the descriptors.
 
-Every method of the service is covered in turn by every category; request types, oneof
-arms, free-form fields and string fields are found by walking the descriptors
-(`tools.fuzz.messages.Shapes`), so a new RPC or field is fuzzed without new code. Cases go
+Every category applies to every method of the service (each case's method is picked by
+a hash of its number); request types, oneof arms, free-form fields and string fields are
+found by walking the descriptors (`tools.fuzz.messages.Shapes`), and calls are made with
+`channel.unary_unary`/`unary_stream`/`stream_unary`/`stream_stream` by the method's kind,
+so a new RPC or field is fuzzed without new code. Cases go
 through grpc's Python client, or over raw HTTP/2 when their metadata is something grpc
 refuses to send (CR, LF, NUL, non-ASCII).
 """

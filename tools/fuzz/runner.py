@@ -39,6 +39,8 @@ from tools.harness.procs import BridgeProcess
 __all__ = ["Run", "Variant", "run_family"]
 
 SLOW_SECONDS = 5.0
+# The client library refused the call locally; the bridge saw nothing (not a defect).
+CLIENT_ERROR = "CLIENT_ERROR"
 MAX_REPRODUCTIONS = 300
 CHANNEL_OPTIONS = [
     ("grpc.max_receive_message_length", -1),
@@ -171,6 +173,9 @@ async def _call_grpc(
     except grpc.aio.AioRpcError as error:
         code, message = error.code(), error.details()
         initial, trailing = error.initial_metadata(), error.trailing_metadata()
+    except Exception as exc:  # grpc refused to send it: nothing reached the bridge
+        outcome = Outcome(code=CLIENT_ERROR, message=f"{type(exc).__name__}: {exc}")
+        return outcome, replies, []
     outcome = Outcome(code=code.name, message=message or "", messages=len(replies))
     pairs = [*(initial or ()), *(trailing or ())]
     return outcome, replies, [(str(k), v) for k, v in pairs]
@@ -363,7 +368,7 @@ class _Runner:
         _leaks(case, outcome, pairs, decoded, secrets)
         if outcome.code == "UNKNOWN":
             outcome.defects.append("unknown")
-        elif outcome.code not in run.allowed and outcome.code != "NO_STATUS":
+        elif outcome.code not in run.allowed and outcome.code not in ("NO_STATUS", CLIENT_ERROR):
             outcome.defects.append("undocumented")
         if case.expect.segment is not None:
             _path_escape(case.expect, seen, outcome)

@@ -189,7 +189,8 @@ class HostileUpstream:
             script = responder if isinstance(responder, Script) else responder(request)
             peer_closed = asyncio.Event()
             watcher = asyncio.get_running_loop().create_task(_watch(reader, peer_closed))
-            with contextlib.suppress(ConnectionError):
+            # uvloop raises RuntimeError, not ConnectionError, on a transport closed by a reset.
+            with contextlib.suppress(ConnectionError, RuntimeError):
                 await _play(script, writer, peer_closed)
             if peer_closed.is_set():
                 counters.peer_closed_early += 1
@@ -208,7 +209,7 @@ class HostileUpstream:
 
 async def _play(script: Script, writer: asyncio.StreamWriter, peer_closed: asyncio.Event) -> None:
     for part in script.parts:
-        if peer_closed.is_set():
+        if peer_closed.is_set() or writer.transport.is_closing():
             return
         if isinstance(part, bytes):
             writer.write(part)

@@ -75,7 +75,6 @@ class _Child:
 
     def __init__(self, log_path: Path | None) -> None:
         self._proc: asyncio.subprocess.Process | None = None
-        self._own_log = log_path is None
         self.log_path = log_path or Path(tempfile.mkstemp(prefix=f"{self.name}-", suffix=".log")[1])
         self._log: IO[bytes] | None = None
 
@@ -147,12 +146,6 @@ class _Child:
             self._log.close()
             self._log = None
         return None if proc is None else proc.returncode
-
-    def remove_log(self) -> None:
-        """Delete the log file (when this object created it)."""
-        if self._own_log:
-            with contextlib.suppress(OSError):
-                self.log_path.unlink()
 
 
 class BridgeProcess(_Child):

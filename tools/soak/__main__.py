@@ -36,7 +36,7 @@ from bridge.config import Settings
 from tools.harness.hostile import HostileUpstream
 from tools.harness.procfs import fd_kinds
 from tools.harness.procs import BridgeProcess, SimulatorProcess, Stats
-from tools.soak.scenarios import SELECT_HEADER, answer
+from tools.soak.scenarios import SELECT_HEADER, STALL_TIMEOUT, answer
 
 ROOT = Path(__file__).resolve().parents[2]
 GROWTH_TARGET = 5.0
@@ -164,8 +164,9 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
             {
                 **common,
                 "BRIDGE_UPSTREAM_URL": upstream.url,
-                "BRIDGE_FIRST_BYTE_TIMEOUT": "1",
-                "BRIDGE_READ_TIMEOUT": "1",
+                # Short enough for stalls to end soon, long enough for a loaded machine.
+                "BRIDGE_FIRST_BYTE_TIMEOUT": str(STALL_TIMEOUT),
+                "BRIDGE_READ_TIMEOUT": str(STALL_TIMEOUT),
                 "BRIDGE_FORWARD_HEADERS": ",".join((*defaults.forward_headers, SELECT_HEADER)),
             },
             log_path=out / "bridge-faults.log",

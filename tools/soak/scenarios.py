@@ -25,9 +25,11 @@ from tools.fuzz.corpus import FIXTURES
 from tools.harness.hostile import Request, Script
 from tools.harness.http import gzipped, head, reply
 
-__all__ = ["FAULTS", "SELECT_HEADER", "SIMULATED", "Scenario", "answer"]
+__all__ = ["FAULTS", "SELECT_HEADER", "SIMULATED", "STALL_TIMEOUT", "Scenario", "answer"]
 
 SELECT_HEADER = "x-soak-scenario"
+# The fault bridge's first-byte and read timeouts; a stall holds twice as long.
+STALL_TIMEOUT = 3.0
 SSE = "text/event-stream"
 JSON = "application/json"
 
@@ -128,7 +130,9 @@ def _reply_for(name: str, request: Request) -> Script:
     if name == "quota-event":
         return Script((reply(200, _QUOTA, SSE),))
     if name == "stall":
-        return Script((head(200, [("content-type", kind), ("connection", "close")]), 3.0))
+        return Script(
+            (head(200, [("content-type", kind), ("connection", "close")]), 2 * STALL_TIMEOUT)
+        )
     raise KeyError(name)
 
 
