@@ -222,6 +222,18 @@ class BridgeProcess(_Child):
             raise ProcessGone(f"bridge stats unavailable: {exc!r}") from None
         return Stats(data["tasks"], data["fds"], data["rss_kib"], data["hwm_kib"])
 
+    async def quiet_stats(self, seconds: float = 5.0, samples: int = 3) -> Stats:
+        """Stats once `samples` readings 0.1 s apart agree on tasks and fds (start-up
+        work finished), or after `seconds`: an idle baseline."""
+        deadline = time.monotonic() + seconds
+        readings = [await self.stats()]
+        while time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+            readings = [*readings[-(samples - 1) :], await self.stats()]
+            if len(readings) == samples and len({(r.tasks, r.fds) for r in readings}) == 1:
+                break
+        return readings[-1]
+
     def memory(self) -> dict[str, int]:
         """VmRSS, VmHWM, ... in KiB, read from /proc without asking the process."""
         return memory_kib(self.pid) if self.alive else {}

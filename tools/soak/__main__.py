@@ -174,7 +174,7 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
         async with sim_bridge, fault_bridge:
             targets = [Target("simulator", sim_bridge), Target("faults", fault_bridge)]
             for target in targets:
-                target.baseline = await target.process.stats()
+                target.baseline = await target.process.quiet_stats()
                 target.fd_kinds_before = fd_kinds(target.process.pid)
             stop = asyncio.Event()
             sampler = asyncio.get_running_loop().create_task(_sampler(targets, stop))
