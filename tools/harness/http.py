@@ -11,6 +11,7 @@ import gzip
 import json
 import zlib
 from collections.abc import Iterable, Sequence
+from http import HTTPStatus
 from typing import Any
 
 __all__ = [
@@ -26,20 +27,14 @@ __all__ = [
 
 Header = tuple[str | bytes, str | bytes]
 
-REASONS = {
-    200: "OK",
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    409: "Conflict",
-    422: "Unprocessable Entity",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-    504: "Gateway Timeout",
-}
+
+def _reason(status: int | bytes) -> str:
+    if isinstance(status, bytes):
+        return ""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Status"
 
 
 def _bytes(value: str | bytes) -> bytes:
@@ -56,7 +51,7 @@ def head(
     """A status line and header block, ending with the blank line; values as given."""
     code = status if isinstance(status, bytes) else str(status).encode()
     if reason is None:
-        reason = REASONS.get(status, "Status") if isinstance(status, int) else b""
+        reason = _reason(status)
     lines = [version + b" " + code + b" " + _bytes(reason)]
     lines += [_bytes(name) + b": " + _bytes(value) for name, value in headers]
     return b"\r\n".join(lines) + b"\r\n\r\n"

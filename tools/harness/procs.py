@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, Self
 
 import grpc
 import grpc.aio
@@ -77,6 +77,22 @@ class _Child:
         self._proc: asyncio.subprocess.Process | None = None
         self.log_path = log_path or Path(tempfile.mkstemp(prefix=f"{self.name}-", suffix=".log")[1])
         self._log: IO[bytes] | None = None
+
+    async def start(self) -> None:
+        """Start the process and wait until it serves."""
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
 
     async def _spawn(self, argv: list[str], env: dict[str, str]) -> asyncio.StreamReader:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -251,18 +267,6 @@ class BridgeProcess(_Child):
         self._drop_stats_io()
         return await super().stop()
 
-    async def __aenter__(self) -> BridgeProcess:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
-
 
 class SimulatorProcess(_Child):
     """`bridge simulate` in a subprocess on a free loopback port; `url` ends in /v1."""
@@ -280,15 +284,3 @@ class SimulatorProcess(_Child):
         argv += ["--token-delay", str(self.token_delay)]
         line = await self._first_line(await self._spawn(argv, _clean_env({})), b"simulator ")
         self.url = line.decode().rsplit(" ", 1)[1].strip()
-
-    async def __aenter__(self) -> SimulatorProcess:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
