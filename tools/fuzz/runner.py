@@ -41,6 +41,7 @@ __all__ = ["Run", "Variant", "run_family"]
 SLOW_SECONDS = 5.0
 # The client library refused the call locally; the bridge saw nothing (not a defect).
 CLIENT_ERROR = "CLIENT_ERROR"
+_NOTED = frozenset({"key_leak", "changed", "path_escape"})
 MAX_REPRODUCTIONS = 300
 CHANNEL_OPTIONS = [
     ("grpc.max_receive_message_length", -1),
@@ -419,13 +420,16 @@ class _Runner:
         for kind in dict.fromkeys(outcome.defects):
             category.defects[kind] += 1
             category.labels_with_defects[f"{kind}:{case.label}"] += 1
+            # What tells defects of a kind apart: the status message, or for a leak, a
+            # changed outcome or a path escape, what the check noted.
+            said = outcome.notes[-1] if kind in _NOTED and outcome.notes else outcome.message
             signature = (
                 kind,
                 case.category,
                 case.notes["variant"],
                 outcome.code,
                 _label_key(case.label),
-                _shape(outcome.message),
+                _shape(said),
             )
             known = self.smallest.get(signature)
             if known is None and len(self.smallest) >= MAX_REPRODUCTIONS:
