@@ -34,7 +34,7 @@ class FuzzOptions:
     families: tuple[str, ...] = FAMILIES
     seed: int = 1
     cases: int = 10_000
-    seconds: float = 600.0
+    seconds: float = 900.0
     concurrency: int = 8
     max_message_bytes: int = 4 * 1024 * 1024
     deadline: float = 15.0
