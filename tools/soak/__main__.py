@@ -1,8 +1,11 @@
 """`python -m tools.soak --duration 10m`: mixed traffic for a while, then check for leaks.
 
 Two bridge subprocesses, one pointed at the simulator and one at a fault-injecting
-`HostileUpstream`, take bounded-concurrency traffic (`tools.soak.scenarios`): unary calls,
-streams, streams cancelled mid-way, upstream HTTP errors, resets, stalls and deadlines.
+`HostileUpstream` (in this process), each take bounded-concurrency traffic from a load
+subprocess (`tools.soak.load`, `tools.soak.scenarios`): unary calls, streams, streams
+cancelled mid-way, upstream HTTP errors, resets, stalls and deadlines. The load runs in
+its own process so that, when it exits, every client connection is closed and whatever
+stays open on a bridge is the bridge's own.
 
 Measured per bridge:
 
