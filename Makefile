@@ -82,6 +82,17 @@ api-coverage: $(STAMP)
 bench: $(STAMP)
 	$(PY) tools/bench.py
 
+## Fuzzing: generated hostile requests and upstream replies against bridge subprocesses
+## (10,000 of each; FUZZ_ARGS="--seed 7 --cases 500" and `python -m tools.fuzz -h` for more).
+.PHONY: fuzz soak
+fuzz: $(STAMP)
+	$(PY) -m tools.fuzz $(FUZZ_ARGS)
+
+## Soak: mixed traffic and faults for DURATION (10m, or e.g. DURATION=90s), then leak checks.
+DURATION ?= 10m
+soak: $(STAMP)
+	$(PY) -m tools.soak --duration $(DURATION)
+
 ## Go and Node example clients (clients/): installs missing toolchains, writes gen/go and gen/node.
 stubs:
 	bash tools/stubs.sh

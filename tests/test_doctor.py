@@ -19,10 +19,10 @@ from bridge import codec
 from bridge.client import AsyncBridgeClient, output_text
 from bridge.config import Settings
 from bridge.doctor import Diagnosis, Exchange, examine, read_reply, read_stream, report
-from bridge.upstream.profiles import BUILTIN, OPENAI, load_profile
 from bridge.server import start
 from bridge.simulator import SimulatorOptions
 from bridge.simulator import start as start_simulator
+from bridge.upstream.profiles import BUILTIN, OPENAI, load_profile
 from rbridge.responses.v1 import responses_service_pb2
 from tests.commands import run_bridge
 from tests.conftest import Script, fixture_files

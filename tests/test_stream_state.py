@@ -108,6 +108,6 @@ def test_the_events_that_end_a_stream_are_the_contracts() -> None:
     """The ending events are those the contract marks with stream_end, nothing else."""
     from bridge.stream_state import ERROR_EVENTS, FAILURE_EVENTS, SUCCESS_EVENTS
 
-    assert SUCCESS_EVENTS == {"response.completed", "response.incomplete"}
-    assert FAILURE_EVENTS == {"response.failed", "error"}
-    assert ERROR_EVENTS == {"error"}
+    assert {"response.completed", "response.incomplete"} == SUCCESS_EVENTS
+    assert {"response.failed", "error"} == FAILURE_EVENTS
+    assert {"error"} == ERROR_EVENTS

@@ -1,0 +1,1 @@
+"""Developer tools: stub generation, benchmarks, fuzzing, soak and their shared harness."""

@@ -1,0 +1,286 @@
+"""Servers in subprocesses: a bridge (with a stats socket) and the simulator.
+
+Both listen on loopback only. A bridge runs `tools.harness.bridge_main`, which is
+`bridge serve` plus a stats socket, with the environment it is given on top of a clean
+one (no inherited ``BRIDGE_*``, ``OPENAI_*`` or ``OTEL_*`` variables). Its stderr (the
+bridge's log) goes to a file the caller can read, for instance to look for secrets.
+Every wait here is bounded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import socket
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Self
+
+import grpc
+import grpc.aio
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from tools.harness.procfs import fd_count, memory_kib
+
+__all__ = ["BridgeProcess", "ProcessGone", "SimulatorProcess", "Stats", "free_port"]
+
+ROOT = Path(__file__).resolve().parents[2]
+HOST = "127.0.0.1"
+START_TIMEOUT = 30.0
+STOP_TIMEOUT = 15.0
+_INHERITED_PREFIXES = ("BRIDGE_", "OPENAI_", "OTEL_")
+
+
+class ProcessGone(RuntimeError):
+    """The server process exited (or never started)."""
+
+
+def free_port() -> int:
+    """A loopback port free right now (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def _clean_env(extra: Mapping[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_INHERITED_PREFIXES)}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env.update(extra)
+    return env
+
+
+@dataclass(frozen=True)
+class Stats:
+    """One sample of a bridge process: asyncio tasks, open fds, RSS and peak RSS (KiB)."""
+
+    tasks: int
+    fds: int
+    rss_kib: int
+    hwm_kib: int
+
+
+class _Child:
+    """A subprocess whose stderr goes to a log file; stopped with SIGTERM, then SIGKILL."""
+
+    name = "server"
+
+    def __init__(self, log_path: Path | None) -> None:
+        self._proc: asyncio.subprocess.Process | None = None
+        self.log_path = log_path or Path(tempfile.mkstemp(prefix=f"{self.name}-", suffix=".log")[1])
+        self._log: IO[bytes] | None = None
+
+    async def start(self) -> None:
+        """Start the process and wait until it serves."""
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    async def _spawn(self, argv: list[str], env: dict[str, str]) -> asyncio.StreamReader:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = self.log_path.open("ab")
+        self._proc = await asyncio.create_subprocess_exec(
+            *argv,
+            cwd=ROOT,
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=self._log,
+        )
+        assert self._proc.stdout is not None
+        return self._proc.stdout
+
+    async def _first_line(self, stdout: asyncio.StreamReader, prefix: bytes) -> bytes:
+        try:
+            line = await asyncio.wait_for(stdout.readline(), START_TIMEOUT)
+        except TimeoutError:
+            line = b""
+        if not line.startswith(prefix):
+            await self.stop()
+            raise ProcessGone(f"{self.name} did not start: {line!r}\n{self.log_tail()}")
+        return line
+
+    @property
+    def pid(self) -> int:
+        """The process id."""
+        if self._proc is None:
+            raise ProcessGone(f"{self.name} not started")
+        return self._proc.pid
+
+    @property
+    def alive(self) -> bool:
+        """Whether the process is still running."""
+        return self._proc is not None and self._proc.returncode is None
+
+    @property
+    def returncode(self) -> int | None:
+        """The exit status once it exited (negative: killed by that signal)."""
+        return None if self._proc is None else self._proc.returncode
+
+    def log_text(self) -> str:
+        """Everything the process wrote to stderr so far."""
+        try:
+            return self.log_path.read_bytes().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def log_tail(self, lines: int = 30) -> str:
+        """The last lines of its stderr."""
+        return "\n".join(self.log_text().splitlines()[-lines:])
+
+    async def stop(self) -> int | None:
+        """SIGTERM, wait up to STOP_TIMEOUT, then SIGKILL; the exit status."""
+        proc = self._proc
+        if proc is not None and proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                proc.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(proc.wait(), STOP_TIMEOUT)
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    proc.kill()
+                await proc.wait()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        return None if proc is None else proc.returncode
+
+
+class BridgeProcess(_Child):
+    """`bridge serve` in a subprocess, configured by `env`, with a stats socket.
+
+    Usage::
+
+        async with BridgeProcess({"BRIDGE_UPSTREAM_URL": url}) as bridge:
+            channel = grpc.aio.insecure_channel(bridge.target)
+            before = await bridge.stats()
+    """
+
+    name = "bridge"
+
+    def __init__(self, env: Mapping[str, str], *, log_path: Path | None = None) -> None:
+        super().__init__(log_path)
+        self.port = free_port()
+        self.env = {
+            "BRIDGE_LISTEN": f"{HOST}:{self.port}",
+            "BRIDGE_LOG_FORMAT": "json",
+            "BRIDGE_GRACE_SECONDS": "1",
+            **env,
+        }
+        self._stats_port = 0
+        self._stats_io: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    @property
+    def target(self) -> str:
+        """host:port of its gRPC server."""
+        return f"{HOST}:{self.port}"
+
+    async def start(self) -> None:
+        """Start the process and wait until its health service says SERVING."""
+        stdout = await self._spawn(
+            [sys.executable, "-m", "tools.harness.bridge_main"], _clean_env(self.env)
+        )
+        line = await self._first_line(stdout, b"STATS ")
+        self._stats_port = int(line.split()[1])
+        await self.wait_serving()
+
+    async def wait_serving(self, seconds: float = START_TIMEOUT) -> None:
+        """Poll the standard health service until SERVING, for at most `seconds`."""
+        deadline = time.monotonic() + seconds
+        async with grpc.aio.insecure_channel(self.target) as channel:
+            health = health_pb2_grpc.HealthStub(channel)
+            while True:
+                if not self.alive:
+                    raise ProcessGone(f"bridge exited with {self.returncode}\n{self.log_tail()}")
+                try:
+                    reply = await health.Check(health_pb2.HealthCheckRequest(), timeout=1.0)
+                    if reply.status == health_pb2.HealthCheckResponse.SERVING:
+                        return
+                except grpc.aio.AioRpcError:
+                    pass
+                if time.monotonic() > deadline:
+                    await self.stop()
+                    raise ProcessGone(f"bridge not serving after {seconds} s\n{self.log_tail()}")
+                await asyncio.sleep(0.05)
+
+    async def stats(self) -> Stats:
+        """Ask the process for its task count, fds and memory."""
+        if not self.alive:
+            raise ProcessGone(f"bridge exited with {self.returncode}")
+        if self._stats_io is None:
+            self._stats_io = await asyncio.open_connection(HOST, self._stats_port)
+        reader, writer = self._stats_io
+        try:
+            writer.write(b"stats\n")
+            await writer.drain()
+            line = await asyncio.wait_for(reader.readline(), 10.0)
+            data: dict[str, Any] = json.loads(line)
+        except (ConnectionError, TimeoutError, ValueError) as exc:
+            self._drop_stats_io()
+            raise ProcessGone(f"bridge stats unavailable: {exc!r}") from None
+        return Stats(data["tasks"], data["fds"], data["rss_kib"], data["hwm_kib"])
+
+    async def quiet_stats(self, seconds: float = 5.0, samples: int = 3) -> Stats:
+        """Stats once `samples` readings 0.1 s apart agree on tasks and fds (start-up
+        work finished), or after `seconds`: an idle baseline."""
+        deadline = time.monotonic() + seconds
+        readings = [await self.stats()]
+        while time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+            readings = [*readings[-(samples - 1) :], await self.stats()]
+            if len(readings) == samples and len({(r.tasks, r.fds) for r in readings}) == 1:
+                break
+        return readings[-1]
+
+    def memory(self) -> dict[str, int]:
+        """VmRSS, VmHWM, ... in KiB, read from /proc without asking the process."""
+        return memory_kib(self.pid) if self.alive else {}
+
+    def fds(self) -> int | None:
+        """Open file descriptors, read from /proc."""
+        return fd_count(self.pid) if self.alive else None
+
+    def _drop_stats_io(self) -> None:
+        if self._stats_io is not None:
+            self._stats_io[1].close()
+            self._stats_io = None
+
+    async def stop(self) -> int | None:
+        self._drop_stats_io()
+        return await super().stop()
+
+
+class SimulatorProcess(_Child):
+    """`bridge simulate` in a subprocess on a free loopback port; `url` ends in /v1."""
+
+    name = "simulator"
+
+    def __init__(self, token_delay: float = 0.0, *, log_path: Path | None = None) -> None:
+        super().__init__(log_path)
+        self.token_delay = token_delay
+        self.url = ""
+
+    async def start(self) -> None:
+        """Start the process and wait until it prints its URL."""
+        argv = [sys.executable, "-m", "bridge.cli", "simulate", "--listen", f"{HOST}:0"]
+        argv += ["--token-delay", str(self.token_delay)]
+        line = await self._first_line(await self._spawn(argv, _clean_env({})), b"simulator ")
+        self.url = line.decode().rsplit(" ", 1)[1].strip()
