@@ -519,8 +519,14 @@ class Settings:
         proxy = values.get("proxy")
         if proxy and urlsplit(proxy).password is not None and not urlsplit(proxy).password:
             problems.append("BRIDGE_UPSTREAM_PROXY: empty proxy password")
-        if values.get("max_inflight_request_bytes", 1) == 0:
-            problems.append("BRIDGE_MAX_INFLIGHT_REQUEST_BYTES: must be > 0")
+        budget = values.get("max_inflight_request_bytes", cls.max_inflight_request_bytes)
+        largest = values.get("max_message_bytes", cls.max_message_bytes)
+        if budget < largest:
+            problems.append(
+                f"BRIDGE_MAX_INFLIGHT_REQUEST_BYTES ({budget}) must be at least "
+                f"BRIDGE_MAX_MESSAGE_BYTES ({largest}): the budget holds one request of the "
+                "largest size"
+            )
         if problems:
             raise ConfigError(problems)
         return cls(**values)

@@ -75,7 +75,11 @@ class BodyDecoder:
                     yield out
                 data = inflater.unconsumed_tail
                 if inflater.eof:
-                    return
+                    # RFC 1952 allows several gzip members one after another.
+                    data = inflater.unused_data
+                    if not data or self.encoding == "deflate":
+                        return
+                    inflater = self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
         except zlib.error as exc:
             raise DecodingError(f"upstream sent an invalid {self.encoding} body: {exc}") from None
 

@@ -62,6 +62,7 @@ def configure(
         cache_logger_on_first_use=True,
     )
     handler = logging.StreamHandler(output)
+    handler.addFilter(_hide_undecodable_metadata)
     handler.setFormatter(
         _RedactingFormatter(
             foreign_pre_chain=shared,
@@ -77,6 +78,18 @@ def configure(
     root.setLevel(level.upper())
     # httpx logs every request at INFO; that is the access log's job.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
+
+
+def _hide_undecodable_metadata(record: logging.LogRecord) -> bool:
+    """grpc logs a metadata value that is not UTF-8 whole (`Invalid encoding on b'...'`):
+    it can be a credential the bridge never saw as text, so never registered. Keep the
+    line, not the value."""
+    if record.msg == "Invalid encoding on %s":
+        record.msg = "invalid UTF-8 in a metadata value (value not shown)"
+        record.args = ()
+        record.exc_info = None
+        record.exc_text = None
+    return True
 
 
 class _RedactingFormatter(structlog.stdlib.ProcessorFormatter):

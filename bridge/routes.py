@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import orjson
 from google.protobuf.descriptor import FieldDescriptor, MethodDescriptor, ServiceDescriptor
@@ -26,8 +26,18 @@ from bridge.codec.mapping import ContractError
 from bridge.validation import check_path_segment
 from rbridge.responses.v1 import options_pb2, responses_service_pb2
 
-__all__ = ["ROUTES", "FieldError", "Route", "Target", "fill_path", "read_routes"]
+__all__ = [
+    "MAX_QUERY_BYTES",
+    "ROUTES",
+    "FieldError",
+    "Route",
+    "Target",
+    "fill_path",
+    "read_routes",
+]
 
+# The longest query string a call sends; web servers refuse longer request lines.
+MAX_QUERY_BYTES = 8192
 # The request field through which the upstream is told to stream.
 STREAM_FIELD = "stream"
 _IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -112,13 +122,13 @@ class Route:
             params = _query({name: data.pop(name) for name in self.query if name in data})
             if has_stream:
                 data[STREAM_FIELD] = self.stream
-            return Target(path, params, data)
+            return Target(path, _bounded(params), data)
         params = _query(data)
         if has_stream:
             params.pop(STREAM_FIELD, None)
             if self.stream:
                 params[STREAM_FIELD] = "true"
-        return Target(path, params, None)
+        return Target(path, _bounded(params), None)
 
 
 def fill_path(route: Route, request: Message) -> str:
@@ -152,6 +162,21 @@ def _query(data: dict[str, Any]) -> Params:
             params[f"{key}[]"] = [_query_value(item) for item in value]
         else:
             params[key] = _query_value(value)
+    return params
+
+
+def _bounded(params: Params) -> Params:
+    """`params`, unless their query string would pass `MAX_QUERY_BYTES`.
+
+    Raises:
+        FieldError: naming the parameter with the longest value.
+    """
+    if params and len(urlencode(params, doseq=True)) > MAX_QUERY_BYTES:
+        longest = max(params, key=lambda name: len(urlencode({name: params[name]}, doseq=True)))
+        raise FieldError(
+            longest.removesuffix("[]"),
+            f"the query string would pass {MAX_QUERY_BYTES} bytes, more than an upstream reads",
+        )
     return params
 
 

@@ -422,6 +422,8 @@ def _event(
     try:
         payload = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
+        if _depth_error(exc):
+            raise _BrokenStream(f"upstream event {state.events + 1}: {_too_deep()}") from None
         raise _BrokenStream(
             f"upstream sent invalid JSON in event {state.events + 1} ({sse.event}): {exc}"
         ) from None
@@ -460,9 +462,15 @@ def _loads(body: bytes) -> Any:
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError as exc:
-        if "recursion" in str(exc).lower():
+        if _depth_error(exc):
             raise codec.CodecError(_too_deep()) from None
         raise
+
+
+def _depth_error(exc: orjson.JSONDecodeError) -> bool:
+    """Whether orjson gave up for depth (past 1,024 levels), not for invalid JSON."""
+    text = str(exc).lower()
+    return "depth" in text or "recursion" in text
 
 
 def _too_deep() -> str:

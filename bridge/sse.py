@@ -15,6 +15,8 @@ from dataclasses import dataclass
 __all__ = ["EventTooLarge", "SSEDecoder", "SSEEvent"]
 
 _DEFAULT_EVENT = "message"
+# Bytes a pending data line costs beyond its text (a str object, a list slot).
+_LINE_COST = 64
 
 
 class EventTooLarge(ValueError):
@@ -65,6 +67,7 @@ class SSEDecoder:
         "_data",
         "_event",
         "_id",
+        "_pending",
         "_retry",
         "_skip_lf",
         "max_event_bytes",
@@ -75,6 +78,7 @@ class SSEDecoder:
     _at_start: bool
     _event: str
     _data: list[str]
+    _pending: int
     _id: str | None
     _retry: int | None
 
@@ -96,6 +100,7 @@ class SSEDecoder:
         self._at_start = True
         self._event = ""
         self._data = []
+        self._pending = 0
         self._id = None
         self._retry = None
 
@@ -144,7 +149,7 @@ class SSEDecoder:
         events = self._parse(lines)
         if buf or self._data:
             # Something is pending past this chunk: bound what it holds.
-            self._check(len(buf) + sum(map(len, self._data)))
+            self._check(len(buf) + self._pending)
         return events
 
     def _check(self, pending: int) -> None:
@@ -185,7 +190,8 @@ class SSEDecoder:
             if lines[0].startswith("\ufeff"):
                 lines[0] = lines[0][1:]
         out: list[SSEEvent] = []
-        data = self._data
+        data = held = self._data
+        before = len(held)
         event = self._event
         id_ = self._id
         retry = self._retry
@@ -227,6 +233,14 @@ class SSEDecoder:
                     id_ = value
             elif name == "retry" and value.isascii() and value.isdigit():
                 retry = int(value)
+        if data:
+            # What the pending event holds: its text, and a string object and a
+            # list slot per line (an event of empty lines is not free).
+            added = data[before:] if data is held else data
+            pending = self._pending if data is held else 0
+            self._pending = pending + sum(map(len, added)) + _LINE_COST * len(added)
+        else:
+            self._pending = 0
         self._data = data
         self._event = event
         self._id = id_

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from bridge.limits import MAX_JSON_DEPTH
 from rbridge.responses.v1 import responses_service_pb2
 
 __all__ = [
@@ -55,21 +56,28 @@ def check_create(request: responses_service_pb2.CreateResponseRequest) -> list[V
     return problems
 
 
-def check_json(body: Any, path: str = "") -> list[Violation]:
-    """Values in a request body that JSON cannot carry (NaN, infinities), by path.
+def check_json(body: Any, path: str = "", depth: int = 1) -> list[Violation]:
+    """Values in a request body that JSON cannot carry (NaN, infinities), and nesting
+    deeper than the bridge's limit, by path.
 
-    Free-form fields (Struct, Value) accept any double; the upstream's JSON does not.
+    Free-form fields (Struct, Value) accept any double; the upstream's JSON does
+    not. A body nested deeper than `MAX_JSON_DEPTH` could only come back in
+    replies the bridge cannot pass on (an upstream echoes the tools and inputs).
     """
     problems: list[Violation] = []
     if isinstance(body, float):
         if not math.isfinite(body):
             problems.append((path, f"not a JSON number: {body}"))
-    elif isinstance(body, dict):
-        for key, value in body.items():
-            problems += check_json(value, f"{path}.{key}" if path else key)
-    elif isinstance(body, list):
-        for index, value in enumerate(body):
-            problems += check_json(value, f"{path}[{index}]")
+    elif isinstance(body, dict | list):
+        if depth > MAX_JSON_DEPTH:
+            return [(path, f"nested deeper than {MAX_JSON_DEPTH} levels, the bridge's limit")]
+        items = body.items() if isinstance(body, dict) else enumerate(body)
+        for key, value in items:
+            if isinstance(value, float | dict | list):
+                where = (
+                    f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{key}" if path else key)
+                )
+                problems += check_json(value, where, depth + 1)
     return problems
 
 

@@ -161,11 +161,6 @@ def test_a_corrupt_gzip_body_fails_at_feed(body: bytes) -> None:
         b"".join(decoder.feed(body))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: BodyDecoder stops at the end of the first gzip member and silently "
-    "drops the rest of a multi-member body (RFC 1952 allows several members)",
-)
 def test_every_member_of_a_multi_member_gzip_body_is_decoded() -> None:
     """A gzip body of two members (valid per RFC 1952) decodes to both, not just the first."""
     body = gzip.compress(BODY[:100], mtime=0) + gzip.compress(BODY[100:], mtime=0)

@@ -190,3 +190,13 @@ def test_a_new_rpc_needs_only_its_option(tmp_path: Path) -> None:
         None,
     )
     assert route.reply_type.DESCRIPTOR.full_name == "test.v1.B"
+
+
+def test_a_query_string_too_long_for_an_upstream_is_refused() -> None:
+    """A query string past MAX_QUERY_BYTES is refused naming the parameter that made it."""
+    from bridge.routes import MAX_QUERY_BYTES
+
+    request = service.GetResponseRequest(response_id="resp_1", include=["a" * MAX_QUERY_BYTES])
+    with pytest.raises(FieldError) as failure:
+        ROUTES["GetResponse"].target(request)
+    assert failure.value.field == "include"

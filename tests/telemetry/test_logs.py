@@ -79,3 +79,19 @@ def test_level_filters(restore_logging: None) -> None:
     logging.getLogger("grpc.test").info("quiet")
     logging.getLogger("grpc.test").error("loud")
     assert [orjson.loads(t)["event"] for t in output.getvalue().splitlines()] == ["loud"]
+
+
+def test_undecodable_metadata_is_logged_without_its_value() -> None:
+    """grpc's 'Invalid encoding' line about a metadata value keeps its place in the log,
+    not the value, which may be a credential never seen as text."""
+    output = io.StringIO()
+    configure("info", "json", stream=output)
+    try:
+        raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+    except UnicodeDecodeError:
+        logging.getLogger("grpc._cython.cygrpc").exception(
+            "Invalid encoding on %s", b"sk-caller-secret-key\xff\xfe"
+        )
+    text = output.getvalue()
+    assert "invalid UTF-8 in a metadata value (value not shown)" in text
+    assert "sk-caller-secret-key" not in text
