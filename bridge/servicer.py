@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -30,10 +29,9 @@ from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from bridge import codec, errors
-from bridge.limits import MAX_JSON_DEPTH, json_too_deep
-from bridge.redact import SECRETS, redact_json
+from bridge.events import BrokenStream, loads, translate
 from bridge.routes import ROUTES, FieldError, Route, Target
-from bridge.sse import EventTooLarge, SSEDecoder, SSEEvent
+from bridge.sse import EventTooLarge, SSEDecoder
 from bridge.stream_state import StreamState
 from bridge.telemetry import CallRecord, NoTelemetry, Telemetry
 from bridge.upstream import (
@@ -49,21 +47,13 @@ from rbridge.responses.v1 import (
     response_pb2,
     responses_service_pb2,
     responses_service_pb2_grpc,
-    stream_events_pb2,
 )
 
 __all__ = ["ResponsesServicer", "ServiceOptions"]
 
 log = structlog.get_logger("bridge.servicer")
 
-_DONE = "[DONE]"
-# Events whose error may quote what the bridge sent: scanned for secrets.
-_ERROR_EVENTS = frozenset({"error", "response.failed"})
 Context = grpc.aio.ServicerContext[Any, Any]
-
-
-class _BrokenStream(Exception):
-    """The upstream sent bytes that are not a valid event stream."""
 
 
 @dataclass(frozen=True)
@@ -254,7 +244,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                                     started = True
                                     reply.saw_event()
                                 for sse in events:
-                                    event = _event(sse, state, normalize, raw)
+                                    event = translate(sse, state, normalize, raw)
                                     if event is not None:
                                         await write(event)
                                 if state.ended:
@@ -262,12 +252,12 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                                     # for the end of the body nor fail on it.
                                     break
                             for sse in () if state.ended else decoder.flush():
-                                event = _event(sse, state, normalize, raw)
+                                event = translate(sse, state, normalize, raw)
                                 if event is not None:
                                     await write(event)
         except UpstreamFailure as exc:
             failure = exc.error
-        except _BrokenStream as exc:
+        except BrokenStream as exc:
             failure = errors.UpstreamError(code=grpc.StatusCode.INTERNAL, message=str(exc))
         except EventTooLarge:
             failure = errors.too_large("stream event", self._upstream.options.max_body_bytes)
@@ -307,9 +297,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
             if reply.status >= 400:
                 failure = _http_error(reply, body)
             else:
-                payload = _loads(body)
-                if json_too_deep(body, payload):
-                    raise codec.CodecError(_too_deep())
+                payload = loads(body)
                 if isinstance(payload, dict) and reply_type is response_pb2.Response:
                     self._profile.response(payload)
                 message = codec.from_json(payload, reply_type)
@@ -408,73 +396,6 @@ def _wants_raw_json(context: Context) -> bool:
         if key == _RAW_JSON_KEY:
             return isinstance(value, str) and value.lower() in ("1", "true", "yes")
     return False
-
-
-def _event(
-    sse: SSEEvent,
-    state: StreamState,
-    normalize: Callable[[dict[str, Any]], dict[str, Any]] | None,
-    raw: bool,
-) -> stream_events_pb2.ResponseStreamEvent | None:
-    data = sse.data
-    if data == _DONE:
-        return None
-    try:
-        payload = orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        if _depth_error(exc):
-            raise _BrokenStream(f"upstream event {state.events + 1}: {_too_deep()}") from None
-        raise _BrokenStream(
-            f"upstream sent invalid JSON in event {state.events + 1} ({sse.event}): {exc}"
-        ) from None
-    if type(payload) is not dict:
-        raise _BrokenStream(f"upstream event {state.events + 1} is not a JSON object")
-    if json_too_deep(data, payload):
-        raise _BrokenStream(f"upstream event {state.events + 1}: {_too_deep()}")
-    if "type" not in payload and sse.event != "message":
-        # Some gateways name the event only in the SSE "event:" line.
-        payload["type"] = sse.event
-    if payload["type"] in _ERROR_EVENTS and _scrub(payload):
-        data = orjson.dumps(payload).decode()
-    if normalize is not None:
-        normalize(payload)
-    state.observe(payload)
-    event = codec.event_from_json(payload)
-    if raw:
-        event.raw_json = data
-    return event
-
-
-def _scrub(payload: dict[str, Any]) -> bool:
-    """Redact registered secrets (exact values only) from an error event's error;
-    whether anything changed."""
-    redactor = SECRETS.exact()
-    if redactor.empty:
-        return False
-    if payload.get("type") == "error":
-        return redact_json(payload, redactor)
-    response = payload.get("response")
-    error = response.get("error") if isinstance(response, dict) else None
-    return isinstance(error, dict | list | str) and redact_json(response, redactor, ("error",))
-
-
-def _loads(body: bytes) -> Any:
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        if _depth_error(exc):
-            raise codec.CodecError(_too_deep()) from None
-        raise
-
-
-def _depth_error(exc: orjson.JSONDecodeError) -> bool:
-    """Whether orjson gave up for depth (past 1,024 levels), not for invalid JSON."""
-    text = str(exc).lower()
-    return "depth" in text or "recursion" in text
-
-
-def _too_deep() -> str:
-    return f"JSON nested deeper than {MAX_JSON_DEPTH} levels, the bridge's limit"
 
 
 def _aborted(context: Context) -> errors.UpstreamError | None:

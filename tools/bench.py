@@ -1041,20 +1041,26 @@ def bench_codec(plan: Plan) -> tuple[dict[str, float], list[str]]:
         ("codec.to_json(delta message)", lambda: codec.to_json(delta_message), 1, number),
     ]
     notes: list[str] = []
-    # The servicer's whole per-event step (JSON parse, stream state, decode): a
-    # private helper, so the row is left out when it has moved or changed.
+    # The servicer's whole per-event step (JSON parse, bounds, stream state, decode).
     try:
-        from bridge.servicer import _event
+        from bridge.events import translate
         from bridge.sse import SSEEvent
         from bridge.stream_state import StreamState
 
         sse = SSEEvent(delta["type"], delta_bytes.decode(), None, None)
         state = StreamState()
-        _event(sse, state, None)
+        translate(sse, state, None, False)
     except Exception as exc:
-        notes.append(f"servicer _event row skipped: {_failure(exc)}")
+        notes.append(f"events.translate row skipped: {_failure(exc)}")
     else:
-        cases.append(("servicer _event(sse) (delta)", lambda: _event(sse, state, None), 1, number))
+        cases.append(
+            (
+                "events.translate(sse) (delta)",
+                lambda: translate(sse, state, None, False),
+                1,
+                number,
+            )
+        )
     # thread_time: CPU time of this thread only, so other processes on a busy
     # machine (and gRPC's idle threads in this one) do not inflate the figures.
     results: dict[str, float] = {}

@@ -12,7 +12,7 @@ from bridge.errors import UpstreamError
 from bridge.redact import SECRETS
 from bridge.stream_state import StreamState
 from bridge.telemetry.genai import EVENT_COUNT, GenAITelemetry
-from bridge.telemetry.scope import _CURRENT, RpcScope
+from bridge.telemetry.scope import RpcScope, enter_scope, leave_scope
 from tests.telemetry.conftest import SECRET, Captured
 
 USAGE = {
@@ -145,7 +145,7 @@ def test_record_fills_the_rpc_scope(otel: Captured) -> None:
         caller=None,
         span=None,
     )
-    token = _CURRENT.set(scope)
+    enter_scope(scope)
     try:
         state = StreamState()
         state.observe({"type": "response.completed", "response": response("completed")})
@@ -153,7 +153,7 @@ def test_record_fills_the_rpc_scope(otel: Captured) -> None:
         assert scope.records == 1
         record.end(state=state)
     finally:
-        _CURRENT.reset(token)
+        leave_scope()
     assert (scope.model, scope.response_id, scope.input_tokens, scope.output_tokens) == (
         "gpt-test",
         "resp_1",
