@@ -22,11 +22,26 @@ from collections.abc import AsyncIterator
 import aiohttp
 import httpx
 
-__all__ = ["AiohttpTransport", "UnreadableHead"]
+__all__ = ["MAX_HEADERS", "MAX_HEADER_LINE", "AiohttpTransport", "UnreadableHead", "head_problem"]
 
 _CHUNK = 64 * 1024
 # aiohttp writes a bytes body in one go, holding the event loop while it does.
 _LARGE_BODY = 1 << 20
+
+
+# A response head's bounds, aiohttp's parser's: both transports hold a reply to them.
+MAX_HEADERS = 128
+MAX_HEADER_LINE = 8190
+
+
+def head_problem(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """Why a response head is past the bounds above, or None."""
+    if len(headers) > MAX_HEADERS:
+        return "Too many headers received"
+    for name, value in headers:
+        if len(name) + len(value) + 2 > MAX_HEADER_LINE:
+            return f"Got more than {MAX_HEADER_LINE} bytes when reading a header"
+    return None
 
 
 class UnreadableHead(httpx.RemoteProtocolError):

@@ -172,8 +172,11 @@ class BridgeHandle:
 class Bridges:
     """Starts real bridges on loopback, pointed at the fault server unless told otherwise."""
 
-    def __init__(self, server: FaultServer) -> None:
+    def __init__(self, server: FaultServer, transport: str = "aiohttp") -> None:
         self.server = server
+        # "aiohttp" (HTTP/1.1, the default), or "httpx": httpx's own stack, which
+        # BRIDGE_UPSTREAM_HTTP2 selects (HTTP/2 where offered, HTTP/1.1 here).
+        self.transport = transport
         self.running: list[BridgeHandle] = []
         self._channels: list[grpc.aio.Channel] = []
 
@@ -191,7 +194,11 @@ class Bridges:
         failures (which carry no Retry-After) take milliseconds; None keeps the default.
         The rest of the policy (its cap included) stays the bridge's own.
         """
-        options: dict[str, Any] = {"max_retries": 0, **overrides}
+        options: dict[str, Any] = {
+            "max_retries": 0,
+            "http2": self.transport == "httpx",
+            **overrides,
+        }
         settings = Settings(
             listen="127.0.0.1:0",
             upstream_url=upstream_url or self.server.url,
