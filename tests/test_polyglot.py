@@ -8,6 +8,7 @@ Both reach plaintext bridges and bridges with TLS, mutual TLS and bearer tokens.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import socket
@@ -17,9 +18,12 @@ from pathlib import Path
 import pytest
 
 from bridge.config import Settings
+from bridge.limits import MAX_JSON_DEPTH
 from bridge.server import start
 from bridge.simulator import SimulatorOptions
 from bridge.simulator import start as start_simulator
+from tests.conftest import Script
+from tests.nesting import nested
 from tests.secured import CASES, Case, secured_bridge
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -207,3 +211,51 @@ async def test_client_rejects_half_a_client_certificate(language: str, tmp_path:
     )
     assert (code, stdout) == (2, "")
     assert "-key" in stderr
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["unary", "stream"])
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_a_reply_nested_to_the_depth_limit_decodes(
+    language: str, stream: bool, scripted: tuple[str, Script]
+) -> None:
+    """A reply (or event) whose JSON nests exactly MAX_JSON_DEPTH levels, the deepest the
+    bridge passes on, decodes in the client and its text is printed."""
+    client_command(language)
+    url, script = scripted
+    message = {
+        "type": "message",
+        "id": "msg_1",
+        "role": "assistant",
+        "status": "completed",
+        "content": [{"type": "output_text", "text": "deep", "annotations": []}],
+    }
+    # The response's own level, then a free-form key nested to the limit beside it.
+    response = {
+        "id": "resp_1",
+        "object": "response",
+        "status": "completed",
+        "output": [message],
+        "x_deep": nested(MAX_JSON_DEPTH - 1),
+    }
+    if stream:
+        # The event adds a level: its response nests one less.
+        response["x_deep"] = nested(MAX_JSON_DEPTH - 2)
+        events = [
+            {
+                "type": "response.output_text.delta",
+                "sequence_number": 0,
+                "item_id": "msg_1",
+                "output_index": 0,
+                "content_index": 0,
+                "delta": "deep",
+            },
+            {"type": "response.completed", "sequence_number": 1, "response": response},
+        ]
+        script.chunks = [f"data: {json.dumps(event)}\n\n".encode() for event in events]
+    else:
+        script.headers = {"content-type": "application/json"}
+        script.chunks = [json.dumps(response).encode()]
+    async for address in serve_bridge(url):
+        args = ["-target", address, "-text", "hi", *(["-stream"] if stream else [])]
+        code, stdout, stderr = await run_client(language, *args)
+    assert (code, stdout) == (0, "deep\n"), stderr
