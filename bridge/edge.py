@@ -39,6 +39,8 @@ import grpc
 import grpc.aio
 import structlog
 from google.protobuf.message import DecodeError, Message
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_status import rpc_status
 
 from bridge.auth import TokenAuthenticator
 from bridge.budget import BudgetExceeded, RequestBudget
@@ -56,6 +58,8 @@ DENIED: Final = "missing or invalid bearer token in the authorization metadata"
 # Probes check health without credentials.
 _OPEN: Final = ("/grpc.health.v1.Health/",)
 
+# When a client refused for a full request budget may try again.
+_RETRY_BUSY_MS: Final = 1000
 # Requests from this size on give their freed memory back to the system.
 _LARGE: Final = 1 << 20
 _UNPARSABLE: Final = (
@@ -180,9 +184,12 @@ class EdgeInterceptor(grpc.aio.ServerInterceptor):
         if handler is None:
             return None
         if not method.startswith(self._prefix):
-            if self._authenticate(method, handler_call_details.invocation_metadata) is False:
-                return _denying(handler)
-            return handler
+            refused = (
+                self._authenticator is not None
+                and not method.startswith(_OPEN)
+                and self._caller(handler_call_details.invocation_metadata) is False
+            )
+            return _denying(handler) if refused else handler
         cached = self._wrapped.get(method)
         if cached is None or cached[0] is not handler:
             cached = (handler, self._wrap(handler, method))
@@ -190,9 +197,9 @@ class EdgeInterceptor(grpc.aio.ServerInterceptor):
         wrapped: grpc.RpcMethodHandler[Any, Any] = cached[1]
         return wrapped
 
-    def _authenticate(self, method: str, metadata: Any) -> str | bool | None:
+    def _caller(self, metadata: Any) -> str | bool | None:
         """The caller's name, None without authentication, False when refused."""
-        if self._authenticator is None or method.startswith(_OPEN):
+        if self._authenticator is None:
             return None
         authorization = None
         for key, value in metadata or ():
@@ -265,7 +272,7 @@ class EdgeInterceptor(grpc.aio.ServerInterceptor):
         size = 0
         failure: BaseException | None = None
         try:
-            caller = self._authenticate(rpc, context.invocation_metadata())
+            caller = self._caller(context.invocation_metadata())
             if telemetry is not None:
                 name = caller if isinstance(caller, str) else pending_caller()
                 scope, restore = telemetry.open(service, rpc, stream, context, name)
@@ -273,13 +280,16 @@ class EdgeInterceptor(grpc.aio.ServerInterceptor):
             if caller is False:
                 await edge.abort(grpc.StatusCode.UNAUTHENTICATED, DENIED)
             refusal = None
-            ticket = self._budget.admit()
+            ticket = await self._budget.admit()
             try:
-                try:
-                    async with asyncio.timeout(ticket.deadline):
-                        raw = await context.read()
-                except TimeoutError:
-                    raise ticket.late() from None
+                if ticket.deadline is None:
+                    raw = await context.read()
+                else:
+                    try:
+                        async with asyncio.timeout(ticket.deadline):
+                            raw = await context.read()
+                    except TimeoutError:
+                        raise ticket.late() from None
                 if raw is grpc.aio.EOF:
                     await edge.abort(grpc.StatusCode.INVALID_ARGUMENT, "no request message")
                 size = len(raw)
@@ -290,7 +300,7 @@ class EdgeInterceptor(grpc.aio.ServerInterceptor):
                 # Dropped before the abort: an exception's traceback would keep
                 # this frame, and the message in it, alive until a GC cycle.
                 raw = None
-                await edge.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, refusal)
+                await edge.abort_with_status(_busy(refusal))
             if size >= _LARGE:
                 # gRPC's own copies of the message are free now.
                 release_freed_memory()
@@ -339,6 +349,24 @@ class EdgeInterceptor(grpc.aio.ServerInterceptor):
             raise exc
         log.error("handler_failed", exc_info=exc)
         await edge.abort(grpc.StatusCode.INTERNAL, f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _busy(message: str) -> grpc.Status:
+    """RESOURCE_EXHAUSTED for a full request budget, with the wait a client should allow."""
+    status = status_pb2.Status(code=code_pb2.RESOURCE_EXHAUSTED, message=message)
+    retry = error_details_pb2.RetryInfo()
+    retry.retry_delay.FromMilliseconds(_RETRY_BUSY_MS)
+    status.details.add().Pack(retry)
+    quota = error_details_pb2.QuotaFailure(
+        violations=[
+            error_details_pb2.QuotaFailure.Violation(
+                subject="BRIDGE_MAX_INFLIGHT_REQUEST_BYTES", description=message
+            )
+        ]
+    )
+    status.details.add().Pack(quota)
+    busy: grpc.Status = rpc_status.to_status(status)
+    return busy
 
 
 def _same(raw: bytes) -> bytes:

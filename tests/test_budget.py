@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -27,46 +29,46 @@ def budget_with(used: int) -> RequestBudget:
     return budget
 
 
-def test_a_read_reserves_the_largest_message_while_there_is_room() -> None:
+async def test_a_read_reserves_the_largest_message_while_there_is_room() -> None:
     """With room for the largest message, a read reserves that much and has no deadline."""
     budget = budget_with(TOTAL - LARGEST)
-    ticket = budget.admit()
+    ticket = await budget.admit()
     assert ticket.deadline is None
     assert budget.used == TOTAL
 
 
 @pytest.mark.parametrize("size", [0, 1, LARGEST // 2, LARGEST])
-def test_an_arrived_message_gives_back_the_rest_of_its_reservation(size: int) -> None:
+async def test_an_arrived_message_gives_back_the_rest_of_its_reservation(size: int) -> None:
     """Once a reserved message arrives, only its own size stays counted."""
     budget = budget_with(10)
-    ticket = budget.admit()
+    ticket = await budget.admit()
     ticket.arrived(size)
     assert budget.used == 10 + size
 
 
-def test_the_reservation_never_exceeds_the_budget() -> None:
+async def test_the_reservation_never_exceeds_the_budget() -> None:
     """A budget smaller than the largest message reserves the whole budget, not more."""
     budget = RequestBudget(TOTAL, 5 * TOTAL)
     assert budget.reservation == TOTAL
-    budget.admit()
+    await budget.admit()
     assert budget.used == TOTAL
 
 
 @pytest.mark.parametrize("used", [TOTAL - LARGEST + 1, TOTAL - 1, TOTAL])
-def test_without_room_a_read_is_trusted_with_a_deadline(used: int) -> None:
+async def test_without_room_a_read_is_trusted_with_a_deadline(used: int) -> None:
     """Without room for a reservation, a read reserves nothing and must arrive within
     the trust period."""
     budget = budget_with(used)
-    ticket = budget.admit()
+    ticket = await budget.admit()
     assert ticket.deadline == budget.trust_seconds == 0.5
     assert budget.used == used
 
 
 @pytest.mark.parametrize("size", [0, 1, 10])
-def test_a_trusted_message_that_fits_is_counted(size: int) -> None:
+async def test_a_trusted_message_that_fits_is_counted(size: int) -> None:
     """A message read on trust that fits what is left is counted at its size."""
     budget = budget_with(TOTAL - 10)
-    ticket = budget.admit()
+    ticket = await budget.admit()
     ticket.arrived(size)
     assert budget.used == TOTAL - 10 + size
     ticket.release()
@@ -74,11 +76,11 @@ def test_a_trusted_message_that_fits_is_counted(size: int) -> None:
 
 
 @pytest.mark.parametrize("size", [11, LARGEST])
-def test_a_trusted_message_that_does_not_fit_is_refused_and_counts_nothing(size: int) -> None:
+async def test_a_trusted_message_that_does_not_fit_is_refused_and_counts_nothing(size: int) -> None:
     """A message read on trust that passes the budget raises BudgetExceeded, which names
     the setting and the sizes, and leaves the count as it was, release included."""
     budget = budget_with(TOTAL - 10)
-    ticket = budget.admit()
+    ticket = await budget.admit()
     with pytest.raises(BudgetExceeded) as refused:
         ticket.arrived(size)
     message = str(refused.value)
@@ -90,11 +92,11 @@ def test_a_trusted_message_that_does_not_fit_is_refused_and_counts_nothing(size:
     assert budget.used == TOTAL - 10
 
 
-def test_late_names_the_budget_and_the_deadline() -> None:
+async def test_late_names_the_budget_and_the_deadline() -> None:
     """The refusal of a trusted read that did not arrive names the budget, its setting
     and how long the read was given, and changes no count."""
     budget = budget_with(TOTAL - 1)
-    ticket = budget.admit()
+    ticket = await budget.admit()
     refusal = ticket.late()
     assert isinstance(refusal, BudgetExceeded)
     message = str(refusal)
@@ -105,11 +107,11 @@ def test_late_names_the_budget_and_the_deadline() -> None:
 
 
 @pytest.mark.parametrize("arrives", [None, 0, 25, LARGEST], ids=lambda s: f"arrived={s}")
-def test_release_gives_everything_back_once(arrives: int | None) -> None:
+async def test_release_gives_everything_back_once(arrives: int | None) -> None:
     """Releasing a ticket, whether its message arrived or not, gives back all it held;
     releasing it again gives back nothing more."""
     budget = budget_with(7)
-    ticket = budget.admit()
+    ticket = await budget.admit()
     if arrives is not None:
         ticket.arrived(arrives)
     ticket.release()
@@ -132,7 +134,8 @@ class BudgetMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.budget = RequestBudget(TOTAL, LARGEST, trust_seconds=0.01)
+        # No queueing: a read without room is trusted at once.
+        self.budget = RequestBudget(TOTAL, LARGEST, trust_seconds=0.01, queue_seconds=0.0)
         # What each ticket should hold, by identity.
         self.held: dict[int, int] = {}
         self.all: list[Ticket] = []
@@ -144,7 +147,7 @@ class BudgetMachine(RuleBasedStateMachine):
     @rule(target=waiting)
     def admit(self) -> Ticket:
         reserved = self.budget.used + LARGEST <= TOTAL
-        ticket = self.budget.admit()
+        ticket = asyncio.run(self.budget.admit())
         assert (ticket.deadline is None) is reserved
         self.held[id(ticket)] = LARGEST if reserved else 0
         self.all.append(ticket)
@@ -187,3 +190,26 @@ class BudgetMachine(RuleBasedStateMachine):
 
 BudgetMachine.TestCase.settings = settings(max_examples=100, stateful_step_count=30, deadline=None)
 test_any_order_of_arrivals_and_releases_keeps_the_count_exact = BudgetMachine.TestCase
+
+
+async def test_a_read_waits_for_the_reads_under_way_rather_than_trust() -> None:
+    """Without room only because another read is under way, a read waits for it and then
+    reserves, instead of going ahead on trust."""
+    budget = RequestBudget(TOTAL, LARGEST * 2, queue_seconds=5.0)
+    first = await budget.admit()
+    waiting = asyncio.ensure_future(budget.admit())
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    first.arrived(1)
+    second = await asyncio.wait_for(waiting, 1.0)
+    assert second.deadline is None
+    assert budget.used == 1 + LARGEST * 2
+
+
+async def test_a_read_waits_no_longer_than_the_queue_allows() -> None:
+    """A read kept waiting by reads that do not finish goes ahead on trust after the
+    queue time."""
+    budget = RequestBudget(TOTAL, LARGEST * 2, trust_seconds=0.5, queue_seconds=0.05)
+    await budget.admit()
+    ticket = await asyncio.wait_for(budget.admit(), 1.0)
+    assert ticket.deadline == 0.5

@@ -147,7 +147,14 @@ async def test_a_reply_over_the_send_limit_is_resource_exhausted_everywhere(
             await stub.CreateResponse(request)
     assert failure.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
     assert "over the bridge's message limit" in (failure.value.details() or "")
-    (line,) = access_lines(log_output)
+    # The line is written once the call's work is over, which may be just after the
+    # client has its status.
+    for _ in range(200):
+        lines = access_lines(log_output)
+        if lines:
+            break
+        await asyncio.sleep(0.01)
+    (line,) = lines
     assert line["status"] == "RESOURCE_EXHAUSTED"
 
 
