@@ -11,19 +11,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import grpc
-import grpc.aio
 import orjson
 import pytest
 import structlog
 from aiohttp import web
 
-from bridge.config import Settings
 from bridge.logs import configure
-from bridge.server import RunningBridge, start
 from bridge.simulator import SimulatorOptions
 from bridge.simulator import start as start_simulator
 from rbridge.responses.v1 import responses_service_pb2_grpc
+from tests.support import Bridges
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -154,25 +151,19 @@ async def scripted() -> AsyncIterator[tuple[str, Script]]:
 
 
 @pytest.fixture
-async def bridge_for() -> AsyncIterator[Callable[[str], Any]]:
-    """Start bridges on free loopback ports, pointed at a given upstream URL."""
-    running: list[tuple[RunningBridge, grpc.aio.Channel]] = []
+async def bridge_for() -> AsyncIterator[Callable[..., Any]]:
+    """Start bridges on free loopback ports, pointed at a given upstream URL; each start
+    returns a client stub."""
+    # Retries are off unless a test turns them on: most tests assert one attempt.
+    bridges = Bridges(max_retries=0, api_key="sk-test")
 
     async def make(
         upstream_url: str, **overrides: Any
     ) -> responses_service_pb2_grpc.ResponsesServiceStub:
-        # Retries are off unless a test turns them on: most tests assert one attempt.
-        options = {"max_retries": 0, "api_key": "sk-test", **overrides}
-        settings = Settings(listen="127.0.0.1:0", upstream_url=upstream_url, **options)
-        bridge = await start(settings)
-        channel = grpc.aio.insecure_channel(f"127.0.0.1:{bridge.port}")
-        running.append((bridge, channel))
-        return responses_service_pb2_grpc.ResponsesServiceStub(channel)
+        return (await bridges.start(upstream_url, **overrides)).stub
 
     yield make
-    for bridge, channel in running:
-        await channel.close()
-        await bridge.stop(0)
+    await bridges.close()
 
 
 @pytest.fixture

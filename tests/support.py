@@ -1,4 +1,7 @@
-"""Helpers the tests share: rotating files as Kubernetes does, reading captured log lines."""
+"""Helpers the tests share: the one way to start bridges in the test's process, rotating files
+as Kubernetes does, reading captured log lines. (A bridge in a process of its own:
+`tests.process`; a raw upstream: the `scripted` fixture, the fault server, or
+`tools.harness.hostile`.)"""
 
 from __future__ import annotations
 
@@ -6,10 +9,75 @@ import io
 import json
 import os
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["break_file", "log_lines", "rotate"]
+import grpc
+import grpc.aio
+
+from bridge.config import Settings
+from bridge.server import RunningBridge, start
+from bridge.upstream import UpstreamClient
+from rbridge.responses.v1 import responses_service_pb2_grpc
+
+__all__ = ["Bridges", "Running", "break_file", "log_lines", "rotate"]
+
+
+@dataclass
+class Running:
+    """A bridge started by a test, and a client of it."""
+
+    bridge: RunningBridge
+    settings: Settings
+    channel: grpc.aio.Channel
+    stub: responses_service_pb2_grpc.ResponsesServiceStub
+
+    @property
+    def target(self) -> str:
+        """host:port of the bridge."""
+        return f"127.0.0.1:{self.bridge.port}"
+
+
+class Bridges:
+    """Starts bridges on free loopback ports; `close` stops them and their channels.
+
+    `defaults` are Settings fields every bridge gets unless a start overrides them.
+    """
+
+    def __init__(self, **defaults: Any) -> None:
+        self.defaults = defaults
+        self.running: list[Running] = []
+
+    async def start(
+        self,
+        upstream_url: str,
+        *,
+        upstream: UpstreamClient | None = None,
+        channel_options: Sequence[tuple[str, Any]] = (),
+        **overrides: Any,
+    ) -> Running:
+        """A bridge pointed at `upstream_url` (or using `upstream`), with Settings overrides."""
+        settings = Settings(
+            listen="127.0.0.1:0", upstream_url=upstream_url, **{**self.defaults, **overrides}
+        )
+        bridge = await start(settings, upstream)
+        channel = grpc.aio.insecure_channel(
+            f"127.0.0.1:{bridge.port}", options=list(channel_options)
+        )
+        running = Running(
+            bridge, settings, channel, responses_service_pb2_grpc.ResponsesServiceStub(channel)
+        )
+        self.running.append(running)
+        return running
+
+    async def close(self) -> None:
+        """Close every channel and stop every bridge, at once."""
+        for running in self.running:
+            await running.channel.close()
+            await running.bridge.stop(0)
+        self.running.clear()
 
 
 def rotate(path: Path, text: str) -> None:

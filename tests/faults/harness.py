@@ -18,7 +18,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from bridge.client import output_text
 from bridge.config import Settings
-from bridge.server import RunningBridge, start, upstream_options
+from bridge.server import upstream_options
 from bridge.upstream import UpstreamClient
 from rbridge.responses.v1 import (
     response_pb2,
@@ -27,6 +27,8 @@ from rbridge.responses.v1 import (
     stream_events_pb2,
 )
 from tests.faults.fault_server import FaultServer, request_metadata
+from tests.support import Bridges as SupportBridges
+from tests.support import Running
 
 __all__ = [
     "MODES",
@@ -154,33 +156,25 @@ async def invoke(
 
 
 @dataclass
-class BridgeHandle:
-    """One bridge under test and a client of it."""
+class BridgeHandle(Running):
+    """One bridge under test and a client of it; whether it talks to the fault server."""
 
-    bridge: RunningBridge
-    settings: Settings
-    channel: grpc.aio.Channel
-    stub: responses_service_pb2_grpc.ResponsesServiceStub
-    fault_upstream: bool
-
-    @property
-    def target(self) -> str:
-        """host:port of the bridge."""
-        return f"127.0.0.1:{self.bridge.port}"
+    fault_upstream: bool = True
 
 
-class Bridges:
+class Bridges(SupportBridges):
     """Starts real bridges on loopback, pointed at the fault server unless told otherwise."""
 
     def __init__(self, server: FaultServer, transport: str = "aiohttp") -> None:
-        self.server = server
         # "aiohttp" (HTTP/1.1, the default), or "httpx": httpx's own stack, which
         # BRIDGE_UPSTREAM_HTTP2 selects (HTTP/2 where offered, HTTP/1.1 here).
+        super().__init__(max_retries=0, api_key="sk-fault", http2=transport == "httpx")
+        self.server = server
         self.transport = transport
-        self.running: list[BridgeHandle] = []
+        self.running: list[BridgeHandle] = []  # type: ignore[assignment]
         self._channels: list[grpc.aio.Channel] = []
 
-    async def start(
+    async def start(  # type: ignore[override]
         self,
         *,
         upstream_url: str | None = None,
@@ -194,32 +188,18 @@ class Bridges:
         failures (which carry no Retry-After) take milliseconds; None keeps the default.
         The rest of the policy (its cap included) stays the bridge's own.
         """
-        options: dict[str, Any] = {
-            "max_retries": 0,
-            "http2": self.transport == "httpx",
-            **overrides,
-        }
+        url = upstream_url or self.server.url
         settings = Settings(
-            listen="127.0.0.1:0",
-            upstream_url=upstream_url or self.server.url,
-            api_key="sk-fault",
-            **options,
+            listen="127.0.0.1:0", upstream_url=url, **{**self.defaults, **overrides}
         )
         upstream = UpstreamClient(upstream_options(settings))
         if backoff is not None:
             upstream.policy = dataclasses.replace(upstream.policy, initial_backoff=backoff)
-        bridge = await start(settings, upstream)
-        channel = grpc.aio.insecure_channel(
-            f"127.0.0.1:{bridge.port}", options=list(channel_options)
+        running = await super().start(
+            url, upstream=upstream, channel_options=channel_options, **overrides
         )
-        self._channels.append(channel)
-        handle = BridgeHandle(
-            bridge=bridge,
-            settings=settings,
-            channel=channel,
-            stub=responses_service_pb2_grpc.ResponsesServiceStub(channel),
-            fault_upstream=upstream_url is None,
-        )
+        self.running.pop()
+        handle = BridgeHandle(**vars(running), fault_upstream=upstream_url is None)
         self.running.append(handle)
         return handle
 
@@ -245,13 +225,11 @@ class Bridges:
                 assert reply.status == health_pb2.HealthCheckResponse.SERVING
 
     async def close(self) -> None:
-        """Close every client channel and stop every bridge."""
+        """Close every extra client channel, then every bridge and its own channel."""
         for channel in self._channels:
             await channel.close()
-        for handle in self.running:
-            await handle.bridge.stop(0)
         self._channels.clear()
-        self.running.clear()
+        await super().close()
 
 
 async def leftover_tasks(baseline: set[asyncio.Task[Any]], settle: float) -> list[str]:

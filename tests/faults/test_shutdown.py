@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
-import os
 import signal
-import sys
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import grpc
@@ -21,55 +16,19 @@ from bridge import codec
 from rbridge.responses.v1 import responses_service_pb2_grpc
 from tests.faults.fault_server import FaultServer
 from tests.faults.harness import closed_port, request
+from tests.process import bridge_process
 
 GRACE = 2.0
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@contextlib.asynccontextmanager
-async def bridge_process(
-    upstream_url: str, health_port: int
-) -> AsyncIterator[tuple[int, asyncio.subprocess.Process]]:
-    """Run `python -m bridge.cli serve` on a free port; yield its port and process."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIDGE_", "OPENAI_", "OTEL_"))}
-    env |= {
+def _env(health_port: int) -> dict[str, str]:
+    return {
         "BRIDGE_GRACE_SECONDS": str(GRACE),
         "BRIDGE_HEALTH_LISTEN": f"127.0.0.1:{health_port}",
-        "BRIDGE_LOG_FORMAT": "json",
-        "BRIDGE_MAX_RETRIES": "0",
         "BRIDGE_UPSTREAM_API_KEY": "sk-fault",
+        "BRIDGE_ACCESS_LOG_LEVEL": "info",
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bridge.cli",
-        "serve",
-        "--listen",
-        "127.0.0.1:0",
-        "--upstream-url",
-        upstream_url,
-        env=env,
-        cwd=ROOT,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    assert process.stderr is not None
-    try:
-        port = None
-        async with asyncio.timeout(30):
-            while port is None:
-                line = await process.stderr.readline()
-                assert line, "the bridge exited before serving"
-                record = json.loads(line)
-                if record.get("event") == "serving":
-                    port = int(record["port"])
-        yield port, process
-    finally:
-        if process.returncode is None:
-            process.kill()
-        await process.wait()
-        await process.stderr.read()
 
 
 async def _health(target: str) -> int:
@@ -92,7 +51,8 @@ async def test_sigterm_drains_then_cancels_and_exits_zero(fault_server: FaultSer
     """After SIGTERM a stream goes on for the grace period while health is NOT_SERVING and new
     calls are refused; then it is cancelled UNAVAILABLE, its upstream closed, and the exit is 0."""
     health_port = closed_port()
-    async with bridge_process(fault_server.url, health_port) as (port, process):
+    async with bridge_process(fault_server.url, _env(health_port)) as bridge:
+        port, process = bridge.port, bridge.process
         target, health_target = f"127.0.0.1:{port}", f"127.0.0.1:{health_port}"
         assert await _health(target) == health_pb2.HealthCheckResponse.SERVING
         async with grpc.aio.insecure_channel(target) as channel:

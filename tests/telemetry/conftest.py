@@ -8,8 +8,6 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import grpc
-import grpc.aio
 import orjson
 import pytest
 from aiohttp import web
@@ -19,13 +17,12 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from bridge.budget import RequestBudget
-from bridge.config import Settings
 from bridge.edge import EdgeInterceptor
-from bridge.server import RunningBridge, start
 from bridge.simulator import SimulatorOptions, build_app
 from bridge.telemetry import setup
 from bridge.telemetry.rpc import RpcTelemetry
-from rbridge.responses.v1 import responses_service_pb2, responses_service_pb2_grpc
+from rbridge.responses.v1 import responses_service_pb2
+from tests.support import Bridges, Running
 from tests.telemetry.otlp_receiver import OTLPReceiver
 
 SECRET = "sk-test-SECRET-4f1c2b9a7e6d5c3b"
@@ -142,41 +139,16 @@ def otel() -> Iterator[Captured]:
         observability.shutdown()
 
 
-@dataclass
-class BridgeClient:
-    """A started bridge and a stub on a channel to it."""
-
-    bridge: RunningBridge
-    channel: grpc.aio.Channel
-    stub: responses_service_pb2_grpc.ResponsesServiceStub
+# A started bridge and a stub on a channel to it.
+BridgeClient = Running
 
 
 @pytest.fixture
 async def bridge_at() -> AsyncIterator[Callable[..., Any]]:
     """Starts bridges (API key `SECRET`, no retries) on loopback; stops them after."""
-    running: list[BridgeClient] = []
-
-    async def make(upstream_url: str, **overrides: Any) -> BridgeClient:
-        options: dict[str, Any] = {
-            "max_retries": 0,
-            "access_log_caller_key": "x-caller",
-            **overrides,
-        }
-        settings = Settings(
-            listen="127.0.0.1:0", upstream_url=upstream_url, api_key=SECRET, **options
-        )
-        bridge = await start(settings)
-        channel = grpc.aio.insecure_channel(f"127.0.0.1:{bridge.port}")
-        client = BridgeClient(
-            bridge, channel, responses_service_pb2_grpc.ResponsesServiceStub(channel)
-        )
-        running.append(client)
-        return client
-
-    yield make
-    for client in running:
-        await client.channel.close()
-        await client.bridge.stop(0)
+    bridges = Bridges(max_retries=0, access_log_caller_key="x-caller", api_key=SECRET)
+    yield bridges.start
+    await bridges.close()
 
 
 @pytest.fixture
