@@ -227,13 +227,13 @@ OPTIONS: tuple[Option, ...] = (
         "first_byte_timeout",
         ("BRIDGE_FIRST_BYTE_TIMEOUT",),
         _positive,
-        "seconds from a stream's request to its first event",
+        "seconds from a stream's request to its first event (keep-alive comments do not count)",
     ),
     Option(
         "read_timeout",
         ("BRIDGE_READ_TIMEOUT",),
         _positive,
-        "seconds allowed between two reads of a stream",
+        "seconds a stream or body may go without a byte (idle: comments count)",
     ),
     Option(
         "max_call_seconds",
