@@ -347,7 +347,7 @@ async def examine(settings: Settings, model: str, seconds_per_call: float = 60.0
         async with asyncio.timeout(seconds_per_call), client.exchange(upstream_call) as reply:
             if stream and reply.status < 400:
                 parts, size = [], 0
-                async for chunk in reply.chunks():
+                while chunk := await reply.next_chunk():
                     parts.append(chunk)
                     size += len(chunk)
                     if size > _MAX_STREAM_BYTES:

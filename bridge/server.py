@@ -73,10 +73,10 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
         interceptors=[edge],
     )
     if upstream is None:
-        from bridge.telemetry.http import instrument_client
+        from bridge.telemetry.http import request_hooks
 
         try:
-            upstream = UpstreamClient(upstream_options(settings), instrument=instrument_client)
+            upstream = UpstreamClient(upstream_options(settings), hooks=request_hooks())
         except ValueError as exc:
             raise ConfigError([str(exc)]) from None
     service = ServiceOptions(

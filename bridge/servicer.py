@@ -237,9 +237,11 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                             failure = _http_error(reply, await reply.read())
                         else:
                             decoder = SSEDecoder(self._upstream.options.max_body_bytes)
+                            feed = decoder.feed
+                            next_chunk = reply.next_chunk
                             started = False
-                            async for chunk in reply.chunks():
-                                events = decoder.feed(chunk)
+                            while chunk := await next_chunk():
+                                events = feed(chunk)
                                 if events and not started:
                                     started = True
                                     reply.saw_event()

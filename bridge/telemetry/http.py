@@ -1,35 +1,126 @@
-"""The upstream HTTP span: OpenTelemetry's httpx instrumentation on the bridge's client.
+"""The upstream HTTP span, and the trace context the upstream receives.
 
-Each upstream request gets an HTTP CLIENT span, a child of the current span
-(the GenAI span the servicer makes current around the exchange), and a W3C
-`traceparent` (and `baggage`) header injected into the request. The
-instrumentation's span ends when the response headers arrive; the GenAI span
-above it lasts until the body (the whole stream) is read.
+`HttpSpans` implements the upstream side's `RequestHooks`: each attempt of an
+upstream request gets an HTTP CLIENT span (`{method}`), a child of the current
+span (the GenAI span the servicer makes current around the exchange), and the
+W3C `traceparent` (with the caller's `baggage`) is added to the request. The
+span ends when the response head arrives, or with the attempt's failure; the
+GenAI span above it lasts until the body (the whole stream) is read. The
+`http.client.request.duration` histogram records the same.
 
-Nothing is wrapped when the process's tracing and metrics are both off.
+Nothing is hooked when the process's tracing and metrics are both off.
 """
 
 from __future__ import annotations
 
-import httpx
-from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
-from opentelemetry.metrics import NoOpMeterProvider
-from opentelemetry.trace import NoOpTracerProvider
+import time
+from collections.abc import MutableSequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from opentelemetry import propagate, trace
+from opentelemetry.metrics import Histogram
+from opentelemetry.semconv.attributes import (
+    error_attributes,
+    http_attributes,
+    server_attributes,
+    url_attributes,
+)
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode, Tracer
 
 from bridge.telemetry.setup import Observability, current
 
-__all__ = ["instrument_client"]
+__all__ = ["HttpSpans", "request_hooks"]
+
+_DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10)
 
 
-def instrument_client(
-    client: httpx.AsyncClient, observability: Observability | None = None
-) -> None:
-    """Trace `client`'s requests with the process's providers, if any signal is on."""
+@dataclass(slots=True)
+class _Attempt:
+    span: Span | None
+    attributes: dict[str, str | int]
+    started: float
+
+
+class HttpSpans:
+    """Spans, trace headers and a duration histogram around each upstream request.
+
+    Usage::
+
+        upstream = UpstreamClient(options, hooks=HttpSpans(tracer, histogram))
+    """
+
+    def __init__(self, tracer: Tracer | None, duration: Histogram | None) -> None:
+        self._tracer = tracer
+        self._duration = duration
+        self._servers: dict[str, dict[str, str | int]] = {}
+
+    def _server(self, url: str) -> dict[str, str | int]:
+        base = url.split("?", 1)[0]
+        known = self._servers.get(base)
+        if known is None:
+            parts = urlsplit(base)
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            known = {
+                server_attributes.SERVER_ADDRESS: parts.hostname or "",
+                server_attributes.SERVER_PORT: port,
+            }
+            if len(self._servers) < 64:  # fixed paths only; ids vary
+                self._servers[base] = known
+        return known
+
+    def started(self, method: str, url: str, headers: MutableSequence[tuple[str, str]]) -> object:
+        attributes: dict[str, str | int] = {
+            http_attributes.HTTP_REQUEST_METHOD: method,
+            **self._server(url),
+        }
+        span = None
+        if self._tracer is not None:
+            span = self._tracer.start_span(
+                method,
+                kind=SpanKind.CLIENT,
+                attributes={**attributes, url_attributes.URL_FULL: url},
+            )
+        carrier: dict[str, str] = {}
+        propagate.inject(
+            carrier, context=trace.set_span_in_context(span) if span is not None else None
+        )
+        headers.extend(carrier.items())
+        return _Attempt(span, attributes, time.monotonic())
+
+    def ended(self, token: object, status: int | None, error: BaseException | None) -> None:
+        assert isinstance(token, _Attempt)
+        span, attributes, started = token.span, token.attributes, token.started
+        if status is not None:
+            attributes = {**attributes, http_attributes.HTTP_RESPONSE_STATUS_CODE: status}
+        failure = type(error).__name__ if error is not None else None
+        if failure is None and status is not None and status >= 400:
+            failure = str(status)
+        if failure is not None:
+            attributes = {**attributes, error_attributes.ERROR_TYPE: failure}
+        if span is not None:
+            span.set_attributes(attributes)
+            if error is not None or (status is not None and status >= 500):
+                span.set_status(Status(StatusCode.ERROR, failure))
+            span.end()
+        if self._duration is not None:
+            self._duration.record(time.monotonic() - started, attributes)
+
+
+def request_hooks(observability: Observability | None = None) -> HttpSpans | None:
+    """The hooks of the process's providers, or None when tracing and metrics are off."""
     observability = observability or current()
     if not observability.enabled:
-        return
-    HTTPXClientInstrumentor.instrument_client(
-        client,
-        tracer_provider=observability.tracer_provider or NoOpTracerProvider(),
-        meter_provider=observability.meter_provider or NoOpMeterProvider(),
+        return None
+    meter = observability.meter()
+    duration = (
+        meter.create_histogram(
+            "http.client.request.duration",
+            unit="s",
+            description="Duration of upstream HTTP requests, to the response head.",
+            explicit_bucket_boundaries_advisory=list(_DURATION_BUCKETS),
+        )
+        if meter is not None
+        else None
     )
+    return HttpSpans(observability.tracer(), duration)

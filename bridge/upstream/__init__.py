@@ -4,13 +4,13 @@ One `UpstreamClient` per upstream, configured by its own `UpstreamOptions`
 (the server builds them from its settings): the HTTP client and its
 transports, the retry policy and budget, the provider's profile and the API
 key sources. Nothing here imports the server's configuration, the gRPC side
-or its interceptors; telemetry is hooked in by the server (`instrument`).
+or its interceptors; telemetry is hooked in by the server (`RequestHooks`).
 Dependencies run one way: the gRPC side -> the pure core <- this package.
 """
 
 from bridge.upstream.client import UpstreamCall, UpstreamClient
 from bridge.upstream.credentials import ApiKeySource, InvalidCallerKey
-from bridge.upstream.options import Instrument, UpstreamOptions
+from bridge.upstream.options import RequestHooks, UpstreamOptions
 from bridge.upstream.profiles import BUILTIN, OPENAI, Profile, ending_with, load_profile
 from bridge.upstream.reply import UpstreamFailure, UpstreamReply
 from bridge.upstream.retry import RetryBudget, RetryPolicy, parse_retry_after
@@ -19,9 +19,9 @@ __all__ = [
     "BUILTIN",
     "OPENAI",
     "ApiKeySource",
-    "Instrument",
     "InvalidCallerKey",
     "Profile",
+    "RequestHooks",
     "RetryBudget",
     "RetryPolicy",
     "UpstreamCall",

@@ -1,7 +1,8 @@
 """Calls of one upstream Responses API: the only code that sends HTTP requests.
 
-One `UpstreamClient` per upstream, configured by its `UpstreamOptions`; one
-shared `httpx.AsyncClient` with a connection pool serves every call.
+One `UpstreamClient` per upstream, configured by its `UpstreamOptions`, sends
+every call over one `Wire` (`bridge.upstream.wire`) and its connection pool:
+aiohttp's client for HTTP/1.1, httpx's for HTTP/2 or a given httpx transport.
 Replies are read incrementally and closed as soon as the caller leaves the
 `exchange` block, so a cancelled gRPC call closes its upstream request at once,
 before the first byte or mid-stream. Transport failures become
@@ -19,6 +20,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import httpx
 import structlog
@@ -26,21 +28,30 @@ import structlog
 from bridge import errors
 from bridge.decoding import ACCEPTED_ENCODINGS
 from bridge.upstream.credentials import ApiKeySource
-from bridge.upstream.options import Instrument, UpstreamOptions
-from bridge.upstream.reply import UpstreamFailure, UpstreamReply, describe
+from bridge.upstream.options import RequestHooks, UpstreamOptions
+from bridge.upstream.reply import UpstreamFailure, UpstreamReply
 from bridge.upstream.retry import RetryBudget, RetryPolicy
-from bridge.upstream.transport import AiohttpTransport, UnreadableHead, head_problem
+from bridge.upstream.wire import (
+    AiohttpWire,
+    ConnectTimeout,
+    HttpxWire,
+    UnreadableHead,
+    Wire,
+    WireError,
+    WireResponse,
+    WriteTimeout,
+)
 
 __all__ = ["UpstreamCall", "UpstreamClient"]
 
 log = structlog.get_logger("bridge.upstream")
 
 
-async def _close(response: httpx.Response) -> None:
+async def _close(response: WireResponse | UpstreamReply) -> None:
     """Close a reply when the call fails or is cancelled, whatever comes next: a close
     interrupted half-way by a second cancellation (httpx's own transport awaits its
     socket's close) would leave the connection open."""
-    closing = asyncio.ensure_future(response.aclose())
+    closing = asyncio.ensure_future(response.close())
     try:
         await asyncio.shield(closing)
     except asyncio.CancelledError:
@@ -100,11 +111,12 @@ class UpstreamClient:
         self,
         options: UpstreamOptions,
         transport: httpx.AsyncBaseTransport | None = None,
-        instrument: Instrument | None = None,
+        hooks: RequestHooks | None = None,
     ) -> None:
         self.options = options
         self.profile = options.profile
         self._base = options.base_url
+        self._hooks = hooks
         self.policy = RetryPolicy(max_retries=options.max_retries)
         self.budget = RetryBudget(ratio=options.retry_budget_percent / 100.0)
         self.api_keys = ApiKeySource(
@@ -116,41 +128,48 @@ class UpstreamClient:
         ssl_context = (
             ssl.create_default_context(cafile=options.ca_bundle) if options.ca_bundle else None
         )
-        limits = httpx.Limits(
-            max_connections=options.max_connections or None,
-            max_keepalive_connections=min(options.max_connections or 100, 100),
+        self._headers = (
+            ("user-agent", "responses-bridge"),
+            ("accept-encoding", ACCEPTED_ENCODINGS),
         )
-        # Reads are bounded per chunk in UpstreamReply.chunks and the whole
-        # call by the servicer's deadline; httpx bounds connect and writes.
-        timeout = httpx.Timeout(
-            None, connect=options.connect_timeout, write=options.connect_timeout
-        )
-        headers = {"user-agent": "responses-bridge", "accept-encoding": ACCEPTED_ENCODINGS}
-        self._headers = headers
-        self._timeout = timeout
-        self._urls: dict[str, httpx.URL] = {}
-        self._aiohttp = transport is None and not options.http2
-        if self._aiohttp:
-            # HTTP/1.1 over aiohttp: half the CPU per request, and 30% less per
-            # event of a paced stream, than httpx's own stack.
-            transport = AiohttpTransport(
+        self._urls: dict[str, str] = {}
+        self._wire: Wire
+        if transport is None and not options.http2:
+            self._wire = AiohttpWire(
                 max_connections=options.max_connections,
                 connect_timeout=options.connect_timeout,
                 ssl_context=ssl_context,
                 proxy=options.proxy,
             )
-        self._client = httpx.AsyncClient(
-            headers=headers,
-            timeout=timeout,
-            limits=limits,
-            http2=options.http2,
-            proxy=options.proxy if options.http2 else None,
-            verify=ssl_context or True,
-            transport=transport,
-            cookies=_NO_COOKIES,
-        )
-        if instrument is not None:
-            instrument(self._client)
+        else:
+            # Reads are bounded per chunk by the reply and the whole call by the
+            # servicer's deadline; httpx bounds connect and writes.
+            timeout = httpx.Timeout(
+                None, connect=options.connect_timeout, write=options.connect_timeout
+            )
+            client = httpx.AsyncClient(
+                timeout=timeout,
+                limits=httpx.Limits(
+                    max_connections=options.max_connections or None,
+                    max_keepalive_connections=min(options.max_connections or 100, 100),
+                ),
+                http2=options.http2,
+                proxy=options.proxy,
+                verify=ssl_context or True,
+                transport=transport,
+                cookies=_NO_COOKIES,
+            )
+            self._wire = HttpxWire(client, timeout)
+
+    def _url(self, path: str, params: Mapping[str, str | list[str]]) -> str:
+        url = self._urls.get(path)
+        if url is None:
+            url = f"{self._base}{path}"
+            if len(self._urls) < 64:  # fixed paths only; ids vary
+                self._urls[path] = url
+        if params:
+            url = f"{url}?{urlencode(params, doseq=True, quote_via=quote)}"
+        return url
 
     @asynccontextmanager
     async def exchange(self, call: UpstreamCall) -> AsyncIterator[UpstreamReply]:
@@ -163,37 +182,22 @@ class UpstreamClient:
         Raises:
             UpstreamFailure: the upstream could not be reached or timed out.
         """
-        headers = dict(call.headers)
+        headers = [*self._headers, *call.headers.items()]
+        names = call.headers.keys()
         api_key = self.api_keys.key(call.api_key)
         if api_key:
-            headers["authorization"] = f"Bearer {api_key}"
-        if call.body is not None:
-            headers.setdefault("content-type", "application/json")
-        if call.stream:
-            headers.setdefault("accept", "text/event-stream")
-        client = self._client
-        url = self._urls.get(call.path)
-        if url is None:
-            url = httpx.URL(f"{self._base}{call.path}")
-            if len(self._urls) < 64:  # fixed paths only; ids vary
-                self._urls[call.path] = url
-        if call.params:
-            url = url.copy_merge_params(dict(call.params))
-        # Built directly: client.build_request re-parses and merges URLs,
-        # headers and cookies on every call, which costs more than the call.
-        request = httpx.Request(
-            call.method,
-            url,
-            content=call.body,
-            headers={**self._headers, **headers},
-            extensions={"timeout": self._timeout.as_dict()},
-        )
+            headers.append(("authorization", f"Bearer {api_key}"))
+        if call.body is not None and "content-type" not in names:
+            headers.append(("content-type", "application/json"))
+        if call.stream and "accept" not in names:
+            headers.append(("accept", "text/event-stream"))
+        url = self._url(call.path, call.params)
         attempt = 0
         self.budget.call()
         while True:
             started = time.monotonic()
             try:
-                response = await self._send(client, request, call.stream)
+                response = await self._send(call, url, headers)
             except UpstreamFailure as failure:
                 if (
                     failure.error.code.name != "UNAVAILABLE"
@@ -204,8 +208,8 @@ class UpstreamClient:
                 await asyncio.sleep(self.policy.delay(attempt))
                 attempt += 1
                 continue
-            reply = UpstreamReply(response, started, self.options)
             try:
+                reply = UpstreamReply(response, started, self.options)
                 retry = (
                     reply.status >= 400
                     and self.policy.allows(attempt)
@@ -218,16 +222,16 @@ class UpstreamClient:
                 await _close(response)
                 raise
             if retry:
-                await _close(response)
+                await _close(reply)
                 await asyncio.sleep(self.policy.delay(attempt, reply.retry_after))
                 attempt += 1
                 continue
             try:
                 yield reply
             except BaseException:
-                await _close(response)
+                await _close(reply)
                 raise
-            await response.aclose()
+            await reply.close()
             return
 
     def _budgeted(self) -> bool:
@@ -237,38 +241,47 @@ class UpstreamClient:
         return False
 
     async def _send(
-        self, client: httpx.AsyncClient, request: httpx.Request, stream: bool
-    ) -> httpx.Response:
-        limit = self.options.first_event_timeout if stream else None
+        self, call: UpstreamCall, url: str, headers: list[tuple[str, str]]
+    ) -> WireResponse:
+        options = self.options
+        hooks = self._hooks
+        if hooks is not None:
+            # Each attempt its own copy: the hooks add their trace headers.
+            headers = list(headers)
+            token = hooks.started(call.method, url, headers)
+        status: int | None = None
+        failure: BaseException | None = None
         try:
-            async with asyncio.timeout(limit):
-                response = await client.send(request, stream=True)
-        except TimeoutError:
+            async with asyncio.timeout(options.first_event_timeout if call.stream else None):
+                response = await self._wire.send(call.method, url, headers, call.body)
+            status = response.status
+            return response
+        except TimeoutError as exc:
+            failure = exc
             raise UpstreamFailure(
-                errors.timed_out("first event", self.options.first_event_timeout)
+                errors.timed_out("first event", options.first_event_timeout)
             ) from None
-        except httpx.ConnectTimeout:
+        except ConnectTimeout as exc:
+            failure = exc
+            raise UpstreamFailure(errors.timed_out("connect", options.connect_timeout)) from None
+        except WriteTimeout as exc:
+            failure = exc
             raise UpstreamFailure(
-                errors.timed_out("connect", self.options.connect_timeout)
-            ) from None
-        except httpx.WriteTimeout:
-            raise UpstreamFailure(
-                errors.timed_out("request write", self.options.connect_timeout)
+                errors.timed_out("request write", options.connect_timeout)
             ) from None
         except UnreadableHead as exc:
-            raise UpstreamFailure(errors.unreadable(f"its response head: {exc}")) from None
-        except httpx.TransportError as exc:
-            raise UpstreamFailure(errors.connection_failed(describe(exc))) from None
-        except (httpx.HTTPError, OSError, ValueError, UnicodeError) as exc:
-            # Whatever else a transport raises on a hostile reply (a header it
-            # cannot parse, an invalid URL or header value) is a failed exchange.
-            raise UpstreamFailure(errors.connection_failed(describe(exc))) from None
-        # aiohttp's parser holds heads to these bounds itself; other transports do not.
-        problem = None if self._aiohttp else head_problem(response.headers.raw)
-        if problem is not None:
-            await _close(response)
-            raise UpstreamFailure(errors.unreadable(f"its response head: {problem}"))
-        return response
+            failure = exc
+            reason = str(exc).removeprefix("UnreadableHead: ")
+            raise UpstreamFailure(errors.unreadable(f"its response head: {reason}")) from None
+        except WireError as exc:
+            failure = exc
+            raise UpstreamFailure(errors.connection_failed(str(exc))) from None
+        except BaseException as exc:
+            failure = exc
+            raise
+        finally:
+            if hooks is not None:
+                hooks.ended(token, status, failure)
 
     async def _retryable(self, reply: UpstreamReply) -> bool:
         if not RetryPolicy.retryable_status(reply.status):
@@ -285,4 +298,4 @@ class UpstreamClient:
 
     async def aclose(self) -> None:
         """Close the connection pool."""
-        await self._client.aclose()
+        await self._wire.aclose()

@@ -6,17 +6,28 @@ nothing in `bridge.upstream` reads the server's configuration.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import MutableSequence
 from dataclasses import dataclass, field
-
-import httpx
+from typing import Protocol
 
 from bridge.upstream.profiles import OPENAI, Profile
 
-__all__ = ["Instrument", "UpstreamOptions"]
+__all__ = ["RequestHooks", "UpstreamOptions"]
 
-# Hooks an HTTP client into telemetry (spans, trace context), given by the server.
-Instrument = Callable[[httpx.AsyncClient], None]
+
+class RequestHooks(Protocol):
+    """What the server hooks around each HTTP request (telemetry: a span, trace headers).
+
+    The upstream side knows nothing of OpenTelemetry; the server gives it these.
+    """
+
+    def started(self, method: str, url: str, headers: MutableSequence[tuple[str, str]]) -> object:
+        """A request is about to be sent; may add headers. Returns a token for `ended`."""
+        ...
+
+    def ended(self, token: object, status: int | None, error: BaseException | None) -> None:
+        """Its response head arrived (`status`), or the attempt failed (`error`)."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-
-import httpx
+from collections.abc import Sequence
 
 from bridge import errors
 from bridge.decoding import BodyDecoder, DecodingError
 from bridge.limits import safe_metadata
 from bridge.upstream.options import UpstreamOptions
 from bridge.upstream.retry import parse_retry_after
+from bridge.upstream.wire import WireError, WireResponse
 
-__all__ = ["UpstreamFailure", "UpstreamReply", "describe"]
+__all__ = ["UpstreamFailure", "UpstreamReply"]
 
 # Reply headers a client may need: request id, timing and rate-limit state.
 _REPLY_HEADERS = ("x-request-id", "openai-processing-ms", "openai-version", "retry-after")
@@ -45,31 +44,49 @@ class UpstreamReply:
     body that inflates past it, fails the call instead of the process.
     """
 
-    def __init__(self, response: httpx.Response, started: float, options: UpstreamOptions) -> None:
-        self._response = response
+    __slots__ = (
+        "_body",
+        "_decoder",
+        "_evented",
+        "_first",
+        "_options",
+        "_pieces",
+        "_started",
+        "_timer",
+        "_wire",
+        "content_type",
+        "metadata",
+        "request_id",
+        "retry_after",
+        "status",
+    )
+
+    def __init__(self, wire: WireResponse, started: float, options: UpstreamOptions) -> None:
+        self._wire = wire
         self._started = started
         self._options = options
-        self._body: bytes | None = None
         self._evented = False
-        headers = response.headers
-        self.status = response.status_code
-        self.content_type = _header(headers, "content-type") or ""
-        self.request_id = _header(headers, "x-request-id")
+        self._timer: _ReadTimer | None = None
+        self._first = 0.0
+        self._pieces: list[bytes] = []
+        self._body: bytes | None = None
+        self.status = wire.status
+        headers = _text_headers(wire.raw_headers)
+        self.content_type = headers.get("content-type", "")
+        self.request_id = headers.get("x-request-id")
         self.retry_after = parse_retry_after(
-            _header(headers, "retry-after"), _header(headers, "retry-after-ms")
+            headers.get("retry-after"), headers.get("retry-after-ms")
         )
         self.metadata = safe_metadata(
             (name, value)
-            for name, value in _ascii_items(headers)
+            for name, value in headers.items()
             if name in _REPLY_HEADERS or name.startswith(_REPLY_HEADER_PREFIXES)
         )
         if self.request_id is not None and ("x-request-id", self.request_id) not in self.metadata:
             # Not fit to travel as metadata (non-ASCII, oversized): not an id to quote either.
             self.request_id = None
-
-    def _decoder(self) -> BodyDecoder:
         try:
-            return BodyDecoder(_header(self._response.headers, "content-encoding") or "")
+            self._decoder = BodyDecoder(headers.get("content-encoding", ""))
         except DecodingError as exc:
             raise UpstreamFailure(errors.unreadable(str(exc))) from None
 
@@ -80,103 +97,115 @@ class UpstreamReply:
             UpstreamFailure: the body stalled, broke, is not valid in its encoding,
                 or is larger than the message limit.
         """
-        if self._body is None:
-            limit = self._options.max_body_bytes
-            decoder = self._decoder()
-            parts: list[bytes] = []
-            size = 0
-            iterator = self._response.aiter_raw().__aiter__()
-            try:
-                while True:
-                    try:
-                        async with asyncio.timeout(self._options.read_timeout):
-                            raw = await iterator.__anext__()
-                    except StopAsyncIteration:
-                        parts.extend(decoder.flush())
-                        break
-                    for piece in decoder.feed(raw):
-                        size += len(piece)
-                        if size > limit:
-                            raise UpstreamFailure(errors.too_large("reply body", limit))
-                        parts.append(piece)
-            except TimeoutError:
-                raise UpstreamFailure(
-                    errors.timed_out("read", self._options.read_timeout)
-                ) from None
-            except DecodingError as exc:
-                raise UpstreamFailure(errors.unreadable(str(exc))) from None
-            except httpx.TransportError as exc:
-                raise UpstreamFailure(errors.connection_failed(describe(exc))) from None
-            self._body = b"".join(parts)
+        if self._body is not None:
+            return self._body
+        limit = self._options.max_body_bytes
+        decoder = self._decoder
+        parts: list[bytes] = []
+        size = 0
+        wire = self._wire
+        try:
+            while True:
+                async with asyncio.timeout(self._options.read_timeout):
+                    raw = await wire.read_chunk()
+                if not raw:
+                    decoder.flush()
+                    break
+                for piece in decoder.feed(raw):
+                    size += len(piece)
+                    if size > limit:
+                        raise UpstreamFailure(errors.too_large("reply body", limit))
+                    parts.append(piece)
+        except TimeoutError:
+            raise UpstreamFailure(errors.timed_out("read", self._options.read_timeout)) from None
+        except DecodingError as exc:
+            raise UpstreamFailure(errors.unreadable(str(exc))) from None
+        except WireError as exc:
+            raise UpstreamFailure(errors.connection_failed(str(exc))) from None
+        self._body = b"".join(parts)
         return self._body
 
     def saw_event(self) -> None:
         """The stream has delivered its first event: from now on only idleness counts."""
         self._evented = True
 
-    async def chunks(self) -> AsyncIterator[bytes]:
-        """The decoded body as it arrives.
+    async def next_chunk(self) -> bytes:
+        """The next piece of the decoded body as it arrives; b"" at its end.
 
         Until the consumer calls `saw_event`, the stream must produce its first
         event within the first-event timeout of the request (keep-alive comments
         and other bytes do not count), and every read within the read timeout.
         After it, each read must come within the read timeout of the previous
         one. Time the consumer spends between chunks does not count.
+
+        Raises:
+            UpstreamFailure: the stream stalled, broke or is not valid in its encoding.
         """
-        decoder = self._decoder()
-        iterator = self._response.aiter_raw().__aiter__()
+        if self._pieces:
+            return self._pieces.pop()
+        options = self._options
+        timer = self._timer
         loop = asyncio.get_running_loop()
-        read_timeout = self._options.read_timeout
-        first_timeout = self._options.first_event_timeout
-        first = loop.time() + max(self._started + first_timeout - time.monotonic(), 0.0)
-        timer = _ReadTimer(loop, min(first, loop.time() + read_timeout), read_timeout)
-        try:
-            while True:
-                try:
-                    raw = await iterator.__anext__()
-                except StopAsyncIteration:
-                    for piece in decoder.flush():
-                        yield piece
-                    return
-                except asyncio.CancelledError:
-                    if timer.expired():
-                        if not self._evented and loop.time() >= first:
-                            raise UpstreamFailure(
-                                errors.timed_out("first event", first_timeout)
-                            ) from None
+        now = loop.time() + options.read_timeout
+        if timer is None:
+            first = options.first_event_timeout
+            self._first = loop.time() + max(self._started + first - time.monotonic(), 0.0)
+            timer = self._timer = _ReadTimer(loop, min(self._first, now), options.read_timeout)
+        else:
+            timer.move(now if self._evented else min(self._first, now))
+        decoder = self._decoder
+        while True:
+            try:
+                raw = await self._wire.read_chunk()
+            except asyncio.CancelledError:
+                if timer.expired():
+                    timer.deadline = _PAUSED
+                    if not self._evented and loop.time() >= self._first:
                         raise UpstreamFailure(
-                            errors.timed_out("read between events", read_timeout)
+                            errors.timed_out("first event", options.first_event_timeout)
                         ) from None
-                    raise
-                except httpx.TransportError as exc:
-                    raise UpstreamFailure(errors.connection_failed(describe(exc))) from None
+                    raise UpstreamFailure(
+                        errors.timed_out("read between events", options.read_timeout)
+                    ) from None
+                raise
+            except WireError as exc:
                 timer.deadline = _PAUSED
-                for piece in decoder.feed(raw):
-                    yield piece
-                now = loop.time() + read_timeout
-                timer.move(now if self._evented else min(first, now))
-        except DecodingError as exc:
-            raise UpstreamFailure(errors.unreadable(str(exc))) from None
-        finally:
-            timer.cancel()
+                raise UpstreamFailure(errors.connection_failed(str(exc))) from None
+            if not raw:
+                timer.deadline = _PAUSED
+                try:
+                    decoder.flush()
+                except DecodingError as exc:
+                    raise UpstreamFailure(errors.unreadable(str(exc))) from None
+                return b""
+            if decoder.identity:
+                timer.deadline = _PAUSED
+                return raw
+            try:
+                pieces = list(decoder.feed(raw))
+            except DecodingError as exc:
+                timer.deadline = _PAUSED
+                raise UpstreamFailure(errors.unreadable(str(exc))) from None
+            if pieces:
+                timer.deadline = _PAUSED
+                pieces.reverse()
+                self._pieces = pieces
+                return pieces.pop()
+
+    async def close(self) -> None:
+        """Stop the read timer and close the body (dropping the connection if unfinished)."""
+        if self._timer is not None:
+            self._timer.cancel()
+        await self._wire.close()
 
 
-def _header(headers: httpx.Headers, name: str) -> str | None:
-    """A header's value, or None when absent or not valid as text."""
-    try:
-        value: str | None = headers.get(name)
-    except UnicodeDecodeError:
-        return None
-    return value
-
-
-def _ascii_items(headers: httpx.Headers) -> list[tuple[str, str]]:
-    """Every header as (lower-case name, value), for the ones that are ASCII."""
-    items = []
-    for name, value in headers.raw:
+def _text_headers(raw: Sequence[tuple[bytes, bytes]]) -> dict[str, str]:
+    """The ASCII headers by lower-case name (the first of each); the others are left out."""
+    headers: dict[str, str] = {}
+    for name, value in raw:
         if name.isascii() and value.isascii():
-            items.append((name.decode().lower(), value.decode()))
-    return items
+            headers.setdefault(name.decode().lower(), value.decode())
+    return headers
 
 
 _PAUSED = float("inf")
@@ -231,9 +260,3 @@ class _ReadTimer:
 
     def cancel(self) -> None:
         self._handle.cancel()
-
-
-def describe(exc: Exception) -> str:
-    """A transport exception as a short message: its kind and its text."""
-    text = str(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

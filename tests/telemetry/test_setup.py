@@ -19,8 +19,7 @@ from opentelemetry.sdk.trace.export import ConsoleSpanExporter
 
 from bridge.config import Settings
 from bridge.telemetry import NoTelemetry, setup
-from bridge.telemetry.http import instrument_client
-from bridge.upstream import UpstreamClient, UpstreamOptions
+from bridge.telemetry.http import request_hooks
 from tests.telemetry.conftest import Upstream, create_request
 
 ENDPOINT = "http://127.0.0.1:4317"
@@ -150,15 +149,13 @@ def test_everything_off_installs_nothing() -> None:
 async def test_tracing_off_leaves_the_http_client_alone(
     upstream: Upstream, bridge_at: Callable[..., Any]
 ) -> None:
-    """With no OTEL_* setup, upstream requests carry no traceparent and the client is
-    not instrumented."""
+    """With no OTEL_* setup, upstream requests carry no traceparent and no request is
+    hooked."""
     previous = setup.install(setup.build())
     try:
         client = await bridge_at(upstream.url)
         await client.stub.CreateResponse(create_request())
-        plain = UpstreamClient(UpstreamOptions(base_url=upstream.url), instrument=instrument_client)
-        assert not getattr(plain._client, "_is_instrumented_by_opentelemetry", False)
-        await plain.aclose()
+        assert request_hooks() is None
     finally:
         setup.install(previous)
     assert "traceparent" not in upstream.requests[-1].headers

@@ -208,7 +208,7 @@ async def test_nothing_is_retried_once_the_reply_is_handed_over(
     client = upstream(handler)
     with pytest.raises(UpstreamFailure) as failure:
         async with client.exchange(UpstreamCall("POST", "/responses", stream=True)) as reply:
-            async for _ in reply.chunks():
+            while await reply.next_chunk():
                 pass
     await client.aclose()
     assert attempts == 1 and sleeps == []
@@ -254,7 +254,7 @@ async def test_a_stalled_stream_times_out(
     started = time.monotonic()
     with pytest.raises(UpstreamFailure) as failure:
         async with client.exchange(UpstreamCall("POST", "/responses", stream=True)) as reply:
-            async for chunk in reply.chunks():
+            while chunk := await reply.next_chunk():
                 if evented and chunk.startswith(b"data:"):
                     reply.saw_event()
     await client.aclose()
