@@ -59,6 +59,7 @@ DEFAULT_MODEL = "gpt-4.1-mini"
 
 Request = responses_service_pb2.CreateResponseRequest
 Event = stream_events_pb2.ResponseStreamEvent
+Batch = stream_events_pb2.ResponseStreamEventBatch
 
 # response.completed can exceed gRPC's default 4 MiB with inline images.
 _OPTIONS: list[tuple[str, Any]] = [("grpc.max_receive_message_length", -1)]
@@ -272,6 +273,12 @@ class AsyncResponseStream:
         return self.accumulator.response()
 
 
+async def _flatten(batches: AsyncIterator[Batch]) -> AsyncIterator[Event]:
+    async for batch in batches:
+        for event in batch.events:
+            yield event
+
+
 def _text_request(text: str, model: str) -> Request:
     return Request(model=model, input=items_pb2.Input(text=text))
 
@@ -307,8 +314,17 @@ class BridgeClient:
         )
         return response
 
-    def stream(self, request: Request) -> ResponseStream:
-        """Create a response and iterate over its events as they arrive."""
+    def stream(self, request: Request, *, batched: bool = False) -> ResponseStream:
+        """Create a response and iterate over its events as they arrive.
+
+        `batched` receives them through StreamCreateResponseBatched: the same
+        events, fewer messages (see docs/contract.md#batched-streams).
+        """
+        if batched:
+            batches = self._stub.StreamCreateResponseBatched(
+                request, timeout=self._timeout, metadata=self._metadata
+            )
+            return ResponseStream(event for batch in batches for event in batch.events)
         events = self._stub.StreamCreateResponse(
             request, timeout=self._timeout, metadata=self._metadata
         )
@@ -364,8 +380,14 @@ class AsyncBridgeClient:
         )
         return response
 
-    def stream(self, request: Request) -> AsyncResponseStream:
-        """Create a response and iterate over its events as they arrive."""
+    def stream(self, request: Request, *, batched: bool = False) -> AsyncResponseStream:
+        """Create a response and iterate over its events as they arrive
+        (`batched`: as `BridgeClient.stream`)."""
+        if batched:
+            call = self._stub.StreamCreateResponseBatched(
+                request, timeout=self._timeout, metadata=self._metadata
+            )
+            return AsyncResponseStream(_flatten(call))
         call = self._stub.StreamCreateResponse(
             request, timeout=self._timeout, metadata=self._metadata
         )

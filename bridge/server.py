@@ -82,6 +82,7 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
     service = ServiceOptions(
         max_call_seconds=settings.max_call_seconds,
         cancel_background=settings.cancel_background,
+        max_message_bytes=settings.max_message_bytes,
     )
     # The generated registration function has no type annotations.
     responses_service_pb2_grpc.add_ResponsesServiceServicer_to_server(  # type: ignore[no-untyped-call]

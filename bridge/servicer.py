@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import sys
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -29,9 +31,10 @@ from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from bridge import codec, errors
+from bridge.batching import batches
 from bridge.events import BrokenStream, loads, translate
 from bridge.routes import ROUTES, FieldError, Route, Target
-from bridge.sse import EventTooLarge, SSEDecoder
+from bridge.sse import EventTooLarge, SSEDecoder, SSEEvent
 from bridge.stream_state import StreamState
 from bridge.telemetry import CallRecord, NoTelemetry, Telemetry
 from bridge.upstream import (
@@ -64,10 +67,13 @@ class ServiceOptions:
         max_call_seconds: the bound on a call whose client set no deadline.
         cancel_background: cancel a background response upstream when its
             streaming client cancels.
+        max_message_bytes: the largest message the server sends, where a
+            batch of events ends (None: batches are not split).
     """
 
     max_call_seconds: float = 3600.0
     cancel_background: bool = False
+    max_message_bytes: int | None = None
 
 
 class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
@@ -109,6 +115,15 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         del request
         await self._stream(route, target, context, background=background)
 
+    async def StreamCreateResponseBatched(
+        self, request: responses_service_pb2.CreateResponseRequest, context: Context
+    ) -> None:
+        """StreamCreateResponse, each message carrying the events decoded together."""
+        background = request.background
+        route, target = await self._target("StreamCreateResponseBatched", request, context)
+        del request
+        await self._stream(route, target, context, background=background, batched=True)
+
     async def GetResponse(
         self, request: responses_service_pb2.GetResponseRequest, context: Context
     ) -> response_pb2.Response:
@@ -123,6 +138,13 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         """Stream a stored or background response's events after `starting_after`."""
         route, target = await self._target("StreamGetResponse", request, context)
         await self._stream(route, target, context, background=False)
+
+    async def StreamGetResponseBatched(
+        self, request: responses_service_pb2.GetResponseRequest, context: Context
+    ) -> None:
+        """StreamGetResponse, each message carrying the events decoded together."""
+        route, target = await self._target("StreamGetResponseBatched", request, context)
+        await self._stream(route, target, context, background=False, batched=True)
 
     async def DeleteResponse(
         self, request: responses_service_pb2.DeleteResponseRequest, context: Context
@@ -214,9 +236,16 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         return call, record
 
     async def _stream(
-        self, route: Route, target: Target, context: Context, *, background: bool
+        self,
+        route: Route,
+        target: Target,
+        context: Context,
+        *,
+        background: bool,
+        batched: bool = False,
     ) -> None:
-        """Relay the upstream's event stream, one message per event, then end the call."""
+        """Relay the upstream's event stream, then end the call: one message per
+        event, or (`batched`) one per piece of the body that held events."""
         call, record = await self._prepare(route, target, context)
         state = StreamState(
             self._profile.success_events, self._profile.failure_events, advice=ending_with
@@ -245,15 +274,21 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                                 if events and not started:
                                     started = True
                                     reply.saw_event()
-                                for sse in events:
-                                    event = translate(sse, state, normalize, raw)
-                                    if event is not None:
-                                        await write(event)
+                                if batched:
+                                    await self._send_batches(events, state, raw, write)
+                                else:
+                                    for sse in events:
+                                        event = translate(sse, state, normalize, raw)
+                                        if event is not None:
+                                            await write(event)
                                 if state.ended:
                                     # Nothing follows the last event: neither wait
                                     # for the end of the body nor fail on it.
                                     break
-                            for sse in () if state.ended else decoder.flush():
+                            last = [] if state.ended else decoder.flush()
+                            if batched:
+                                await self._send_batches(last, state, raw, write)
+                            for sse in () if batched else last:
                                 event = translate(sse, state, normalize, raw)
                                 if event is not None:
                                     await write(event)
@@ -283,6 +318,27 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         record.end(state=state, error=failure)
         if failure is not None:
             await _abort(context, failure)
+
+    async def _send_batches(
+        self,
+        events: list[SSEEvent],
+        state: StreamState,
+        raw: bool,
+        write: Callable[[bytes], Awaitable[None]],
+    ) -> None:
+        """Send the messages of the batched RPCs that carry `events`; the events
+        before one the client cannot take are sent before it fails the call."""
+        if not events:
+            return
+        ready: list[bytes] = []
+        try:
+            for sse in events:
+                event = translate(sse, state, self._normalize, raw)
+                if event is not None:
+                    ready.append(event.SerializeToString())
+        finally:
+            for data in batches(ready, self._options.max_message_bytes or sys.maxsize):
+                await write(data)
 
     async def _unary(self, route: Route, target: Target, context: Context) -> Any:
         """The route's call, and its reply translated into the RPC's reply message."""

@@ -47,12 +47,14 @@ async def test_async_client_creates_and_streams(bridge: RunningBridge) -> None:
         assert final.status == "completed"
 
 
-async def test_blocking_client_in_a_thread(bridge: RunningBridge) -> None:
-    """The blocking client works the same, run off the event loop."""
+@pytest.mark.parametrize("batched", [False, True], ids=["single", "batched"])
+async def test_blocking_client_in_a_thread(bridge: RunningBridge, batched: bool) -> None:
+    """The blocking client works the same, run off the event loop, batched or not."""
 
     def use() -> tuple[str, str, str]:
         with BridgeClient(f"127.0.0.1:{bridge.port}") as client:
-            stream = client.stream(Request(model="m", input={"text": "count 3 words"}))
+            request = Request(model="m", input={"text": "count 3 words"})
+            stream = client.stream(request, batched=batched)
             text = "".join(stream.text_deltas())
             return client.ask("hello", model="m"), text, output_text(stream.final_response())
 

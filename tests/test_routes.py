@@ -25,6 +25,8 @@ def test_every_rpc_has_a_route() -> None:
         ("StreamCreateResponse", "POST", "/responses", True, True),
         ("GetResponse", "GET", "/responses/{response_id}", False, False),
         ("StreamGetResponse", "GET", "/responses/{response_id}", False, True),
+        ("StreamCreateResponseBatched", "POST", "/responses", True, True),
+        ("StreamGetResponseBatched", "GET", "/responses/{response_id}", False, True),
         ("DeleteResponse", "DELETE", "/responses/{response_id}", False, False),
         ("CancelResponse", "POST", "/responses/{response_id}/cancel", False, False),
         ("ListInputItems", "GET", "/responses/{response_id}/input_items", False, False),

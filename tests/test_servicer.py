@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -124,19 +124,31 @@ async def test_request_reaches_upstream_as_the_api_json(
 RECORDED = fixture_files("sse", "*.sse") + fixture_files("seeds", "*.sse")
 
 
+async def _events(stub: Any, request: Request, batched: bool) -> AsyncIterator[Any]:
+    """The events of StreamCreateResponse, or of its batched twin, one by one."""
+    if not batched:
+        async for event in stub.StreamCreateResponse(request):
+            yield event
+        return
+    async for batch in stub.StreamCreateResponseBatched(request):
+        for event in batch.events:
+            yield event
+
+
+@pytest.mark.parametrize("batched", [False, True], ids=["single", "batched"])
 @pytest.mark.parametrize("path", RECORDED, ids=lambda p: p.name)
 async def test_recorded_streams_reach_the_client_unchanged(
-    path: Path, scripted: tuple[str, Script], bridge_for: Callable[[str], Any]
+    path: Path, scripted: tuple[str, Script], bridge_for: Callable[[str], Any], batched: bool
 ) -> None:
-    """Every recorded stream, replayed as real SSE bytes, arrives event for event."""
+    """Every recorded stream, replayed as real SSE bytes, arrives event for event, one per
+    message or batched."""
     url, script = scripted
     raw = path.read_bytes()  # noqa: ASYNC240 - a small local fixture, read once
     script.chunks = [raw[i : i + 777] for i in range(0, len(raw), 777)]
     stub = await bridge_for(url)
-    call = stub.StreamCreateResponse(Request(model="m", input={"text": "x"}))
     received = []
     with pytest.raises(grpc.aio.AioRpcError) if _fails(raw) else _nothing() as failure:
-        async for event in call:
+        async for event in _events(stub, Request(model="m", input={"text": "x"}), batched):
             received.append(codec.to_json(event))
     expected = sse_payloads(raw)
     assert len(received) == len(expected)
@@ -238,8 +250,9 @@ async def test_upstream_http_errors_end_the_call_with_the_mapped_status(
     assert info.metadata["http_status"] == str(status)
 
 
+@pytest.mark.parametrize("batched", [False, True], ids=["single", "batched"])
 async def test_in_stream_error_is_delivered_then_fails_the_call(
-    scripted: tuple[str, Script], bridge_for: Callable[[str], Any]
+    scripted: tuple[str, Script], bridge_for: Callable[[str], Any], batched: bool
 ) -> None:
     """An error event and the response.failed after it reach the client; then a non-OK status."""
     url, script = scripted
@@ -249,7 +262,7 @@ async def test_in_stream_error_is_delivered_then_fails_the_call(
     stub = await bridge_for(url)
     received = []
     with pytest.raises(grpc.aio.AioRpcError) as failure:
-        async for event in stub.StreamCreateResponse(Request(model="m", input={"text": "x"})):
+        async for event in _events(stub, Request(model="m", input={"text": "x"}), batched):
             received.append(codec.event_type(event))
     assert received[-2:] == ["error", "response.failed"]
     assert failure.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
@@ -265,18 +278,20 @@ async def test_in_stream_error_is_delivered_then_fails_the_call(
     ],
     ids=["cut-short", "invalid-json", "not-an-object"],
 )
+@pytest.mark.parametrize("batched", [False, True], ids=["single", "batched"])
 async def test_broken_streams_end_non_ok(
     scripted: tuple[str, Script],
     bridge_for: Callable[[str], Any],
     chunks: list[bytes],
     fragment: str,
+    batched: bool,
 ) -> None:
     """A stream that stops early or carries malformed JSON never ends OK."""
     url, script = scripted
     script.chunks = chunks
     stub = await bridge_for(url)
     with pytest.raises(grpc.aio.AioRpcError) as failure:
-        async for _ in stub.StreamCreateResponse(Request(model="m", input={"text": "x"})):
+        async for _ in _events(stub, Request(model="m", input={"text": "x"}), batched):
             pass
     assert failure.value.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.INTERNAL)
     assert fragment in (failure.value.details() or "")

@@ -64,6 +64,7 @@ SIMULATED = (
     Scenario("unary", "CreateResponse", _create("hello there"), "OK", 4),
     Scenario("stream", "StreamCreateResponse", _create("count 30 words"), "OK", 4),
     Scenario("stream-tools", "StreamCreateResponse", _create("think search cite"), "OK", 1),
+    Scenario("stream-batched", "StreamCreateResponseBatched", _create("count 30 words"), "OK", 1),
     Scenario(
         "cancel", "StreamCreateResponse", _create("count 400 words"), "CANCELLED", 2, cancel_after=5
     ),
@@ -152,6 +153,9 @@ FAULTS = (
     _fault("ok-gzip", "StreamCreateResponse", "OK"),
     _fault("paced", "StreamCreateResponse", "OK", 2),
     _fault("paced", "StreamCreateResponse", "CANCELLED", 2, cancel_after=2),
+    _fault("ok", "StreamCreateResponseBatched", "OK"),
+    _fault("paced", "StreamCreateResponseBatched", "CANCELLED", cancel_after=2),
+    _fault("bad-json", "StreamCreateResponseBatched", "INTERNAL"),
     _fault("http-400", "CreateResponse", "INVALID_ARGUMENT"),
     _fault("http-401", "StreamCreateResponse", "UNAUTHENTICATED"),
     _fault("http-404", "CreateResponse", "NOT_FOUND"),

@@ -65,6 +65,16 @@ class ResponsesServiceStub:
                 request_serializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.GetResponseRequest.SerializeToString,
                 response_deserializer=rbridge_dot_responses_dot_v1_dot_stream__events__pb2.ResponseStreamEvent.FromString,
                 _registered_method=True)
+        self.StreamCreateResponseBatched = channel.unary_stream(
+                '/rbridge.responses.v1.ResponsesService/StreamCreateResponseBatched',
+                request_serializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CreateResponseRequest.SerializeToString,
+                response_deserializer=rbridge_dot_responses_dot_v1_dot_stream__events__pb2.ResponseStreamEventBatch.FromString,
+                _registered_method=True)
+        self.StreamGetResponseBatched = channel.unary_stream(
+                '/rbridge.responses.v1.ResponsesService/StreamGetResponseBatched',
+                request_serializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.GetResponseRequest.SerializeToString,
+                response_deserializer=rbridge_dot_responses_dot_v1_dot_stream__events__pb2.ResponseStreamEventBatch.FromString,
+                _registered_method=True)
         self.DeleteResponse = channel.unary_unary(
                 '/rbridge.responses.v1.ResponsesService/DeleteResponse',
                 request_serializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.DeleteResponseRequest.SerializeToString,
@@ -139,6 +149,25 @@ class ResponsesServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def StreamCreateResponseBatched(self, request, context):
+        """StreamCreateResponse, with every event decoded since the previous message
+        in one message: fewer, larger messages for clients that read long streams
+        fast (bulk generation, relays). No event waits for others: each message
+        carries what was ready when it was sent. Events and how the call ends are
+        those of StreamCreateResponse.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StreamGetResponseBatched(self, request, context):
+        """StreamGetResponse, with every event decoded since the previous message in
+        one message (see StreamCreateResponseBatched).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def DeleteResponse(self, request, context):
         """Deletes a stored model response.
         """
@@ -199,6 +228,16 @@ def add_ResponsesServiceServicer_to_server(servicer, server):
                     servicer.StreamGetResponse,
                     request_deserializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.GetResponseRequest.FromString,
                     response_serializer=rbridge_dot_responses_dot_v1_dot_stream__events__pb2.ResponseStreamEvent.SerializeToString,
+            ),
+            'StreamCreateResponseBatched': grpc.unary_stream_rpc_method_handler(
+                    servicer.StreamCreateResponseBatched,
+                    request_deserializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CreateResponseRequest.FromString,
+                    response_serializer=rbridge_dot_responses_dot_v1_dot_stream__events__pb2.ResponseStreamEventBatch.SerializeToString,
+            ),
+            'StreamGetResponseBatched': grpc.unary_stream_rpc_method_handler(
+                    servicer.StreamGetResponseBatched,
+                    request_deserializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.GetResponseRequest.FromString,
+                    response_serializer=rbridge_dot_responses_dot_v1_dot_stream__events__pb2.ResponseStreamEventBatch.SerializeToString,
             ),
             'DeleteResponse': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteResponse,
@@ -343,6 +382,60 @@ class ResponsesService:
             '/rbridge.responses.v1.ResponsesService/StreamGetResponse',
             rbridge_dot_responses_dot_v1_dot_responses__service__pb2.GetResponseRequest.SerializeToString,
             rbridge_dot_responses_dot_v1_dot_stream__events__pb2.ResponseStreamEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StreamCreateResponseBatched(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/rbridge.responses.v1.ResponsesService/StreamCreateResponseBatched',
+            rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CreateResponseRequest.SerializeToString,
+            rbridge_dot_responses_dot_v1_dot_stream__events__pb2.ResponseStreamEventBatch.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StreamGetResponseBatched(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/rbridge.responses.v1.ResponsesService/StreamGetResponseBatched',
+            rbridge_dot_responses_dot_v1_dot_responses__service__pb2.GetResponseRequest.SerializeToString,
+            rbridge_dot_responses_dot_v1_dot_stream__events__pb2.ResponseStreamEventBatch.FromString,
             options,
             channel_credentials,
             insecure,

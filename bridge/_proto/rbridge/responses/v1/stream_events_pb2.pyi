@@ -12,6 +12,12 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class ResponseStreamEventBatch(_message.Message):
+    __slots__ = ("events",)
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
+    events: _containers.RepeatedCompositeFieldContainer[ResponseStreamEvent]
+    def __init__(self, events: _Optional[_Iterable[_Union[ResponseStreamEvent, _Mapping]]] = ...) -> None: ...
+
 class ResponseStreamEvent(_message.Message):
     __slots__ = ("output_text_delta", "function_call_arguments_delta", "reasoning_summary_text_delta", "reasoning_text_delta", "refusal_delta", "output_item_added", "output_item_done", "content_part_added", "content_part_done", "output_text_done", "created", "in_progress", "completed", "error", "output_text_annotation_added", "queued", "failed", "incomplete", "refusal_done", "function_call_arguments_done", "reasoning_summary_part_added", "reasoning_summary_part_done", "reasoning_summary_text_done", "reasoning_text_done", "audio_delta", "audio_done", "audio_transcript_delta", "audio_transcript_done", "code_interpreter_call_code_delta", "code_interpreter_call_code_done", "code_interpreter_call_completed", "code_interpreter_call_in_progress", "code_interpreter_call_interpreting", "file_search_call_completed", "file_search_call_in_progress", "file_search_call_searching", "shell_call_command_added", "shell_call_command_delta", "shell_call_command_done", "shell_call_output_content_delta", "shell_call_output_content_done", "web_search_call_completed", "web_search_call_in_progress", "web_search_call_searching", "image_generation_call_completed", "image_generation_call_generating", "image_generation_call_in_progress", "image_generation_call_partial_image", "mcp_call_arguments_delta", "mcp_call_arguments_done", "mcp_call_completed", "mcp_call_failed", "mcp_call_in_progress", "mcp_list_tools_completed", "mcp_list_tools_failed", "mcp_list_tools_in_progress", "custom_tool_call_input_delta", "custom_tool_call_input_done", "compaction_compacting", "unknown", "raw_json")
     OUTPUT_TEXT_DELTA_FIELD_NUMBER: _ClassVar[int]
