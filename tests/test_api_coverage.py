@@ -133,7 +133,10 @@ def test_a_conversations_gap_is_reported() -> None:
         if category.name.startswith("conversation_")
     }
     assert found["conversation_endpoints"].missing == ["PATCH /v1/conversations/{conversation_id}"]
-    assert found["conversation_schemas"].missing == ["ConversationResource", "PatchConversationBody"]
+    assert found["conversation_schemas"].missing == [
+        "ConversationResource",
+        "PatchConversationBody",
+    ]
     assert found["conversation_fields"].missing == [
         "patchConversation.conversation_id",
         *[f"ConversationResource.{field}" for field in ("id", "object", "metadata", "created_at")],
