@@ -85,6 +85,8 @@ def test_every_conversations_example_is_a_case() -> None:
     assert cases["spec-deleteConversationItem.response.json"] == "ConversationResource"
     assert cases["spec-createConversationItems.request.json"] == "CreateConversationItemsRequest"
     assert len(cases) == 11
+    readme = (Path(__file__).parent / "fixtures" / "README.md").read_text(encoding="utf-8")
+    assert all(f"`json/conversations/{name}`" in readme for name in cases)
 
 
 @pytest.mark.parametrize(("data", "message_type"), CASES)
