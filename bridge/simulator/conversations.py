@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import orjson
 
@@ -40,9 +40,28 @@ __all__ = [
 MAX_ITEMS_PER_CALL: Final = 20
 """The most items one create call may carry (the conversation or its items)."""
 
+_T = TypeVar("_T")
 _MAX_METADATA_KEYS: Final = 16
 _MAX_KEY_CHARS: Final = 64
 _MAX_VALUE_CHARS: Final = 512
+
+
+def _given(
+    value: object, name: str, kind: type[_T], described: str, *, required: bool
+) -> _T | None:
+    """The parameter ``name``'s value, None when null; raise `RequestError` when it is
+    required and null, or of another JSON type than ``kind`` (``described``)."""
+    if value is None:
+        if required:
+            raise RequestError(f"Missing required parameter: '{name}'.", name)
+        return None
+    if not isinstance(value, kind):
+        raise RequestError(
+            f"Invalid type for '{name}': expected {described}, but got {json_type_name(value)} "
+            "instead.",
+            name,
+        )
+    return value
 
 
 def check_metadata(value: object, *, required: bool = False) -> dict[str, str]:
@@ -51,24 +70,17 @@ def check_metadata(value: object, *, required: bool = False) -> dict[str, str]:
     Null (or absent, unless ``required``) is no metadata. An object holds at
     most 16 keys of at most 64 characters, each with a string of at most 512.
     """
-    if value is None:
-        if required:
-            raise RequestError("Missing required parameter: 'metadata'.", "metadata")
+    metadata = _given(value, "metadata", dict, "an object", required=required)
+    if metadata is None:
         return {}
-    if not isinstance(value, dict):
-        raise RequestError(
-            f"Invalid type for 'metadata': expected an object, but got {json_type_name(value)} "
-            "instead.",
-            "metadata",
-        )
-    if len(value) > _MAX_METADATA_KEYS:
+    if len(metadata) > _MAX_METADATA_KEYS:
         raise RequestError(
             f"Invalid 'metadata': too many properties. Expected an object with at most "
-            f"{_MAX_METADATA_KEYS} properties, but got an object with {len(value)} properties "
+            f"{_MAX_METADATA_KEYS} properties, but got an object with {len(metadata)} properties "
             "instead.",
             "metadata",
         )
-    for key, text in value.items():
+    for key, text in metadata.items():
         if len(key) > _MAX_KEY_CHARS:
             raise RequestError(
                 f"Invalid 'metadata': key too long. Expected keys of at most {_MAX_KEY_CHARS} "
@@ -87,7 +99,7 @@ def check_metadata(value: object, *, required: bool = False) -> dict[str, str]:
                 f"length {_MAX_VALUE_CHARS}, but got a string with length {len(text)} instead.",
                 f"metadata.{key}",
             )
-    return dict(value)
+    return dict(metadata)
 
 
 def check_items(value: object, *, required: bool = False) -> list[dict[str, Any]]:
@@ -95,30 +107,23 @@ def check_items(value: object, *, required: bool = False) -> list[dict[str, Any]
 
     Null (or absent, unless ``required``) is no items; at most 20 at a time.
     """
-    if value is None:
-        if required:
-            raise RequestError("Missing required parameter: 'items'.", "items")
+    items = _given(value, "items", list, "an array", required=required)
+    if items is None:
         return []
-    if not isinstance(value, list):
-        raise RequestError(
-            f"Invalid type for 'items': expected an array, but got {json_type_name(value)} "
-            "instead.",
-            "items",
-        )
-    if len(value) > MAX_ITEMS_PER_CALL:
+    if len(items) > MAX_ITEMS_PER_CALL:
         raise RequestError(
             f"Invalid 'items': array too long. Expected an array with maximum length "
-            f"{MAX_ITEMS_PER_CALL}, but got an array with length {len(value)} instead.",
+            f"{MAX_ITEMS_PER_CALL}, but got an array with length {len(items)} instead.",
             "items",
         )
-    for index, item in enumerate(value):
+    for index, item in enumerate(items):
         if not isinstance(item, dict):
             raise RequestError(
                 f"Invalid type for 'items[{index}]': expected an object, but got "
                 f"{json_type_name(item)} instead.",
                 f"items[{index}]",
             )
-    return value
+    return items
 
 
 def conversation_item(item: Mapping[str, Any]) -> dict[str, Any]:
