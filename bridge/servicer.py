@@ -37,6 +37,7 @@ from bridge.routes import ROUTES, FieldError, Route, Target
 from bridge.sse import EventTooLarge, SSEDecoder, SSEEvent
 from bridge.stream_state import StreamState
 from bridge.telemetry import CallRecord, NoTelemetry, Telemetry
+from bridge.telemetry.scope import set_conversation
 from bridge.upstream import (
     InvalidCallerKey,
     UpstreamCall,
@@ -47,6 +48,8 @@ from bridge.upstream import (
 )
 from bridge.validation import check_create, check_json, check_metadata
 from rbridge.responses.v1 import (
+    conversations_pb2,
+    items_pb2,
     response_pb2,
     responses_service_pb2,
     responses_service_pb2_grpc,
@@ -193,6 +196,94 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
             route, target, context
         )
         return compacted
+
+    # -- conversations ----------------------------------------------------------
+
+    async def CreateConversation(
+        self, request: conversations_pb2.CreateConversationRequest, context: Context
+    ) -> conversations_pb2.ConversationResource:
+        """Create a conversation."""
+        route, target = await self._target("CreateConversation", request, context)
+        del request
+        conversation: conversations_pb2.ConversationResource = await self._unary(
+            route, target, context
+        )
+        return conversation
+
+    async def GetConversation(
+        self, request: conversations_pb2.GetConversationRequest, context: Context
+    ) -> conversations_pb2.ConversationResource:
+        """Retrieve a conversation."""
+        route, target = await self._conversation_target("GetConversation", request, context)
+        conversation: conversations_pb2.ConversationResource = await self._unary(
+            route, target, context
+        )
+        return conversation
+
+    async def UpdateConversation(
+        self, request: conversations_pb2.UpdateConversationRequest, context: Context
+    ) -> conversations_pb2.ConversationResource:
+        """Replace a conversation's metadata."""
+        route, target = await self._conversation_target("UpdateConversation", request, context)
+        del request
+        conversation: conversations_pb2.ConversationResource = await self._unary(
+            route, target, context
+        )
+        return conversation
+
+    async def DeleteConversation(
+        self, request: conversations_pb2.DeleteConversationRequest, context: Context
+    ) -> conversations_pb2.DeleteConversationResponse:
+        """Delete a conversation."""
+        route, target = await self._conversation_target("DeleteConversation", request, context)
+        deleted: conversations_pb2.DeleteConversationResponse = await self._unary(
+            route, target, context
+        )
+        return deleted
+
+    async def ListConversationItems(
+        self, request: conversations_pb2.ListConversationItemsRequest, context: Context
+    ) -> conversations_pb2.ConversationItemList:
+        """List a conversation's items, one page at a time."""
+        route, target = await self._conversation_target("ListConversationItems", request, context)
+        page: conversations_pb2.ConversationItemList = await self._unary(route, target, context)
+        return page
+
+    async def CreateConversationItems(
+        self, request: conversations_pb2.CreateConversationItemsRequest, context: Context
+    ) -> conversations_pb2.ConversationItemList:
+        """Add items to a conversation."""
+        route, target = await self._conversation_target("CreateConversationItems", request, context)
+        del request
+        added: conversations_pb2.ConversationItemList = await self._unary(route, target, context)
+        return added
+
+    async def GetConversationItem(
+        self, request: conversations_pb2.GetConversationItemRequest, context: Context
+    ) -> items_pb2.Item:
+        """Retrieve one item of a conversation."""
+        route, target = await self._conversation_target("GetConversationItem", request, context)
+        item: items_pb2.Item = await self._unary(route, target, context)
+        return item
+
+    async def DeleteConversationItem(
+        self, request: conversations_pb2.DeleteConversationItemRequest, context: Context
+    ) -> conversations_pb2.ConversationResource:
+        """Delete one item of a conversation; the conversation is the reply."""
+        route, target = await self._conversation_target("DeleteConversationItem", request, context)
+        conversation: conversations_pb2.ConversationResource = await self._unary(
+            route, target, context
+        )
+        return conversation
+
+    async def _conversation_target(
+        self, rpc: str, request: Any, context: Context
+    ) -> tuple[Route, Target]:
+        """`_target` of an RPC on a conversation named by the path, which then names
+        the call's conversation for telemetry (once the id passed validation)."""
+        route, target = await self._target(rpc, request, context)
+        set_conversation(request.conversation_id)
+        return route, target
 
     # -- shared paths ---------------------------------------------------------
 

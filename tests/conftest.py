@@ -15,8 +15,10 @@ import orjson
 import pytest
 import structlog
 from aiohttp import web
+from google.protobuf.message import Message
 
 from bridge.logs import configure
+from bridge.routes import ROUTES
 from bridge.simulator import SimulatorOptions
 from bridge.simulator import start as start_simulator
 from rbridge.responses.v1 import responses_service_pb2_grpc
@@ -32,6 +34,28 @@ def fixture_files(folder: str, pattern: str) -> list[Path]:
 
 def load_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def conversation_fixtures() -> list[tuple[Path, type[Message]]]:
+    """The spec's examples of the conversations operations (`json/conversations/`), each with
+    the message its RPC uses for it: the request message for `spec-<operationId>.request.json`,
+    the reply message for `.response.json`. The operation's call (method and path, from the
+    conversations inventory) names the RPC whose upstream option makes that call."""
+    inventory = load_json(FIXTURES / "inventory" / "conversations-api-inventory.json")
+    routes = {(route.method, route.path): route for route in ROUTES.values()}
+    found: list[tuple[Path, type[Message]]] = []
+    for endpoint in inventory["endpoints"]:
+        route = routes[(endpoint["method"], endpoint["path"].removeprefix("/v1"))]
+        for role, message_type in (
+            ("request", route.request_type),
+            ("response", route.reply_type),
+        ):
+            path = (
+                FIXTURES / "json" / "conversations" / f"spec-{endpoint['operation_id']}.{role}.json"
+            )
+            if path.is_file():
+                found.append((path, message_type))
+    return found
 
 
 def normalized(data: Any) -> Any:

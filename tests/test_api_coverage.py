@@ -13,6 +13,7 @@ from google.protobuf import descriptor_pool
 
 from bridge.codec.mapping import BRIDGE_FIELDS, STREAM_EVENT, UNIONS
 from rbridge.responses.v1 import stream_events_pb2
+from tools import conversations_inventory
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,6 +64,10 @@ def test_every_category_is_measured() -> None:
         "error_codes",
         "response_status_values",
         "endpoints",
+        "conversation_endpoints",
+        "conversation_schemas",
+        "conversation_fields",
+        "conversation_item_types",
     }
     assert expected <= names
     headline = {category.name: category.total for category in CATEGORIES}
@@ -71,6 +76,12 @@ def test_every_category_is_measured() -> None:
     assert headline["tool_types"] == 18
     assert headline["stream_event_types"] == 58
     assert headline["endpoints"] == 7
+    # The conversations: 8 endpoints, 7 schemas (3 bodies, 4 replies), 15 parameters and 16
+    # schema fields, 28 item types.
+    assert headline["conversation_endpoints"] == 8
+    assert headline["conversation_schemas"] == 7
+    assert headline["conversation_fields"] == 31
+    assert headline["conversation_item_types"] == 28
 
 
 @pytest.mark.parametrize("category", CATEGORIES, ids=lambda category: category.name)
@@ -91,6 +102,68 @@ def test_a_gap_is_reported() -> None:
     assert found["include_values"].missing == ["teleport.results"]
     assert found["endpoints"].missing == ["PATCH /v1/responses/{response_id}"]
     assert "below 100%" in coverage.report(list(found.values()))
+
+
+def test_a_conversations_gap_is_reported() -> None:
+    """A conversations endpoint, schema field or item type the contract lacks is listed, and
+    so are the parameters and schemas of an endpoint no RPC serves."""
+    inventory = coverage.load_inventory(coverage.CONVERSATIONS)
+    inventory["endpoints"].append(
+        {
+            "method": "PATCH",
+            "path": "/v1/conversations/{conversation_id}",
+            "operation_id": "patchConversation",
+            "path_params": [{"name": "conversation_id"}],
+            "query_params": [],
+            "body": "PatchConversationBody",
+            "reply": "ConversationResource",
+        }
+    )
+    inventory["schemas"]["PatchConversationBody"] = {
+        "kind": "object",
+        "fields": [{"name": "title"}],
+    }
+    inventory["schemas"]["ConversationResource"]["fields"].append({"name": "archived_at"})
+    inventory["schemas"]["ConversationItem"]["variants"].append(
+        {"schema": "Teleport", "type": "teleport_call"}
+    )
+    found = {
+        category.name: category
+        for category in coverage.compute(conversations=inventory)
+        if category.name.startswith("conversation_")
+    }
+    assert found["conversation_endpoints"].missing == ["PATCH /v1/conversations/{conversation_id}"]
+    assert found["conversation_schemas"].missing == [
+        "ConversationResource",
+        "PatchConversationBody",
+    ]
+    assert found["conversation_fields"].missing == [
+        "patchConversation.conversation_id",
+        *[f"ConversationResource.{field}" for field in ("id", "object", "metadata", "created_at")],
+        "ConversationResource.archived_at",
+        "PatchConversationBody.title",
+    ]
+    assert found["conversation_item_types"].missing == ["teleport_call"]
+
+
+def test_the_conversations_inventory_is_what_the_spec_gives() -> None:
+    """The committed conversations inventory is the extraction of the shared spec, unchanged."""
+    spec = conversations_inventory.SPEC
+    if not spec.is_file():
+        pytest.skip(f"the shared spec is not at {spec}")
+    expected = conversations_inventory.render(spec)
+    assert conversations_inventory.OUT.read_text(encoding="utf-8") == expected
+
+
+def test_the_conversations_inventory_agrees_with_the_shared_one() -> None:
+    """Its endpoints and item types are those the shared inventory lists for conversations."""
+    shared = coverage.load_inventory()
+    own = coverage.load_inventory(coverage.CONVERSATIONS)
+    calls = {(entry["method"], entry["path"]) for entry in own["endpoints"]}
+    related = shared["related_endpoints"]["endpoints"]
+    assert calls == {(entry["method"], entry["path"]) for entry in related}
+    variants = own["schemas"]["ConversationItem"]["variants"]
+    assert [variant["type"] for variant in variants] == shared["conversation_item_types"]
 
 
 def test_every_event_message_carries_a_sequence_number() -> None:

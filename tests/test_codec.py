@@ -22,6 +22,7 @@ from rbridge.responses.v1 import (
 )
 from tests.conftest import (
     assert_same_json,
+    conversation_fixtures,
     fixture_files,
     load_json,
     normalized,
@@ -51,6 +52,8 @@ def _cases() -> list[Any]:
                 cases.append(pytest.param(data, kind, id=path.name))
             elif "-request" in path.name:
                 cases.append(pytest.param(data, Request, id=path.name))
+    for path, message_type in conversation_fixtures():
+        cases.append(pytest.param(load_json(path), message_type, id=path.name))
     for path in fixture_files("events", "*.jsonl"):
         for number, line in enumerate(path.read_text().splitlines()):
             cases.append(pytest.param(load_json_line(line), Event, id=f"{path.name}:{number}"))
@@ -72,6 +75,18 @@ CASES = _cases()
 def test_fixture_count() -> None:
     """Round trips run over hundreds of real payloads, not a handful."""
     assert len(CASES) > 700
+
+
+def test_every_conversations_example_is_a_case() -> None:
+    """Each spec example of a conversations operation round-trips as its RPC's message."""
+    cases = {path.name: message_type.__name__ for path, message_type in conversation_fixtures()}
+    assert set(cases) == {path.name for path in fixture_files("json/conversations", "*.json")}
+    assert cases["spec-getConversationItem.response.json"] == "Item"
+    assert cases["spec-deleteConversationItem.response.json"] == "ConversationResource"
+    assert cases["spec-createConversationItems.request.json"] == "CreateConversationItemsRequest"
+    assert len(cases) == 11
+    readme = (Path(__file__).parent / "fixtures" / "README.md").read_text(encoding="utf-8")
+    assert all(f"`json/conversations/{name}`" in readme for name in cases)
 
 
 @pytest.mark.parametrize(("data", "message_type"), CASES)

@@ -3,7 +3,8 @@
 For every OpenAI-shaped payload among the fixtures, `codec.to_json(codec.from_json(x))` is
 validated with the `openai` package's pydantic models: every event of `fixtures/sse/*.sse` and
 every spec stream-event example with `ResponseStreamEvent`, every response body with `Response`,
-and the replies of the other endpoints with their models.
+the replies of the other endpoints with their models, and the spec's conversations examples with
+`openai.types.conversations` (replies with their models, request bodies with their params).
 
 Some fixtures are not valid for the installed `openai` models to begin with (recorded before a
 field became required, or spec examples that omit required fields). Such a case is an xfail
@@ -28,12 +29,24 @@ from google.protobuf.descriptor import Descriptor
 from google.protobuf.message import Message
 from google.protobuf.struct_pb2 import Struct, Value
 from openai._models import BaseModel
+from openai.types import conversations as conversations_sdk
 from openai.types import responses as sdk
+from openai.types.conversations import (
+    conversation_create_params,
+    conversation_update_params,
+    item_create_params,
+)
 
 from bridge import codec
 from bridge.codec.mapping import ALWAYS_WRITTEN, UNIONS
-from rbridge.responses.v1 import response_pb2, responses_service_pb2, stream_events_pb2
-from tests.conftest import fixture_files, load_json, sse_payloads
+from rbridge.responses.v1 import (
+    conversations_pb2,
+    items_pb2,
+    response_pb2,
+    responses_service_pb2,
+    stream_events_pb2,
+)
+from tests.conftest import conversation_fixtures, fixture_files, load_json, sse_payloads
 
 Error = tuple[tuple[Any, ...], str]
 
@@ -82,6 +95,52 @@ def _event_errors(payload: Any) -> set[Error]:
             if branch is None or item["loc"][0] == branch
         }
     return set()
+
+
+def _consumed(value: Any) -> Any:
+    """`value` with every lazily validated iterable consumed: pydantic validates an
+    `Iterable[...]` of a TypedDict (the SDK's params) only as it is iterated."""
+    if isinstance(value, dict):
+        return {key: _consumed(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_consumed(item) for item in value]
+    if hasattr(value, "__next__"):
+        return [_consumed(item) for item in value]
+    return value
+
+
+def _type_errors(annotation: Any) -> Callable[[Any], set[Error]]:
+    """Errors of a payload against any type pydantic validates: a union, a TypedDict."""
+    adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(annotation)
+
+    def errors(payload: Any) -> set[Error]:
+        try:
+            _consumed(adapter.validate_python(payload))
+        except pydantic.ValidationError as error:
+            return {(tuple(item["loc"]), item["type"]) for item in error.errors()}
+        return set()
+
+    return errors
+
+
+# The conversations RPCs' messages -> the openai type their JSON is.
+CONVERSATION_TYPES: dict[str, Any] = {
+    conversations_pb2.ConversationResource.DESCRIPTOR.name: conversations_sdk.Conversation,
+    conversations_pb2.DeleteConversationResponse.DESCRIPTOR.name: (
+        conversations_sdk.ConversationDeletedResource
+    ),
+    conversations_pb2.ConversationItemList.DESCRIPTOR.name: conversations_sdk.ConversationItemList,
+    items_pb2.Item.DESCRIPTOR.name: conversations_sdk.ConversationItem,
+    conversations_pb2.CreateConversationRequest.DESCRIPTOR.name: (
+        conversation_create_params.ConversationCreateParams
+    ),
+    conversations_pb2.UpdateConversationRequest.DESCRIPTOR.name: (
+        conversation_update_params.ConversationUpdateParams
+    ),
+    conversations_pb2.CreateConversationItemsRequest.DESCRIPTOR.name: (
+        item_create_params.ItemCreateParams
+    ),
+}
 
 
 def _model_errors(model: type[BaseModel]) -> Callable[[Any], set[Error]]:
@@ -185,6 +244,10 @@ def _cases() -> list[Any]:
             message_type, model = kind
             errors = _model_errors(model)
             cases.append(pytest.param(payload, message_type, errors, path.name, id=path.name))
+    for path, conversation_type in conversation_fixtures():
+        errors = _type_errors(CONVERSATION_TYPES[conversation_type.DESCRIPTOR.name])
+        payload = load_json(path)
+        cases.append(pytest.param(payload, conversation_type, errors, path.name, id=path.name))
     return cases
 
 
@@ -296,6 +359,13 @@ def test_lists_openai_requires_are_always_written() -> None:
         (_members(sdk.ResponseOutputItem), _descriptor("Item")),
         ([sdk.CompactedResponse], _descriptor("CompactedResponse")),
         ([sdk.ResponseItemList], _descriptor("ListInputItemsResponse")),
+        ([conversations_sdk.Conversation], _descriptor("ConversationResource")),
+        ([conversations_sdk.ConversationItemList], _descriptor("ConversationItemList")),
+        (_members(conversations_sdk.ConversationItem), _descriptor("Item")),
+        (
+            [conversations_sdk.ConversationDeletedResource],
+            _descriptor("DeleteConversationResponse"),
+        ),
     ]
     required = _required_lists(roots)
     assert len(required) > 20

@@ -8,6 +8,7 @@ import pytest
 
 from bridge.codec.mapping import ContractError
 from bridge.routes import ROUTES, FieldError, Route, read_routes
+from rbridge.responses.v1 import conversations_pb2
 from rbridge.responses.v1 import responses_service_pb2 as service
 from tests.proto_cases import compile_messages
 
@@ -32,6 +33,26 @@ def test_every_rpc_has_a_route() -> None:
         ("ListInputItems", "GET", "/responses/{response_id}/input_items", False, False),
         ("CountInputTokens", "POST", "/responses/input_tokens", True, False),
         ("CompactResponse", "POST", "/responses/compact", True, False),
+        ("CreateConversation", "POST", "/conversations", True, False),
+        ("GetConversation", "GET", "/conversations/{conversation_id}", False, False),
+        ("UpdateConversation", "POST", "/conversations/{conversation_id}", True, False),
+        ("DeleteConversation", "DELETE", "/conversations/{conversation_id}", False, False),
+        ("ListConversationItems", "GET", "/conversations/{conversation_id}/items", False, False),
+        ("CreateConversationItems", "POST", "/conversations/{conversation_id}/items", True, False),
+        (
+            "GetConversationItem",
+            "GET",
+            "/conversations/{conversation_id}/items/{item_id}",
+            False,
+            False,
+        ),
+        (
+            "DeleteConversationItem",
+            "DELETE",
+            "/conversations/{conversation_id}/items/{item_id}",
+            False,
+            False,
+        ),
     }
     for method in SERVICE.methods:
         route = ROUTES[method.name]
@@ -56,6 +77,34 @@ def test_a_path_field_is_quoted_whole_and_left_out_of_the_query() -> None:
         "beta": "true",
     }
     assert target.body is None
+
+
+def test_conversation_routes_fill_both_ids_and_keep_include_in_the_query() -> None:
+    """Two path fields fill their segments; a body's `query` field goes to the query."""
+    item = conversations_pb2.GetConversationItemRequest(
+        conversation_id="conv_1", item_id="msg:2", include=["a"]
+    )
+    target = ROUTES["GetConversationItem"].target(item)
+    assert (target.path, target.params, target.body) == (
+        "/conversations/conv_1/items/msg%3A2",
+        {"include[]": ["a"]},
+        None,
+    )
+    added = conversations_pb2.CreateConversationItemsRequest(
+        conversation_id="conv_1", include=["b"]
+    )
+    target = ROUTES["CreateConversationItems"].target(added)
+    assert (target.path, target.params, target.body) == (
+        "/conversations/conv_1/items",
+        {"include[]": ["b"]},
+        {"items": []},
+    )
+    update = conversations_pb2.UpdateConversationRequest(conversation_id="conv_1")
+    assert ROUTES["UpdateConversation"].target(update).body == {"metadata": {}}
+    assert (
+        ROUTES["CreateConversation"].target(conversations_pb2.CreateConversationRequest()).body
+        == {}
+    )
 
 
 @pytest.mark.parametrize("response_id", ["..", ".", "a/b", "%2F", "a?b", "a#b", "a b", "a\nb", "é"])

@@ -1,7 +1,9 @@
 """How much of the OpenAI Responses API the contract types: `make api-coverage`.
 
 Reads the inventory of the API (`tests/fixtures/inventory/responses-api-inventory.json`, a copy of
-the project's shared reference; its README gives the origin), the generated descriptors of
+the project's shared reference, and `conversations-api-inventory.json` beside it, extracted from
+OpenAI's OpenAPI spec by `tools/conversations_inventory.py`; their README gives the origin), the
+generated descriptors of
 `proto/` (the `rbridge.responses.v1` modules) with their custom options (`options.proto`), and the
 comments of the `.proto` sources. It prints, per category, how many members are typed, the
 percentage, and the members that are not; it exits 1 when a category is below 100%.
@@ -26,9 +28,16 @@ What "typed" means, per kind of inventory entry:
 - An endpoint: an RPC of `ResponsesService` whose `upstream` option names its HTTP method and
   path, e.g. `{method: "GET", path: "/responses/{response_id}"}` (paths are relative to the
   upstream base URL, which ends in /v1; the inventory's "/v1/..." paths are compared without it).
+- A conversations schema (a request body or a 200 reply of a `/conversations*` endpoint): every
+  endpoint that uses it is an RPC, and all of them use one message for it (the RPC's request
+  message for a body, its reply message for a reply), a union message for a union schema.
+- A conversations field: a path or query parameter is a field of the RPC's request message
+  (`listConversationItems.after`); a field of an object schema is a field of the message the
+  schema maps to (`ConversationResource.metadata`).
+- A conversation item type: as a union member, in the union message the item schema maps to.
 
-The conversations endpoints, the beta (multi-agent) variants and WebSocket mode are not part of
-this contract and are not measured.
+The beta (multi-agent) variants and WebSocket mode are not part of this contract and are not
+measured.
 """
 
 from __future__ import annotations
@@ -44,6 +53,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 INVENTORY = ROOT / "tests" / "fixtures" / "inventory" / "responses-api-inventory.json"
+CONVERSATIONS = INVENTORY.with_name("conversations-api-inventory.json")
 PROTO_ROOT = ROOT / "proto"
 PACKAGE = "rbridge.responses.v1"
 SERVICE = f"{PACKAGE}.ResponsesService"
@@ -186,14 +196,19 @@ def _documented(
     return Category(name, members, missing, f"in the comment of {carrier}")
 
 
-def _endpoints(entries: list[dict[str, Any]], pool: Any) -> Category:
+def _routes(pool: Any) -> dict[str, Any]:
+    """The `upstream` option of every RPC of the service, by RPC name."""
     from rbridge.responses.v1 import options_pb2
 
     service = pool.FindServiceByName(SERVICE)
-    routes = {
+    return {
         method.name: method.GetOptions().Extensions[options_pb2.upstream]
         for method in service.methods
     }
+
+
+def _endpoints(entries: list[dict[str, Any]], pool: Any, name: str = "endpoints") -> Category:
+    routes = _routes(pool)
     members: list[str] = []
     missing: list[str] = []
     for entry in entries:
@@ -211,12 +226,84 @@ def _endpoints(entries: list[dict[str, Any]], pool: Any) -> Category:
         else:
             missing.append(label)
     return Category(
-        "endpoints", members, missing, "RPCs of ResponsesService whose upstream option names it"
+        name, members, missing, "RPCs of ResponsesService whose upstream option names it"
     )
 
 
-def compute(inventory: dict[str, Any] | None = None) -> list[Category]:
-    """The coverage of every category of the inventory."""
+def _serving(entry: dict[str, Any], pool: Any) -> Any:
+    """The method descriptor of the RPC whose upstream option is the endpoint's call, or None."""
+    path = entry["path"].removeprefix("/v1")
+    for rpc, route in _routes(pool).items():
+        if route.method == entry["method"] and route.path == path:
+            return pool.FindMethodByName(f"{SERVICE}.{rpc}")
+    return None
+
+
+def _conversations(inventory: dict[str, Any], pool: Any) -> list[Category]:
+    """The conversations endpoints, the schemas they use, their fields, and the item types."""
+    endpoints: list[dict[str, Any]] = inventory["endpoints"]
+    schemas: dict[str, dict[str, Any]] = inventory["schemas"]
+    # Schema -> the message each endpoint using it maps it to (None: no RPC serves it).
+    uses: dict[str, list[Any]] = {name: [] for name in schemas}
+    fields = Category("conversation_fields", note="fields of the RPCs' messages")
+    for entry in endpoints:
+        method = _serving(entry, pool)
+        if entry["body"]:
+            uses[entry["body"]].append(method.input_type if method else None)
+        uses[entry["reply"]].append(method.output_type if method else None)
+        for param in [*entry["path_params"], *entry["query_params"]]:
+            fields.members.append(f"{entry['operation_id']}.{param['name']}")
+            if method is None or param["name"] not in method.input_type.fields_by_name:
+                fields.missing.append(fields.members[-1])
+    typed = Category("conversation_schemas", note="one message per schema, for every endpoint")
+    items: list[Category] = []
+    for name, schema in schemas.items():
+        messages = {message.full_name for message in uses[name] if message is not None}
+        message = next(iter(messages)) if len(messages) == 1 else None
+        union = schema["kind"] == "union"
+        fits = (
+            message is not None
+            and None not in uses[name]
+            and _is_union(pool.FindMessageTypeByName(message)) == union
+        )
+        typed.members.append(f"{name} -> {message.rsplit('.', 1)[-1] if message else '?'}")
+        if not fits:
+            typed.missing.append(name)
+        if union:
+            target = message.removeprefix(f"{PACKAGE}.") if fits and message else None
+            items.append(_item_types(schema["variants"], target, pool))
+            continue
+        descriptor = pool.FindMessageTypeByName(message) if fits and message else None
+        for entry in schema["fields"]:
+            fields.members.append(f"{name}.{entry['name']}")
+            if descriptor is None or entry["name"] not in descriptor.fields_by_name:
+                fields.missing.append(fields.members[-1])
+    return [
+        _endpoints(endpoints, pool, "conversation_endpoints"),
+        typed,
+        fields,
+        *items,
+    ]
+
+
+def _item_types(variants: list[dict[str, Any]], union: str | None, pool: Any) -> Category:
+    if union is None:
+        members = _distinct(type_name for entry in variants for type_name in _type_strings(entry))
+        return Category("conversation_item_types", members, list(members), "no union message")
+    return _union("conversation_item_types", variants, union, pool)
+
+
+def _is_union(descriptor: Any) -> bool:
+    """Whether a message is a union: its fields are arms with `json_arm` options."""
+    from rbridge.responses.v1 import options_pb2
+
+    return any(fd.GetOptions().HasExtension(options_pb2.json_arm) for fd in descriptor.fields)
+
+
+def compute(
+    inventory: dict[str, Any] | None = None, conversations: dict[str, Any] | None = None
+) -> list[Category]:
+    """The coverage of every category of the inventories."""
     from google.protobuf import descriptor_pool
 
     # The service's module imports every file of the contract, options included.
@@ -224,6 +311,8 @@ def compute(inventory: dict[str, Any] | None = None) -> list[Category]:
 
     if inventory is None:
         inventory = load_inventory()
+    if conversations is None:
+        conversations = load_inventory(CONVERSATIONS)
     pool = descriptor_pool.Default()
     comments = _source_comments()
     inv = inventory
@@ -289,6 +378,7 @@ def compute(inventory: dict[str, Any] | None = None) -> list[Category]:
             "response_status_values", inv["response_status_values"], "Response.status", comments
         ),
         _endpoints(inv["endpoints"], pool),
+        *_conversations(conversations, pool),
     ]
 
 
@@ -323,9 +413,10 @@ def report(categories: list[Category], verbose: bool = False) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--inventory", type=Path, default=INVENTORY)
+    parser.add_argument("--conversations", type=Path, default=CONVERSATIONS)
     parser.add_argument("-v", "--verbose", action="store_true", help="list every member")
     args = parser.parse_args(argv)
-    categories = compute(load_inventory(args.inventory))
+    categories = compute(load_inventory(args.inventory), load_inventory(args.conversations))
     print(report(categories, args.verbose))
     return 0 if all(category.typed == category.total for category in categories) else 1
 

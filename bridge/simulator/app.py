@@ -27,13 +27,37 @@ Routes (each also without the ``/v1`` prefix, for base URLs without it):
   page unless ``limit`` (1..100) says otherwise, the page after the item id
   ``after``; ``has_more`` says whether more follow.
 * ``POST /v1/responses/input_tokens``: ``{"object": "response.input_tokens",
-  "input_tokens": N}``, N counted like ``usage.input_tokens``.
+  "input_tokens": N}``, N counted like ``usage.input_tokens`` (over the items
+  of ``conversation`` too, when it names one).
 * ``POST /v1/responses/compact``: the ``response.compaction`` object of
   `bridge.simulator.inputs.compact`, over the stored conversation of
   ``previous_response_id`` (if given) followed by ``input``.
+* ``POST /v1/conversations``: a new conversation with the body's
+  ``metadata`` and ``items`` (both optional, at most 20 items); ``GET``,
+  ``POST`` (``metadata``, required, replaces the conversation's) and
+  ``DELETE /v1/conversations/{id}``. The conversation object is ``{"id",
+  "object": "conversation", "created_at", "metadata"}``; a deletion answers
+  ``{"id", "object": "conversation.deleted", "deleted": true}``.
+* ``GET /v1/conversations/{id}/items?limit=&order=&after=&include=``: the
+  conversation's items, paged like input items (newest first by default);
+  ``POST`` adds the body's ``items`` (at most 20) and lists the added ones.
+  ``GET`` and ``DELETE /v1/conversations/{id}/items/{item_id}``: one item,
+  and its removal, which answers with the conversation object. Items are kept
+  as `bridge.simulator.conversations` describes.
 * ``GET /healthz``: 200 ``ok``, for readiness checks.
 
-Unknown response ids get 404 with ``"Response with id '<id>' not found."``.
+Unknown response ids get 404 with ``"Response with id '<id>' not found."``,
+unknown conversations ``"Conversation with id '<id>' not found."`` and
+unknown items ``"Item with id '<id>' not found."``.
+
+**Conversations.** A create request with ``conversation`` (its id, or
+``{"id": ...}``) reads the conversation's items before its input (they are
+the first of its input items, and count as input tokens) and the answer shows
+the earlier turn (see `bridge.simulator.script`); its Response carries
+``"conversation": {"id": ...}``. When the response completes (or ends
+incomplete), its input and output items are added to the conversation; a
+failed or cancelled one adds nothing. An unknown conversation is a 404,
+``conversation`` with ``previous_response_id`` a 400.
 
 **Storing.** Responses are stored (see `bridge.simulator.store`) unless the
 request says ``"store": false``; background responses always are, since they
@@ -75,6 +99,14 @@ import orjson
 from aiohttp import web
 
 from bridge.simulator._ids import derive_id, next_serial
+from bridge.simulator.conversations import (
+    Conversation,
+    ConversationStore,
+    check_items,
+    check_metadata,
+    conversation_item,
+    stored_items,
+)
 from bridge.simulator.inputs import compact, input_items
 from bridge.simulator.providers import provider
 from bridge.simulator.script import (
@@ -84,8 +116,10 @@ from bridge.simulator.script import (
     build_script,
     check_types,
     count_input_tokens,
+    count_tokens,
     encode_event,
     error_body,
+    input_texts,
     validate_include,
     validate_request,
 )
@@ -156,9 +190,9 @@ class _HTTPError(Exception):
         self.body = error_body(message, param)
 
 
-def _not_found(response_id: str) -> _HTTPError:
-    """Return the 404 of an unknown response id."""
-    return _HTTPError(404, f"Response with id '{response_id}' not found.")
+def _not_found(response_id: str, kind: str = "Response") -> _HTTPError:
+    """Return the 404 of an unknown id of a ``kind`` of object."""
+    return _HTTPError(404, f"{kind} with id '{response_id}' not found.")
 
 
 def _json_response(payload: object, *, status: int, request_id: str) -> web.Response:
@@ -251,6 +285,7 @@ class _ResponsesAPI:
         self._frame = encode_event if self._provider.plain else self._provider.frame
         self._stopping = False
         self._store = ResponseStore(max_responses=options.max_stored_responses)
+        self._conversations = ConversationStore(max_conversations=options.max_stored_responses)
 
     async def on_shutdown(self, app: web.Application) -> None:
         """Make running streams end at their next write and stop every background task.
@@ -295,16 +330,20 @@ class _ResponsesAPI:
         """Validate the body, then answer unary, streamed, or in the background."""
         serial = next_serial()
         body = self._provider.request(validate_request(await _read_json(request)))
+        conversation = self._conversation_of(body)
+        history = conversation.items if conversation is not None else []
         script = build_script(
             body,
             serial=serial,
             created_at=_now(),
             chunk_words=self._options.chunk_words,
             model=self._options.model,
+            conversation=conversation.conversation_id if conversation is not None else None,
+            history=history,
         )
         stream = body.get("stream") is True
         if script.background:
-            entry = self._new_entry(script, body, serial)
+            entry = self._new_entry(script, body, serial, conversation)
             entry.log = EventLog()
             self._store.add(entry)
             events = script.events(clock=_now)
@@ -316,9 +355,12 @@ class _ResponsesAPI:
                 return await self._follow(request, entry, -1, request_id)
             return self._reply(entry.response_json(), request_id=request_id)
         store = body.get("store") is not False
+        # A response that is not stored is still followed when its items go to
+        # a conversation.
+        tracked = store or conversation is not None
         if stream:
-            stored = self._new_entry(script, body, serial) if store else None
-            if stored is not None:
+            stored = self._new_entry(script, body, serial, conversation) if tracked else None
+            if stored is not None and store:
                 self._store.add(stored)
             return await self._stream(request, script, request_id, stored)
         failure = script.http_error()
@@ -326,24 +368,62 @@ class _ResponsesAPI:
             status, payload = failure
             return self._error(payload, status=status, request_id=request_id)
         final = orjson.dumps(script.final(_now()))
-        if store:
-            entry = self._new_entry(script, body, serial)
-            self._store.add(entry)
-            self._store.finish(entry, final=final)
+        if tracked:
+            entry = self._new_entry(script, body, serial, conversation)
+            if store:
+                self._store.add(entry)
+            self._finish(entry, final=final)
         return self._reply(final, request_id=request_id)
 
-    def _new_entry(self, script: Script, body: Mapping[str, Any], serial: int) -> Entry:
-        """Return the store entry of a new response, with its input items named."""
+    def _new_entry(
+        self,
+        script: Script,
+        body: Mapping[str, Any],
+        serial: int,
+        conversation: Conversation | None = None,
+    ) -> Entry:
+        """Return the store entry of a new response, with its input items named
+        (after the conversation's items, when it has a conversation)."""
         seed = script.response_id.encode()
 
         def make_id(prefix: str, index: int) -> str:
             return derive_id(prefix, serial, b"%s#%d" % (seed, index))
 
+        history = conversation.items if conversation is not None else []
         return Entry(
             response_id=script.response_id,
             background=script.background,
-            input_items=input_items(body["input"], make_id),
+            input_items=[*history, *input_items(body["input"], make_id)],
+            conversation=conversation,
+            history_items=len(history),
         )
+
+    def _conversation_of(self, body: Mapping[str, Any]) -> Conversation | None:
+        """Return the conversation a create request names, or raise a 400 or 404."""
+        named = body.get("conversation")
+        if named is None:
+            return None
+        conversation_id = named.get("id") if isinstance(named, dict) else named
+        if not isinstance(conversation_id, str):
+            raise _HTTPError(
+                400, "Missing required parameter: 'conversation.id'.", "conversation.id"
+            )
+        conversation = self._conversations.get(conversation_id)
+        if conversation is None:
+            raise _not_found(conversation_id, "Conversation")
+        return conversation
+
+    def _finish(self, entry: Entry, status: str | None = None, final: bytes | None = None) -> None:
+        """Finish ``entry`` in the store; a completed (or incomplete) response of a
+        conversation adds its input and output items to it, once."""
+        self._store.finish(entry, status, final)
+        conversation, entry.conversation = entry.conversation, None
+        if conversation is None:
+            return
+        response = entry.response()
+        if response.get("status") in ("completed", "incomplete"):
+            turn = entry.input_items[entry.history_items :] + response["output"]
+            self._conversations.extend(conversation, map(conversation_item, turn))
 
     def _record(self, entry: Entry, event: Event) -> None:
         """Apply ``event`` to a background entry and log its frame (b"" when not sent)."""
@@ -366,13 +446,13 @@ class _ResponsesAPI:
                 self._record(entry, event)
                 if delay == 0 and produced % _EVENTS_PER_YIELD == 0:
                     await asyncio.sleep(0)
-            self._store.finish(entry)
+            self._finish(entry)
         except asyncio.CancelledError:
             _log.debug("background response %s cancelled", entry.response_id)
             raise
         except Exception:
             _log.exception("background response %s broke", entry.response_id)
-            self._store.finish(entry, status="failed")
+            self._finish(entry, status="failed")
         finally:
             close = getattr(events, "close", None)
             if close is not None:
@@ -412,7 +492,7 @@ class _ResponsesAPI:
             events.close()
             if entry is not None:
                 finished = entry.state is not None and entry.state.final
-                self._store.finish(entry, None if finished else "cancelled")
+                self._finish(entry, None if finished else "cancelled")
         return response
 
     async def _write_paced(
@@ -515,7 +595,7 @@ class _ResponsesAPI:
             if task is not None and not task.done():
                 task.cancel()
                 await asyncio.wait([task])
-            self._store.finish(entry, "cancelled")
+            self._finish(entry, "cancelled")
         elif status != "cancelled":
             article = "an" if str(status)[:1] in "aeiou" else "a"
             raise _HTTPError(400, f"Cannot cancel {article} {status} response.")
@@ -524,30 +604,106 @@ class _ResponsesAPI:
     async def list_input_items(self, request: web.Request, request_id: str) -> web.StreamResponse:
         """Answer ``GET /v1/responses/{id}/input_items`` (one page)."""
         entry = self._entry(request)
-        limit = _query_int(request, "limit", 20, 1, 100)
-        order = request.query.get("order", "desc")
-        if order not in ("asc", "desc"):
-            raise _HTTPError(
-                400,
-                f"Invalid 'order': expected 'asc' or 'desc', but got '{order}' instead.",
-                "order",
-            )
+        return _json_response(_page(request, entry.input_items), status=200, request_id=request_id)
+
+    # ------------------------------------------------------------ conversations
+
+    def _conversation(self, request: web.Request) -> Conversation:
+        """Return the conversation the path names, or raise a 404."""
+        conversation_id = request.match_info["conversation_id"]
+        conversation = self._conversations.get(conversation_id)
+        if conversation is None:
+            raise _not_found(conversation_id, "Conversation")
+        return conversation
+
+    async def create_conversation(
+        self, request: web.Request, request_id: str
+    ) -> web.StreamResponse:
+        """Answer ``POST /v1/conversations``."""
+        body = await _read_object(request, optional=True)
+        metadata = check_metadata(body.get("metadata"))
+        items = check_items(body.get("items"))
+        serial = next_serial()
+        make_id = _id_maker(serial, body)
+        # Index -1: the conversation's own id, apart from its items' (0, 1, ...).
+        conversation = Conversation(
+            conversation_id=make_id("conv", -1), created_at=_now(), metadata=metadata
+        )
+        self._conversations.add(conversation, stored_items(items, make_id))
+        return _json_response(conversation.resource(), status=200, request_id=request_id)
+
+    async def retrieve_conversation(
+        self, request: web.Request, request_id: str
+    ) -> web.StreamResponse:
+        """Answer ``GET /v1/conversations/{id}``."""
+        conversation = self._conversation(request)
+        return _json_response(conversation.resource(), status=200, request_id=request_id)
+
+    async def update_conversation(
+        self, request: web.Request, request_id: str
+    ) -> web.StreamResponse:
+        """Answer ``POST /v1/conversations/{id}``: new metadata."""
+        conversation = self._conversation(request)
+        body = await _read_object(request)
+        conversation.metadata = check_metadata(body.get("metadata"), required=True)
+        return _json_response(conversation.resource(), status=200, request_id=request_id)
+
+    async def delete_conversation(
+        self, request: web.Request, request_id: str
+    ) -> web.StreamResponse:
+        """Answer ``DELETE /v1/conversations/{id}``."""
+        conversation_id = self._conversation(request).conversation_id
+        self._conversations.pop(conversation_id)
+        payload = {"id": conversation_id, "object": "conversation.deleted", "deleted": True}
+        return _json_response(payload, status=200, request_id=request_id)
+
+    async def list_conversation_items(
+        self, request: web.Request, request_id: str
+    ) -> web.StreamResponse:
+        """Answer ``GET /v1/conversations/{id}/items`` (one page)."""
+        conversation = self._conversation(request)
+        return _json_response(_page(request, conversation.items), status=200, request_id=request_id)
+
+    async def create_conversation_items(
+        self, request: web.Request, request_id: str
+    ) -> web.StreamResponse:
+        """Answer ``POST /v1/conversations/{id}/items``: the added items, as a list."""
+        conversation = self._conversation(request)
         _query_include(request)
-        items = entry.input_items if order == "asc" else entry.input_items[::-1]
-        after = request.query.get("after")
-        start = 0
-        if after is not None:
-            ids = [item["id"] for item in items]
-            start = ids.index(after) + 1 if after in ids else len(items)
-        page = items[start : start + limit]
+        body = await _read_object(request)
+        items = check_items(body.get("items"), required=True)
+        added = stored_items(items, _id_maker(next_serial(), body))
+        self._conversations.extend(conversation, added)
         payload = {
             "object": "list",
-            "data": page,
-            "first_id": page[0]["id"] if page else None,
-            "last_id": page[-1]["id"] if page else None,
-            "has_more": start + limit < len(items),
+            "data": added,
+            "first_id": added[0]["id"] if added else None,
+            "last_id": added[-1]["id"] if added else None,
+            "has_more": False,
         }
         return _json_response(payload, status=200, request_id=request_id)
+
+    async def retrieve_conversation_item(
+        self, request: web.Request, request_id: str
+    ) -> web.StreamResponse:
+        """Answer ``GET /v1/conversations/{id}/items/{item_id}``."""
+        conversation = self._conversation(request)
+        _query_include(request)
+        item_id = request.match_info["item_id"]
+        item = conversation.item(item_id)
+        if item is None:
+            raise _not_found(item_id, "Item")
+        return _json_response(item, status=200, request_id=request_id)
+
+    async def delete_conversation_item(
+        self, request: web.Request, request_id: str
+    ) -> web.StreamResponse:
+        """Answer ``DELETE /v1/conversations/{id}/items/{item_id}``: the conversation."""
+        conversation = self._conversation(request)
+        item_id = request.match_info["item_id"]
+        if self._conversations.remove_item(conversation, item_id) is None:
+            raise _not_found(item_id, "Item")
+        return _json_response(conversation.resource(), status=200, request_id=request_id)
 
     # ------------------------------------------------------------ other bodies
 
@@ -556,8 +712,11 @@ class _ResponsesAPI:
         body = await _read_json(request, optional=True)
         if not isinstance(body, dict):
             raise _HTTPError(400, "The request body must be a JSON object.")
-        check_types(body, ("input", "instructions", "tools", "text"))
-        payload = {"object": "response.input_tokens", "input_tokens": count_input_tokens(body)}
+        check_types(body, ("input", "instructions", "tools", "text", "conversation"))
+        conversation = self._conversation_of(body)
+        history = conversation.items if conversation is not None else []
+        tokens = count_input_tokens(body) + count_tokens(*input_texts(history))
+        payload = {"object": "response.input_tokens", "input_tokens": tokens}
         return _json_response(payload, status=200, request_id=request_id)
 
     async def compact(self, request: web.Request, request_id: str) -> web.StreamResponse:
@@ -596,6 +755,53 @@ class _ResponsesAPI:
         return _json_response(payload, status=200, request_id=request_id)
 
 
+def _page(request: web.Request, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return one page of ``items`` (oldest first) as a list object, as the query asks:
+    ``order`` (``desc`` unless ``asc``), ``after`` (an item id) and ``limit`` (1..100,
+    20 by default); ``include`` values are checked."""
+    limit = _query_int(request, "limit", 20, 1, 100)
+    order = request.query.get("order", "desc")
+    if order not in ("asc", "desc"):
+        raise _HTTPError(
+            400,
+            f"Invalid 'order': expected 'asc' or 'desc', but got '{order}' instead.",
+            "order",
+        )
+    _query_include(request)
+    ordered = items if order == "asc" else items[::-1]
+    after = request.query.get("after")
+    start = 0
+    if after is not None:
+        ids = [item["id"] for item in ordered]
+        start = ids.index(after) + 1 if after in ids else len(ordered)
+    page = ordered[start : start + limit]
+    return {
+        "object": "list",
+        "data": page,
+        "first_id": page[0]["id"] if page else None,
+        "last_id": page[-1]["id"] if page else None,
+        "has_more": start + limit < len(ordered),
+    }
+
+
+async def _read_object(request: web.Request, *, optional: bool = False) -> dict[str, Any]:
+    """Return the body as a JSON object (``{}`` for an empty optional body), or raise a 400."""
+    body = await _read_json(request, optional=optional)
+    if not isinstance(body, dict):
+        raise _HTTPError(400, "The request body must be a JSON object.")
+    return body
+
+
+def _id_maker(serial: int, body: Mapping[str, Any]) -> Callable[[str, int], str]:
+    """Return the id maker of a request's items: its serial and a hash of its body."""
+    digest = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+
+    def make_id(prefix: str, index: int) -> str:
+        return derive_id(prefix, serial, b"%s#%d" % (digest, index))
+
+    return make_id
+
+
 def _tracked(events: Iterator[Event], entry: Entry) -> Iterator[Event]:
     """Yield ``events``, applying each to the stored ``entry``'s state first."""
     for event in events:
@@ -625,6 +831,17 @@ def build_app(options: SimulatorOptions = SimulatorOptions()) -> web.Application
         app.router.add_delete(f"{base}/{{response_id}}", wrap(api.delete))
         app.router.add_post(f"{base}/{{response_id}}/cancel", wrap(api.cancel))
         app.router.add_get(f"{base}/{{response_id}}/input_items", wrap(api.list_input_items))
+        conversations = f"{prefix}/conversations"
+        one = f"{conversations}/{{conversation_id}}"
+        item = f"{one}/items/{{item_id}}"
+        app.router.add_post(conversations, wrap(api.create_conversation))
+        app.router.add_get(one, wrap(api.retrieve_conversation))
+        app.router.add_post(one, wrap(api.update_conversation))
+        app.router.add_delete(one, wrap(api.delete_conversation))
+        app.router.add_get(f"{one}/items", wrap(api.list_conversation_items))
+        app.router.add_post(f"{one}/items", wrap(api.create_conversation_items))
+        app.router.add_get(item, wrap(api.retrieve_conversation_item))
+        app.router.add_delete(item, wrap(api.delete_conversation_item))
     app.on_shutdown.append(api.on_shutdown)
     app.router.add_get("/healthz", _healthz)
     return app

@@ -6,7 +6,10 @@ The answer is a deterministic function of the request:
   text of the last item with ``role: "user"`` (its ``content`` string, or its
   ``input_text`` parts joined with single spaces), stripped of surrounding
   whitespace. No user message gives the empty string.
-* The *answer text* is ``"You said: " + user text``. When the user text contains
+* The *answer text* is ``"You said: " + user text``. In a conversation whose
+  items hold a user message already (a request with ``conversation``), the
+  text of the last such message follows: ``" (earlier you said: <text>)"``,
+  so a later turn shows that it sees the earlier ones. When the user text contains
   a number followed by the word ``words`` (``"count 300 words"``; case does not
   matter, ``word`` works too), the first such number N, capped at 100000, adds
   N words: ``" w1 w2 ... wN"``. This makes streams as long as a test or a
@@ -23,9 +26,10 @@ The answer is a deterministic function of the request:
   ``text.format.type`` ``"json_schema"`` or ``"json_object"`` its text is the
   compact JSON ``{"answer": <answer text>}``, else the answer text itself.
 * Tokens are counted as whitespace-separated words: input tokens over the
-  instructions and every text of the input, output tokens over everything the
-  "model" wrote (message text, arguments, tool inputs, code, reasoning), of
-  which ``reasoning_tokens`` over the reasoning summary and text.
+  instructions and every text of the conversation's items and of the input,
+  output tokens over everything the "model" wrote (message text, arguments,
+  tool inputs, code, reasoning), of which ``reasoning_tokens`` over the
+  reasoning summary and text.
 
 **Keywords.** Whole words of the user text (any case) add output items or
 change how the response ends, so that every kind of item and event a client
@@ -160,6 +164,7 @@ __all__ = [
     "encode_event",
     "error_body",
     "input_texts",
+    "json_type_name",
     "keywords",
     "split_chunks",
     "user_text",
@@ -242,7 +247,7 @@ def error_body(
     return {"error": {"message": message, "type": kind, "param": param, "code": code}}
 
 
-def _json_type_name(value: object) -> str:
+def json_type_name(value: object) -> str:
     """Name a decoded JSON value's type the way OpenAI's messages do."""
     if value is None:
         return "null"
@@ -270,6 +275,7 @@ _TYPE_CHECKS: Final[tuple[tuple[str, tuple[type, ...], str, bool], ...]] = (
     ("text", (dict,), "an object", True),
     ("instructions", (str,), "a string", True),
     ("include", (list,), "an array", True),
+    ("conversation", (str, dict), "a string or an object", True),
 )
 
 
@@ -285,7 +291,7 @@ def check_types(body: Mapping[str, Any], names: Sequence[str] | None = None) -> 
         if not isinstance(value, types):
             raise RequestError(
                 f"Invalid type for '{name}': expected {expected}, "
-                f"but got {_json_type_name(value)} instead.",
+                f"but got {json_type_name(value)} instead.",
                 name,
             )
 
@@ -306,13 +312,14 @@ def validate_request(body: object) -> Mapping[str, Any]:
 
     Raises `RequestError` when the body is not a JSON object, when ``model`` or
     ``input`` is missing or of the wrong type, when ``stream``,
-    ``background``, ``store``, ``tools``, ``text``, ``instructions`` or
-    ``include`` has the wrong type, or ``include`` an unknown value.
+    ``background``, ``store``, ``tools``, ``text``, ``instructions``,
+    ``include`` or ``conversation`` has the wrong type, ``include`` an unknown
+    value, or ``conversation`` comes with ``previous_response_id``.
     Everything else is accepted unchecked, as the simulator only echoes it.
     """
     if not isinstance(body, dict):
         raise RequestError(
-            f"The request body must be a JSON object, but got {_json_type_name(body)} instead.",
+            f"The request body must be a JSON object, but got {json_type_name(body)} instead.",
             None,
         )
     for name in ("model", "input"):
@@ -322,6 +329,12 @@ def validate_request(body: object) -> Mapping[str, Any]:
     if not body["model"]:
         raise RequestError("Invalid value for 'model': must not be empty.", "model")
     validate_include(body.get("include") or [])
+    if body.get("conversation") is not None and body.get("previous_response_id") is not None:
+        raise RequestError(
+            "Mutually exclusive parameters: Ensure you are only providing one of: "
+            "'previous_response_id' or 'conversation'.",
+            "conversation",
+        )
     return body
 
 
@@ -354,9 +367,15 @@ def user_text(input_: str | Sequence[object]) -> str:
     return ""
 
 
-def answer_text(text: str) -> str:
-    """Return the deterministic answer to a user text (see the module doc)."""
+def answer_text(text: str, earlier: str = "") -> str:
+    """Return the deterministic answer to a user text (see the module doc).
+
+    ``earlier`` is the text of the conversation's last user message before this
+    request, if any.
+    """
     answer = f"You said: {text}"
+    if earlier:
+        answer += f" (earlier you said: {earlier})"
     match = _WORDS_REQUEST.search(text)
     if match is None:
         return answer
@@ -558,7 +577,8 @@ class Script:
     ``echo`` holds the response fields copied from the request, in the API's
     order; ``outputs`` the output items in order; ``outcome`` how the response
     ends: ``"completed"``, ``"incomplete"``, ``"failed"`` (``server_error``)
-    or ``"quota"`` (failed with ``insufficient_quota``).
+    or ``"quota"`` (failed with ``insufficient_quota``); ``conversation`` the
+    id of the conversation the response belongs to, if any.
     """
 
     response_id: str
@@ -569,6 +589,7 @@ class Script:
     usage: Usage
     outcome: str = "completed"
     background: bool = False
+    conversation: str | None = None
 
     @property
     def output(self) -> Output | None:
@@ -648,13 +669,17 @@ class Script:
         """Return a Response object with the API's field order."""
         tier = self.requested_service_tier
         echo = self.echo
-        return {
+        response: dict[str, Any] = {
             "id": self.response_id,
             "object": "response",
             "created_at": self.created_at,
             "status": status,
             "background": self.background,
             "completed_at": completed_at,
+        }
+        if self.conversation is not None:
+            response["conversation"] = {"id": self.conversation}
+        return response | {
             "error": dict(error) if error is not None else None,
             "incomplete_details": dict(incomplete_details)
             if incomplete_details is not None
@@ -935,15 +960,20 @@ def build_script(
     created_at: int,
     chunk_words: int = 1,
     model: str | None = None,
+    conversation: str | None = None,
+    history: Sequence[Mapping[str, Any]] = (),
 ) -> Script:
     """Plan the answer to a request that passed `validate_request`.
 
     ``serial`` (from ``_ids.next_serial``) and a hash of the body make the ids;
     ``model``, when given, replaces the request's model in the response;
-    ``chunk_words`` is the number of words per delta.
+    ``chunk_words`` is the number of words per delta. ``conversation`` is the
+    id of the request's conversation, and ``history`` the items it held
+    before the request (they come before the input).
     """
     digest = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
     text = user_text(body["input"])
+    earlier = user_text(history)
     words = keywords(text)
     if body.get("tool_choice") == "none":
         words -= {
@@ -964,7 +994,7 @@ def build_script(
         chunk_words=chunk_words,
         include=frozenset(str(value) for value in body.get("include") or ()),
     )
-    answer = answer_text(text)
+    answer = answer_text(text, earlier)
     outcome = "quota" if "quota" in words else "failed" if "fail" in words else "completed"
     outputs: list[Output] = []
     if outcome == "completed":
@@ -986,12 +1016,13 @@ def build_script(
         requested_service_tier=tier if isinstance(tier, str) else None,
         outputs=outputs,
         usage=Usage(
-            input_tokens=count_input_tokens(body),
+            input_tokens=count_input_tokens(body) + count_tokens(*input_texts(list(history))),
             output_tokens=sum(item.output_tokens for item in outputs),
             reasoning_tokens=sum(item.reasoning_tokens for item in outputs),
         ),
         outcome=outcome,
         background=body.get("background") is True,
+        conversation=conversation,
     )
 
 

@@ -24,6 +24,7 @@ from typing import Any, Final
 
 import orjson
 
+from bridge.simulator.conversations import Conversation
 from bridge.simulator.snapshot import Accumulator
 
 __all__ = ["Entry", "EventLog", "ResponseStore"]
@@ -82,7 +83,10 @@ class Entry:
     """One stored response (see the module doc).
 
     While it runs, ``state`` follows its events; `finish` replaces the state
-    with the final JSON (``final``) and closes the log.
+    with the final JSON (``final``) and closes the log. A response of a
+    conversation has the conversation's items first among its input items
+    (``history_items`` of them) and ``conversation``, until its own items are
+    added to it.
     """
 
     response_id: str
@@ -94,6 +98,8 @@ class Entry:
     final: bytes | None = None
     final_status: str | None = None
     size: int = 0
+    conversation: Conversation | None = None
+    history_items: int = 0
 
     @property
     def status(self) -> str | None:

@@ -35,6 +35,7 @@ __all__ = [
     "RESPONSE_STATUS",
     "Usage",
     "capped_json",
+    "conversation_of",
     "error_type",
     "finish_reasons",
     "input_messages",
@@ -63,6 +64,8 @@ REASONING_LEVEL: Final = "gen_ai.request.reasoning.level"
 RESPONSE_STATUS: Final = "gen_ai.response.status"
 CONVERSATION_ID: Final = genai.GEN_AI_CONVERSATION_ID
 
+# The `object` of the replies that are a conversation rather than a response.
+_CONVERSATION_OBJECTS: Final = frozenset({"conversation", "conversation.deleted"})
 # Request keys copied as they are, when set and of the right JSON type.
 _NUMBER_SETTINGS: Final = (
     ("temperature", genai.GEN_AI_REQUEST_TEMPERATURE),
@@ -166,9 +169,20 @@ def request_attributes(
 
 
 def response_attributes(response: Mapping[str, Any] | None) -> Attributes:
-    """What a Response says about itself: id, model, finish reasons, usage."""
+    """What a Response says about itself: id, model, finish reasons, usage.
+
+    A reply that is a conversation (or its deletion) says only which
+    conversation it is; a conversation's item (a JSON object with a "type")
+    says nothing: its id and status are not a response's.
+    """
     attributes: Attributes = {}
     if not response:
+        return attributes
+    kind = response.get("object")
+    if kind in _CONVERSATION_OBJECTS:
+        conversation = _conversation_id(response.get("id"))
+        return {CONVERSATION_ID: conversation} if conversation else attributes
+    if kind is None and "type" in response:
         return attributes
     for key, name in (
         ("id", genai.GEN_AI_RESPONSE_ID),
@@ -398,6 +412,11 @@ def _content_parts(content: Any) -> list[dict[str, Any]]:
             else:
                 parts.append({"type": str(kind)})
     return parts
+
+
+def conversation_of(data: Mapping[str, Any] | None) -> str | None:
+    """The conversation a request body or a Response names in `conversation`, if any."""
+    return _conversation_id(data.get("conversation")) if data else None
 
 
 def _conversation_id(value: Any) -> str | None:

@@ -115,14 +115,19 @@ class _Record:
         self._started = time.monotonic()
         model = request.get("model") if request else None
         self._model = model if isinstance(model, str) and model else None
+        # The body's conversation, else the one the servicer named from the path.
+        conversation = attrs.conversation_of(request)
+        if scope is not None:
+            conversation = scope.conversation_id = conversation or scope.conversation_id
         self._span: Span | None = None
         if owner.tracer is not None:
+            attributes = attrs.request_attributes(
+                request, provider=owner.provider, stream=stream, endpoint=owner.endpoint
+            )
+            if conversation:
+                attributes[attrs.CONVERSATION_ID] = conversation
             span = owner.tracer.start_span(
-                attrs.span_name(self._model),
-                kind=SpanKind.CLIENT,
-                attributes=attrs.request_attributes(
-                    request, provider=owner.provider, stream=stream, endpoint=owner.endpoint
-                ),
+                attrs.span_name(self._model), kind=SpanKind.CLIENT, attributes=attributes
             )
             if owner.capture_content and request and span.is_recording():
                 _set_content(span, owner, request, input_side=True)
@@ -150,11 +155,14 @@ class _Record:
         failure = "cancelled" if cancelled else (attrs.error_type(error) if error else None)
         first = state.first_event_at if state is not None else None
         events = state.events if state is not None else None
-        response_model = _text(final, "model")
-        response_id = _text(final, "id") or (state.response_id if state is not None else None)
+        described = attrs.response_attributes(final)
+        response_model: str | None = described.get(genai.GEN_AI_RESPONSE_MODEL)
+        response_id: str | None = described.get(genai.GEN_AI_RESPONSE_ID) or (
+            state.response_id if state is not None else None
+        )
         owner = self._owner
         if self._span is not None:
-            self._finish_span(self._span, final, state, error, failure, now)
+            self._finish_span(self._span, described, final, state, error, failure, now)
         if owner.instruments is not None:
             self._record_metrics(
                 owner.instruments, counts, failure, response_model, first, events, now
@@ -173,11 +181,13 @@ class _Record:
                 scope.first_event_ms = (first - self._started) * 1000.0
             scope.events = events
             scope.genai_error = failure
+            scope.conversation_id = scope.conversation_id or described.get(attrs.CONVERSATION_ID)
             scope.record_ended()
 
     def _finish_span(
         self,
         span: Span,
+        described: dict[str, Any],
         final: dict[str, Any] | None,
         state: StreamState | None,
         error: UpstreamError | None,
@@ -185,7 +195,7 @@ class _Record:
         now: float,
     ) -> None:
         if span.is_recording():
-            span.set_attributes(attrs.response_attributes(final))
+            span.set_attributes(described)
             if state is not None:
                 span.set_attribute(EVENT_COUNT, state.events)
                 if state.first_event_at is not None:
@@ -268,8 +278,3 @@ def _set_content(
             span.set_attribute(
                 genai.GEN_AI_OUTPUT_MESSAGES, clean(attrs.capped_json(messages, limit))
             )
-
-
-def _text(data: Mapping[str, Any] | None, key: str) -> str | None:
-    value = data.get(key) if data else None
-    return value if isinstance(value, str) and value else None

@@ -197,6 +197,7 @@ class RpcTelemetry:
             "cached_tokens": scope.cached_tokens,
             "reasoning_tokens": scope.reasoning_tokens,
             "response_id": scope.response_id,
+            "conversation_id": scope.conversation_id,
             "upstream_request_id": scope.request_id,
             "error_type": scope.genai_error,
         }

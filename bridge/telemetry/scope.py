@@ -5,7 +5,8 @@ variable: each grpc.aio RPC runs in its own task, so it is private to that
 RPC); the servicer's `CallRecord` fills in model, usage and timings when it
 ends; the interceptor reads it all back for the access log. An authentication
 interceptor (or anything else that runs inside the RPC) names the caller with
-`set_caller`.
+`set_caller`; the servicer names the conversation an RPC acts on with
+`set_conversation`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ __all__ = [
     "leave_scope",
     "pending_caller",
     "set_caller",
+    "set_conversation",
 ]
 
 
@@ -34,6 +36,7 @@ class RpcScope:
         "caller",
         "closed",
         "code",
+        "conversation_id",
         "events",
         "finish",
         "first_event_ms",
@@ -91,6 +94,9 @@ class RpcScope:
         self.first_event_ms: float | None = None
         self.events: int | None = None
         self.genai_error: str | None = None
+        # The conversation the RPC acts on: its path's, the create request's,
+        # or the one the reply names.
+        self.conversation_id: str | None = None
         # Call records started and not yet ended, and the interceptor's
         # deferred finish (span end, metrics, access line) waiting for them.
         self.records = 0
@@ -143,6 +149,15 @@ def set_caller(name: str) -> None:
         scope.caller = name
     else:
         _CALLER.set(name)
+
+
+def set_conversation(conversation_id: str) -> None:
+    """Name the conversation the current RPC acts on (gen_ai.conversation.id of its
+    GenAI span, and the access log), when the request's JSON body does not say it:
+    the servicer, for a conversation named by the call's path."""
+    scope = _CURRENT.get()
+    if scope is not None:
+        scope.conversation_id = conversation_id
 
 
 def pending_caller() -> str | None:

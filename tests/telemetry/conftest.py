@@ -59,7 +59,8 @@ async def upstream() -> AsyncIterator[Upstream]:
 
     @web.middleware
     async def record(request: web.Request, handler: Any) -> web.StreamResponse:
-        body = orjson.loads(await request.read())
+        raw = await request.read()
+        body = orjson.loads(raw) if raw else {}
         recorded.append(Recorded(dict(request.headers.items()), body))
         if body.get("model") == FAIL_MODEL:
             echoed = request.headers.get("Authorization", "")

@@ -15,6 +15,7 @@ from opentelemetry.trace import SpanKind
 
 from bridge.telemetry.genai import GenAITelemetry
 from bridge.telemetry.scope import set_caller
+from rbridge.responses.v1 import conversations_pb2 as conv
 from tests.conftest import access_lines
 from tests.telemetry.conftest import (
     CALLER_METADATA,
@@ -49,6 +50,26 @@ async def test_unary_line_has_every_field(
     assert line["trace_id"] == TRACE_ID
     assert line["span_id"] == format(server.context.span_id, "016x")
     assert "time_to_first_event_ms" not in line
+
+
+async def test_lines_name_the_conversation(
+    upstream: Upstream, bridge_at: Callable[..., Any], log_output: io.StringIO
+) -> None:
+    """A call on a conversation, or a create request in one, logs its conversation_id; a
+    conversation's id is not logged as a response id."""
+    client = await bridge_at(upstream.url)
+    created = await client.stub.CreateConversation(conv.CreateConversationRequest())
+    await client.stub.GetConversation(conv.GetConversationRequest(conversation_id=created.id))
+    reply = await client.stub.CreateResponse(create_request(conversation=created.id))
+    await client.stub.CreateResponse(create_request())
+    lines = access_lines(log_output)
+    assert [line.get("conversation_id") for line in lines] == [created.id] * 3 + [None]
+    assert [line.get("response_id") for line in lines] == [
+        None,
+        None,
+        reply.id,
+        lines[3]["response_id"],
+    ]
 
 
 async def test_stream_line_has_time_to_first_event(

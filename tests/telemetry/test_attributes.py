@@ -85,6 +85,36 @@ def test_finish_reasons(response: dict[str, Any], reasons: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        (
+            {"id": "conv_1", "object": "conversation", "created_at": 1, "metadata": {}},
+            {"gen_ai.conversation.id": "conv_1"},
+        ),
+        (
+            {"id": "conv_2", "object": "conversation.deleted", "deleted": True},
+            {"gen_ai.conversation.id": "conv_2"},
+        ),
+        ({"id": "msg_1", "type": "message", "status": "completed", "role": "user"}, {}),
+        (
+            {"id": "resp_1", "object": "response", "status": "completed", "conversation": "conv_3"},
+            {
+                "gen_ai.response.id": "resp_1",
+                "gen_ai.response.status": "completed",
+                "gen_ai.response.finish_reasons": ["stop"],
+                "gen_ai.conversation.id": "conv_3",
+            },
+        ),
+    ],
+    ids=["conversation", "deleted-conversation", "item", "response-in-a-conversation"],
+)
+def test_replies_about_conversations(reply: dict[str, Any], expected: dict[str, Any]) -> None:
+    """A conversation reply names only its conversation, an item reply nothing (its id and
+    status are not a response's), a Response its own conversation."""
+    assert attrs.response_attributes(reply) == expected
+
+
+@pytest.mark.parametrize(
     ("response", "expected"),
     [
         (None, None),

@@ -16,6 +16,7 @@ from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.trace import SpanKind, StatusCode
 
 from bridge.telemetry.genai import EVENT_COUNT, FIRST_CHUNK_EVENT
+from rbridge.responses.v1 import conversations_pb2 as conv
 from tests.conftest import Script
 from tests.telemetry.conftest import (
     CALLER_METADATA,
@@ -185,6 +186,44 @@ async def test_stream_spans_end_with_the_stream(
     assert (server.end_time or 0) >= received[len(received) // 2]
     assert (genai.end_time or 0) >= received[len(received) // 2]
     assert (server.end_time or 0) >= (genai.end_time or 0) >= (http.end_time or 0)
+
+
+async def test_conversation_calls_name_their_conversation(
+    otel: Captured, upstream: Upstream, bridge_at: Callable[..., Any]
+) -> None:
+    """gen_ai.conversation.id is on the GenAI span of every call that has one: from the reply
+    of CreateConversation, from the path of the calls on a conversation, from the body of a
+    create request; an item's id and status are never taken for a response's."""
+    client = await bridge_at(upstream.url)
+    created = await client.stub.CreateConversation(conv.CreateConversationRequest())
+    cid = created.id
+    added = await client.stub.CreateConversationItems(
+        conv.CreateConversationItemsRequest(
+            conversation_id=cid, items=[{"message": {"role": "user", "content": {"text": "hi"}}}]
+        )
+    )
+    await client.stub.GetConversationItem(
+        conv.GetConversationItemRequest(conversation_id=cid, item_id=added.last_id)
+    )
+    await client.stub.ListConversationItems(conv.ListConversationItemsRequest(conversation_id=cid))
+    await call(client, False, conversation=cid)
+    genai = [
+        span
+        for span in await otel.wait_spans(15)
+        if span.kind is SpanKind.CLIENT and span.name.startswith("chat")
+    ]
+    assert len(genai) == 5
+    for span in genai:
+        attributes = dict(span.attributes or {})
+        assert attributes["gen_ai.conversation.id"] == cid, span.name
+    item_span = dict(genai[2].attributes or {})
+    for absent in (
+        "gen_ai.response.id",
+        "gen_ai.response.status",
+        "gen_ai.response.finish_reasons",
+    ):
+        assert absent not in item_span
+    assert str(dict(genai[4].attributes or {})["gen_ai.response.id"]).startswith("resp_")
 
 
 @pytest.mark.parametrize("stream", [False, True], ids=["unary", "stream"])

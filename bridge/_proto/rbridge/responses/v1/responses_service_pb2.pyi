@@ -1,4 +1,5 @@
 from google.protobuf import struct_pb2 as _struct_pb2
+from rbridge.responses.v1 import conversations_pb2 as _conversations_pb2
 from rbridge.responses.v1 import items_pb2 as _items_pb2
 from rbridge.responses.v1 import options_pb2 as _options_pb2
 from rbridge.responses.v1 import response_pb2 as _response_pb2

@@ -3,6 +3,8 @@
 import grpc
 import warnings
 
+from rbridge.responses.v1 import conversations_pb2 as rbridge_dot_responses_dot_v1_dot_conversations__pb2
+from rbridge.responses.v1 import items_pb2 as rbridge_dot_responses_dot_v1_dot_items__pb2
 from rbridge.responses.v1 import response_pb2 as rbridge_dot_responses_dot_v1_dot_response__pb2
 from rbridge.responses.v1 import responses_service_pb2 as rbridge_dot_responses_dot_v1_dot_responses__service__pb2
 from rbridge.responses.v1 import stream_events_pb2 as rbridge_dot_responses_dot_v1_dot_stream__events__pb2
@@ -28,15 +30,17 @@ if _version_not_supported:
 
 
 class ResponsesServiceStub:
-    """The OpenAI Responses API over gRPC.
+    """The OpenAI Responses API over gRPC, with the Conversations API that keeps
+    the items of multi-turn exchanges.
 
-    Each RPC maps to one HTTP call of the upstream's Responses API, which its
+    Each RPC maps to one HTTP call of the upstream's API, which its
     `upstream` option declares; paths are relative to the upstream base URL
     (e.g. https://api.openai.com/v1). Messages mirror the API's JSON one to
     one: field names are the JSON keys, JSON unions are oneofs, and keys this
     contract does not know travel in `extra_fields`, so nothing is lost in
-    either direction. Path parameters (`response_id`) and query parameters are
-    plain fields of the request messages; they are never part of a JSON body.
+    either direction. Path parameters (`response_id`, `conversation_id`,
+    `item_id`) and query parameters are plain fields of the request messages;
+    they are never part of a JSON body.
     """
 
     def __init__(self, channel):
@@ -100,18 +104,60 @@ class ResponsesServiceStub:
                 request_serializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CompactResponseRequest.SerializeToString,
                 response_deserializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CompactedResponse.FromString,
                 _registered_method=True)
+        self.CreateConversation = channel.unary_unary(
+                '/rbridge.responses.v1.ResponsesService/CreateConversation',
+                request_serializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.CreateConversationRequest.SerializeToString,
+                response_deserializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.ConversationResource.FromString,
+                _registered_method=True)
+        self.GetConversation = channel.unary_unary(
+                '/rbridge.responses.v1.ResponsesService/GetConversation',
+                request_serializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.GetConversationRequest.SerializeToString,
+                response_deserializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.ConversationResource.FromString,
+                _registered_method=True)
+        self.UpdateConversation = channel.unary_unary(
+                '/rbridge.responses.v1.ResponsesService/UpdateConversation',
+                request_serializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.UpdateConversationRequest.SerializeToString,
+                response_deserializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.ConversationResource.FromString,
+                _registered_method=True)
+        self.DeleteConversation = channel.unary_unary(
+                '/rbridge.responses.v1.ResponsesService/DeleteConversation',
+                request_serializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.DeleteConversationRequest.SerializeToString,
+                response_deserializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.DeleteConversationResponse.FromString,
+                _registered_method=True)
+        self.ListConversationItems = channel.unary_unary(
+                '/rbridge.responses.v1.ResponsesService/ListConversationItems',
+                request_serializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.ListConversationItemsRequest.SerializeToString,
+                response_deserializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.ConversationItemList.FromString,
+                _registered_method=True)
+        self.CreateConversationItems = channel.unary_unary(
+                '/rbridge.responses.v1.ResponsesService/CreateConversationItems',
+                request_serializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.CreateConversationItemsRequest.SerializeToString,
+                response_deserializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.ConversationItemList.FromString,
+                _registered_method=True)
+        self.GetConversationItem = channel.unary_unary(
+                '/rbridge.responses.v1.ResponsesService/GetConversationItem',
+                request_serializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.GetConversationItemRequest.SerializeToString,
+                response_deserializer=rbridge_dot_responses_dot_v1_dot_items__pb2.Item.FromString,
+                _registered_method=True)
+        self.DeleteConversationItem = channel.unary_unary(
+                '/rbridge.responses.v1.ResponsesService/DeleteConversationItem',
+                request_serializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.DeleteConversationItemRequest.SerializeToString,
+                response_deserializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.ConversationResource.FromString,
+                _registered_method=True)
 
 
 class ResponsesServiceServicer:
-    """The OpenAI Responses API over gRPC.
+    """The OpenAI Responses API over gRPC, with the Conversations API that keeps
+    the items of multi-turn exchanges.
 
-    Each RPC maps to one HTTP call of the upstream's Responses API, which its
+    Each RPC maps to one HTTP call of the upstream's API, which its
     `upstream` option declares; paths are relative to the upstream base URL
     (e.g. https://api.openai.com/v1). Messages mirror the API's JSON one to
     one: field names are the JSON keys, JSON unions are oneofs, and keys this
     contract does not know travel in `extra_fields`, so nothing is lost in
-    either direction. Path parameters (`response_id`) and query parameters are
-    plain fields of the request messages; they are never part of a JSON body.
+    either direction. Path parameters (`response_id`, `conversation_id`,
+    `item_id`) and query parameters are plain fields of the request messages;
+    they are never part of a JSON body.
     """
 
     def CreateResponse(self, request, context):
@@ -206,6 +252,62 @@ class ResponsesServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateConversation(self, request, context):
+        """Creates a conversation, optionally with metadata and its first items.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetConversation(self, request, context):
+        """Retrieves a conversation.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateConversation(self, request, context):
+        """Replaces the metadata of a conversation and returns the conversation.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteConversation(self, request, context):
+        """Deletes a conversation. Its items are not deleted.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListConversationItems(self, request, context):
+        """Lists the items of a conversation, one page at a time.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateConversationItems(self, request, context):
+        """Adds items to a conversation, at most 20 at a time, and returns them.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetConversationItem(self, request, context):
+        """Retrieves one item of a conversation.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteConversationItem(self, request, context):
+        """Deletes one item of a conversation and returns the conversation.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ResponsesServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -264,6 +366,46 @@ def add_ResponsesServiceServicer_to_server(servicer, server):
                     request_deserializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CompactResponseRequest.FromString,
                     response_serializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CompactedResponse.SerializeToString,
             ),
+            'CreateConversation': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateConversation,
+                    request_deserializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.CreateConversationRequest.FromString,
+                    response_serializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.ConversationResource.SerializeToString,
+            ),
+            'GetConversation': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetConversation,
+                    request_deserializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.GetConversationRequest.FromString,
+                    response_serializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.ConversationResource.SerializeToString,
+            ),
+            'UpdateConversation': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateConversation,
+                    request_deserializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.UpdateConversationRequest.FromString,
+                    response_serializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.ConversationResource.SerializeToString,
+            ),
+            'DeleteConversation': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteConversation,
+                    request_deserializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.DeleteConversationRequest.FromString,
+                    response_serializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.DeleteConversationResponse.SerializeToString,
+            ),
+            'ListConversationItems': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListConversationItems,
+                    request_deserializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.ListConversationItemsRequest.FromString,
+                    response_serializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.ConversationItemList.SerializeToString,
+            ),
+            'CreateConversationItems': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateConversationItems,
+                    request_deserializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.CreateConversationItemsRequest.FromString,
+                    response_serializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.ConversationItemList.SerializeToString,
+            ),
+            'GetConversationItem': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetConversationItem,
+                    request_deserializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.GetConversationItemRequest.FromString,
+                    response_serializer=rbridge_dot_responses_dot_v1_dot_items__pb2.Item.SerializeToString,
+            ),
+            'DeleteConversationItem': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteConversationItem,
+                    request_deserializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.DeleteConversationItemRequest.FromString,
+                    response_serializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.ConversationResource.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'rbridge.responses.v1.ResponsesService', rpc_method_handlers)
@@ -273,15 +415,17 @@ def add_ResponsesServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class ResponsesService:
-    """The OpenAI Responses API over gRPC.
+    """The OpenAI Responses API over gRPC, with the Conversations API that keeps
+    the items of multi-turn exchanges.
 
-    Each RPC maps to one HTTP call of the upstream's Responses API, which its
+    Each RPC maps to one HTTP call of the upstream's API, which its
     `upstream` option declares; paths are relative to the upstream base URL
     (e.g. https://api.openai.com/v1). Messages mirror the API's JSON one to
     one: field names are the JSON keys, JSON unions are oneofs, and keys this
     contract does not know travel in `extra_fields`, so nothing is lost in
-    either direction. Path parameters (`response_id`) and query parameters are
-    plain fields of the request messages; they are never part of a JSON body.
+    either direction. Path parameters (`response_id`, `conversation_id`,
+    `item_id`) and query parameters are plain fields of the request messages;
+    they are never part of a JSON body.
     """
 
     @staticmethod
@@ -571,6 +715,222 @@ class ResponsesService:
             '/rbridge.responses.v1.ResponsesService/CompactResponse',
             rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CompactResponseRequest.SerializeToString,
             rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CompactedResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateConversation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/rbridge.responses.v1.ResponsesService/CreateConversation',
+            rbridge_dot_responses_dot_v1_dot_conversations__pb2.CreateConversationRequest.SerializeToString,
+            rbridge_dot_responses_dot_v1_dot_conversations__pb2.ConversationResource.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetConversation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/rbridge.responses.v1.ResponsesService/GetConversation',
+            rbridge_dot_responses_dot_v1_dot_conversations__pb2.GetConversationRequest.SerializeToString,
+            rbridge_dot_responses_dot_v1_dot_conversations__pb2.ConversationResource.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateConversation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/rbridge.responses.v1.ResponsesService/UpdateConversation',
+            rbridge_dot_responses_dot_v1_dot_conversations__pb2.UpdateConversationRequest.SerializeToString,
+            rbridge_dot_responses_dot_v1_dot_conversations__pb2.ConversationResource.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteConversation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/rbridge.responses.v1.ResponsesService/DeleteConversation',
+            rbridge_dot_responses_dot_v1_dot_conversations__pb2.DeleteConversationRequest.SerializeToString,
+            rbridge_dot_responses_dot_v1_dot_conversations__pb2.DeleteConversationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListConversationItems(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/rbridge.responses.v1.ResponsesService/ListConversationItems',
+            rbridge_dot_responses_dot_v1_dot_conversations__pb2.ListConversationItemsRequest.SerializeToString,
+            rbridge_dot_responses_dot_v1_dot_conversations__pb2.ConversationItemList.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateConversationItems(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/rbridge.responses.v1.ResponsesService/CreateConversationItems',
+            rbridge_dot_responses_dot_v1_dot_conversations__pb2.CreateConversationItemsRequest.SerializeToString,
+            rbridge_dot_responses_dot_v1_dot_conversations__pb2.ConversationItemList.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetConversationItem(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/rbridge.responses.v1.ResponsesService/GetConversationItem',
+            rbridge_dot_responses_dot_v1_dot_conversations__pb2.GetConversationItemRequest.SerializeToString,
+            rbridge_dot_responses_dot_v1_dot_items__pb2.Item.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteConversationItem(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/rbridge.responses.v1.ResponsesService/DeleteConversationItem',
+            rbridge_dot_responses_dot_v1_dot_conversations__pb2.DeleteConversationItemRequest.SerializeToString,
+            rbridge_dot_responses_dot_v1_dot_conversations__pb2.ConversationResource.FromString,
             options,
             channel_credentials,
             insecure,
