@@ -5,21 +5,30 @@ same pipeline. Every line carries the current trace and span ids when a span
 is recording, and every rendered line, tracebacks included, is scrubbed of
 credentials on its way out: every secret registered in `bridge.redact.SECRETS`
 (keys, tokens, passwords, callers' keys), `Bearer ...` and `sk-...`.
+
+`emit` writes a line that every call writes (the access log): in JSON it
+renders the same object the pipeline would, straight to the stream, at a
+fifth of the pipeline's cost; on a console it goes through the pipeline.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 import sys
 from collections.abc import Iterable, MutableMapping
 from typing import Any, TextIO
 
+import orjson
 import structlog
 from opentelemetry import trace
 
 from bridge.redact import SECRETS
 
-__all__ = ["add_secrets", "configure"]
+__all__ = ["add_secrets", "configure", "emit"]
+
+# The handler `emit` writes through, when lines are JSON.
+_json_handler: logging.StreamHandler[TextIO] | None = None
 
 
 def add_secrets(secrets: Iterable[str | None]) -> None:
@@ -73,11 +82,38 @@ def configure(
             ],
         )
     )
+    global _json_handler
+    _json_handler = None if console else handler
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     # httpx logs every request at INFO; that is the access log's job.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
+
+
+def emit(name: str, level: int, event: str, fields: dict[str, Any]) -> None:
+    """Log `event` with `fields` from the logger `name`, as `structlog.get_logger(name)`
+    would, faster in JSON."""
+    handler = _json_handler
+    if handler is None or logging.getLogger().handlers != [handler]:
+        structlog.get_logger(name).log(level, event, **fields)
+        return
+    if not logging.getLogger(name).isEnabledFor(level):
+        return
+    line: dict[str, Any] = structlog.contextvars.get_contextvars()
+    line.update(fields)
+    line["event"] = event
+    line["level"] = logging.getLevelName(level).lower()
+    line["logger"] = name
+    line["timestamp"] = datetime.datetime.now(tz=datetime.UTC).isoformat().replace("+00:00", "Z")
+    _add_trace_ids(None, "", line)
+    text = SECRETS.redactor().text(orjson.dumps(line, default=repr).decode())
+    handler.acquire()
+    try:
+        handler.stream.write(text + handler.terminator)
+        handler.flush()
+    finally:
+        handler.release()
 
 
 def _hide_undecodable_metadata(record: logging.LogRecord) -> bool:

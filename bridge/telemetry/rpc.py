@@ -18,13 +18,13 @@ from typing import Any, Final
 
 import grpc
 import grpc.aio
-import structlog
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.semconv._incubating.attributes import rpc_attributes
 from opentelemetry.semconv.attributes import error_attributes, server_attributes
 from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
 
+from bridge.logs import emit
 from bridge.telemetry import attributes as attrs
 from bridge.telemetry.metrics import Instruments
 from bridge.telemetry.scope import RpcScope, enter_scope, leave_scope
@@ -46,8 +46,6 @@ _SERVER_ERRORS: Final = frozenset(
 # How long an ended RPC waits for a call record the servicer left open.
 _RECORD_GRACE_SECONDS: Final = 2.0
 _LEVELS: Final = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
-
-log = structlog.get_logger(ACCESS_LOGGER)
 
 
 class RpcTelemetry:
@@ -208,4 +206,4 @@ class RpcTelemetry:
                 fields["span_id"] = trace.format_span_id(span_context.span_id)
         level = self._level
         assert level is not None
-        log.log(level, "rpc", **{key: value for key, value in fields.items() if value is not None})
+        emit(ACCESS_LOGGER, level, "rpc", {k: v for k, v in fields.items() if v is not None})

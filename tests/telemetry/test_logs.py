@@ -11,7 +11,7 @@ import pytest
 import structlog
 from opentelemetry.sdk.trace import TracerProvider
 
-from bridge.logs import configure
+from bridge.logs import configure, emit
 
 KEY = "gw-key-0f9e8d7c6b5a"
 
@@ -95,3 +95,29 @@ def test_undecodable_metadata_is_logged_without_its_value() -> None:
     text = output.getvalue()
     assert "invalid UTF-8 in a metadata value (value not shown)" in text
     assert "sk-caller-secret-key" not in text
+
+
+@pytest.mark.parametrize("fmt", ["json", "console"])
+def test_emit_writes_what_the_pipeline_writes(restore_logging: None, fmt: str) -> None:
+    """`emit` gives the line structlog would (JSON: the same object, bar the time), redacted
+    and filtered by level."""
+    output = io.StringIO()
+    configure("info", fmt, stream=output, secrets=[KEY])
+    fields = {"status": "OK", "duration_ms": 1.5, "peer": f"Bearer {KEY}", "events": [1, "é"]}
+    tracer = TracerProvider().get_tracer("test")
+    with tracer.start_as_current_span("work"):
+        emit("bridge.access", logging.INFO, "rpc", fields)
+        structlog.get_logger("bridge.access").info("rpc", **fields)
+    emit("bridge.access", logging.DEBUG, "rpc", fields)
+    text = output.getvalue()
+    assert KEY not in text
+    lines = text.splitlines()
+    assert len(lines) == 2
+    if fmt == "console":
+        # Each line starts with its time.
+        assert lines[0].split(" ", 1)[1] == lines[1].split(" ", 1)[1]
+        return
+    fast, slow = (orjson.loads(line) for line in lines)
+    assert fast.pop("timestamp").endswith("Z") and slow.pop("timestamp").endswith("Z")
+    assert fast == slow
+    assert fast["peer"] == "Bearer [REDACTED]"
