@@ -12,8 +12,8 @@ details, metadata, log lines, spans, metric attributes) passes it through
 `Redactor` replaces, wherever they occur: the registered secrets as exact
 values (found in one pass whatever their number, and the set rebuilt whole
 only after many additions, so a shared bridge with a thousand callers' keys
-redacts a line in microseconds), and, unless built with `patterns=False`, `Bearer <token>` and anything
-shaped like an OpenAI key (`sk-...`). It works on text, on gRPC metadata, and
+redacts a line in microseconds), and, unless built with `patterns=False`,
+`Bearer <token>` and anything shaped like an OpenAI key (`sk-...`). It works on text, on gRPC metadata, and
 inside a serialized `google.rpc.Status` (grpc-status-details-bin), keeping
 that Status consistent with the redacted status message. Forwarded model
 output is only ever scanned for exact secrets (`SECRETS.exact()`): a sample
