@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Any, TextIO
 
 import structlog
@@ -33,10 +33,12 @@ def configure(
     *,
     stream: TextIO | None = None,
     secrets: Iterable[str | None] = (),
+    fields: Mapping[str, object] | None = None,
 ) -> None:
     """Route structlog and standard logging to `stream` (stderr) at `level`.
 
     `fmt` is "json", "console", or "auto" (console on a terminal, else JSON).
+    `fields` go on every line: a worker of `bridge serve --workers` names itself.
     """
     add_secrets(secrets)
     output = stream or sys.stderr
@@ -48,6 +50,8 @@ def configure(
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         _add_trace_ids,
     ]
+    if fields:
+        shared.append(_Fields(fields))
     renderer: structlog.types.Processor = (
         structlog.dev.ConsoleRenderer() if console else structlog.processors.JSONRenderer()
     )
@@ -78,6 +82,20 @@ def configure(
     root.setLevel(level.upper())
     # httpx logs every request at INFO; that is the access log's job.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
+
+
+class _Fields:
+    """A processor adding fixed fields to every line (a line's own value wins)."""
+
+    def __init__(self, fields: Mapping[str, object]) -> None:
+        self.fields = dict(fields)
+
+    def __call__(
+        self, logger: Any, method: str, event_dict: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]:
+        for key, value in self.fields.items():
+            event_dict.setdefault(key, value)
+        return event_dict
 
 
 def _hide_undecodable_metadata(record: logging.LogRecord) -> bool:

@@ -7,6 +7,7 @@ import contextlib
 import signal
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import grpc
 import grpc.aio
@@ -23,7 +24,18 @@ from bridge.servicer import ResponsesServicer, ServiceOptions
 from bridge.upstream import UpstreamClient, UpstreamOptions
 from rbridge.responses.v1 import responses_service_pb2, responses_service_pb2_grpc
 
-__all__ = ["RunningBridge", "run", "server_options", "start", "upstream_options"]
+if TYPE_CHECKING:
+    from bridge.workers import Worker
+
+__all__ = [
+    "SERVICE_NAME",
+    "RunningBridge",
+    "run",
+    "serve_health",
+    "server_options",
+    "start",
+    "upstream_options",
+]
 
 log = structlog.get_logger("bridge.server")
 
@@ -106,11 +118,7 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
     health_server = None
     if settings.health_listen:
         # Probes dial the pod IP while the API may listen on loopback only.
-        health_server = grpc.aio.server()
-        health_pb2_grpc.add_HealthServicer_to_server(health_servicer, health_server)
-        if health_server.add_insecure_port(settings.health_listen) == 0:
-            raise OSError(f"cannot listen on {settings.health_listen}")
-        await health_server.start()
+        health_server = await serve_health(settings.health_listen, health_servicer)
     await server.start()
     for name in ("", SERVICE_NAME):
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
@@ -121,6 +129,17 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
         upstream=upstream,
         health_server=health_server,
     )
+
+
+async def serve_health(address: str, servicer: health.aio.HealthServicer) -> grpc.aio.Server:
+    """A started server answering only the health service on `address`, a port it shares
+    with no other server."""
+    server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
+    health_pb2_grpc.add_HealthServicer_to_server(servicer, server)
+    if server.add_insecure_port(address) == 0:
+        raise OSError(f"cannot listen on {address}")
+    await server.start()
+    return server
 
 
 def upstream_options(settings: Settings) -> UpstreamOptions:
@@ -165,6 +184,9 @@ def server_options(settings: Settings) -> list[tuple[str, int]]:
         # for yet stays at the initial flow-control window: unadmitted
         # requests wait in the client, not in this process's memory.
         ("grpc.http2.bdp_probe", 0),
+        # gRPC's default, on, lets a second server on a taken port share it silently;
+        # only the workers of one `bridge serve --workers` share theirs (bridge.workers).
+        ("grpc.so_reuseport", 1 if settings.workers > 1 else 0),
     ]
     if settings.max_connection_age_seconds > 0:
         options += [
@@ -178,15 +200,21 @@ def server_options(settings: Settings) -> list[tuple[str, int]]:
 _EXPORT_SECONDS = 2.0
 
 
-async def run(settings: Settings) -> None:
-    """Serve until SIGTERM or SIGINT, then stop gracefully."""
+async def run(settings: Settings, worker: Worker | None = None) -> None:
+    """Serve until SIGTERM or SIGINT, then stop gracefully. As a `worker` of `bridge
+    serve --workers`, name the worker in every log line and as the telemetry's
+    instance, tell the parent once serving, and stop if the parent goes."""
     from bridge.logs import configure
     from bridge.telemetry.setup import from_env, install
 
-    configure(settings.log_level, settings.log_format)
+    configure(
+        settings.log_level,
+        settings.log_format,
+        fields=None if worker is None else worker.log_fields,
+    )
     # Tracer and meter providers from the OTEL_* variables, also made the
     # global ones so any other instrumented library reports through them.
-    observability = from_env()
+    observability = from_env(instance_id=None if worker is None else worker.instance_id)
     observability.set_global()
     install(observability)
     stop_started = 0.0
@@ -200,6 +228,8 @@ async def run(settings: Settings) -> None:
         log.info(
             "serving", listen=settings.listen, port=bridge.port, upstream=settings.upstream_url
         )
+        if worker is not None:
+            worker.serving(stopping.set)
         await stopping.wait()
         log.info("draining", grace_seconds=settings.grace_seconds)
         stop_started = time.monotonic()
