@@ -43,9 +43,11 @@ class PortInUse(OSError):
         self.alternative = alternative
 
 
-def _bind(host: str, port: int) -> list[socket.socket]:
+def _bind(host: str, port: int, *, reuse_address: bool = True) -> list[socket.socket]:
     """Sockets bound to every address of host:port without SO_REUSEPORT, so a bind fails
     while anything listens there, with or without it (port 0: one free port for all).
+    With `reuse_address`, connections of a stopped server lingering in TIME_WAIT do not
+    count; without, they do, and so does any socket bound there.
 
     Raises:
         OSError: EADDRINUSE when taken; else the error of the last address, when
@@ -58,8 +60,7 @@ def _bind(host: str, port: int) -> list[socket.socket]:
     try:
         for family, kind, proto, _, address in infos:
             sock = socket.socket(family, kind, proto)
-            # Connections of a stopped server lingering in TIME_WAIT do not count.
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, int(reuse_address))
             if port == 0 and bound:
                 address = (address[0], bound[0].getsockname()[1], *address[2:])
             try:
@@ -116,8 +117,13 @@ def check_free(address: str, role: str) -> None:
 def reserve(address: str, role: str) -> list[socket.socket]:
     """Hold `address` for a group of servers sharing it with SO_REUSEPORT: sockets bound
     without it (so nothing may be listening there), then given it, so that the group's
-    servers can bind beside them. They never listen; port 0 picks the port. Close them
-    when the group is done.
+    servers, and only servers sharing it, can bind beside them. They never listen; port 0
+    picks the port. Close them when the group is done.
+
+    Bound without SO_REUSEADDR too where the port allows, since a server with it (gRPC's
+    are) could otherwise bind beside sockets that do not listen yet; where connections of
+    an earlier server linger in TIME_WAIT it is bound with it, and a server without
+    SO_REUSEPORT is kept out only once the group listens.
 
     Raises:
         PortInUse: the address is taken.
@@ -125,7 +131,12 @@ def reserve(address: str, role: str) -> list[socket.socket]:
     """
     host, port = parse_hostport(address)
     try:
-        bound = _bind(host, port)
+        try:
+            bound = _bind(host, port, reuse_address=False)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            bound = _bind(host, port)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise _in_use(address, host, port, role) from None

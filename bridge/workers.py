@@ -199,10 +199,12 @@ class Worker:
     @property
     def instance_id(self) -> str:
         """Its `service.instance.id`: the one OTEL_RESOURCE_ATTRIBUTES sets (the pod's
-        name, say), else the pool's id, followed by `-<number>`; the same across restarts."""
-        from bridge.telemetry.setup import default_resource
+        name, say), else the pool's id, followed by `-<number>`; the same across restarts.
+        (Left alone, the SDK would give each process a random one, and one set for the pod
+        would be every worker's.)"""
+        from opentelemetry.sdk.resources import OTELResourceDetector
 
-        base = default_resource().attributes.get("service.instance.id")
+        base = OTELResourceDetector().detect().attributes.get("service.instance.id")
         return f"{base or self.pool}-{self.index}"
 
     def serving(self, stop: Callable[[], None]) -> None:

@@ -95,3 +95,20 @@ def test_undecodable_metadata_is_logged_without_its_value() -> None:
     text = output.getvalue()
     assert "invalid UTF-8 in a metadata value (value not shown)" in text
     assert "sk-caller-secret-key" not in text
+
+
+@pytest.mark.parametrize("source", ["structlog", "stdlib"])
+def test_fields_go_on_every_line(restore_logging: None, source: str) -> None:
+    """Fields given to `configure` (a worker's number) are on every line, from structlog and
+    standard logging alike; a structlog line's own value wins."""
+    output = io.StringIO()
+    configure("info", "json", stream=output, fields={"worker": 3})
+    if source == "structlog":
+        structlog.get_logger("bridge.test").info("hello")
+        structlog.get_logger("bridge.test").info("mine", worker="parent")
+        expected: list[object] = [3, "parent"]
+    else:
+        logging.getLogger("grpc.test").warning("hello")
+        expected = [3]
+    lines = [orjson.loads(text) for text in output.getvalue().splitlines()]
+    assert [line["worker"] for line in lines] == expected
