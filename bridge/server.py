@@ -62,8 +62,11 @@ class RunningBridge:
         await self.upstream.aclose()
 
 
-async def start(settings: Settings, upstream: UpstreamClient | None = None) -> RunningBridge:
-    """Build and start the server on `settings.listen`; port 0 picks a free one."""
+async def start(
+    settings: Settings, upstream: UpstreamClient | None = None, *, share_port: bool = False
+) -> RunningBridge:
+    """Build and start the server on `settings.listen`; port 0 picks a free one. Only with
+    `share_port` (the workers of `bridge serve --workers`) may other servers bind it too."""
     from bridge.telemetry.setup import hooks
 
     SECRETS.add(*settings.secrets())
@@ -80,7 +83,7 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
         telemetry=telemetry.rpc,
     )
     server = grpc.aio.server(
-        options=server_options(settings),
+        options=server_options(settings, share_port=share_port),
         compression=grpc.Compression.Gzip if settings.gzip else None,
         interceptors=[edge],
     )
@@ -165,8 +168,9 @@ def upstream_options(settings: Settings) -> UpstreamOptions:
     )
 
 
-def server_options(settings: Settings) -> list[tuple[str, int]]:
-    """gRPC channel arguments: sizes, concurrency, keepalive and connection age."""
+def server_options(settings: Settings, *, share_port: bool = False) -> list[tuple[str, int]]:
+    """gRPC channel arguments: sizes, concurrency, keepalive, connection age, and whether
+    the port is shared (SO_REUSEPORT)."""
     options = [
         ("grpc.max_receive_message_length", settings.max_message_bytes),
         ("grpc.max_send_message_length", settings.max_message_bytes),
@@ -186,7 +190,7 @@ def server_options(settings: Settings) -> list[tuple[str, int]]:
         ("grpc.http2.bdp_probe", 0),
         # gRPC's default, on, lets a second server on a taken port share it silently;
         # only the workers of one `bridge serve --workers` share theirs (bridge.workers).
-        ("grpc.so_reuseport", 1 if settings.workers > 1 else 0),
+        ("grpc.so_reuseport", int(share_port)),
     ]
     if settings.max_connection_age_seconds > 0:
         options += [
@@ -219,7 +223,7 @@ async def run(settings: Settings, worker: Worker | None = None) -> None:
     install(observability)
     stop_started = 0.0
     try:
-        bridge = await start(settings)
+        bridge = await start(settings, share_port=worker is not None)
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):

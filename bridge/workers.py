@@ -248,14 +248,16 @@ class _Slot:
 
     index: int
     process: BaseProcess
+    pid: int
     pipe: Connection
     descriptors: tuple[int, int]
     serving: bool = False
     served: bool = False
+    exitcode: int | None = None
 
     def reason(self) -> dict[str, object]:
         """How it ended: its exit code, or the signal that ended it."""
-        code = self.process.exitcode
+        code = self.exitcode
         if code is not None and code < 0:
             return {"signal": signal.Signals(-code).name}
         return {"exit_code": code}
@@ -272,8 +274,8 @@ class _Supervisor:
         self.settings = settings
         self.count = count
         self.port = port
-        # What every worker runs with: the port the parent holds, no health port of
-        # its own (the parent's answers for all), SO_REUSEPORT on (Settings.workers > 1).
+        # What every worker runs with: the port the parent holds, and no health port
+        # of its own (the parent's answers for all).
         self.worker_settings = replace(
             settings, listen=f"{shown}:{port}", health_listen=None, workers=count
         )
@@ -335,7 +337,9 @@ class _Supervisor:
         process.start()
         child_end.close()
         assert process.pid is not None
-        slot = _Slot(index, process, parent_end, (parent_end.fileno(), process.sentinel))
+        slot = _Slot(
+            index, process, process.pid, parent_end, (parent_end.fileno(), process.sentinel)
+        )
         self.slots[index] = slot
         self.loop.add_reader(slot.descriptors[0], self._message, slot)
         self.loop.add_reader(slot.descriptors[1], self._exited, slot)
@@ -355,6 +359,8 @@ class _Supervisor:
         for descriptor in slot.descriptors:
             self.loop.remove_reader(descriptor)
         slot.process.join()
+        slot.exitcode = slot.process.exitcode
+        slot.process.close()
         slot.pipe.close()
         if self.slots.get(slot.index) is slot:
             del self.slots[slot.index]
@@ -372,8 +378,8 @@ class _Supervisor:
                 await self._report()
                 continue
             await self._report()
-            fields = {"worker": slot.index, "pid": slot.process.pid, **slot.reason()}
-            if slot.process.exitcode == _INVALID_CONFIGURATION and not slot.served:
+            fields = {"worker": slot.index, "pid": slot.pid, **slot.reason()}
+            if slot.exitcode == _INVALID_CONFIGURATION and not slot.served:
                 log.error("worker_exited", **fields, restart=False)
                 return _INVALID_CONFIGURATION
             now = time.monotonic()
@@ -397,7 +403,7 @@ class _Supervisor:
         await self._wait_exits(deadline)
         clean = not self.slots
         for slot in self.slots.values():
-            log.error("worker_killed", worker=slot.index, pid=slot.process.pid)
+            log.error("worker_killed", worker=slot.index, pid=slot.pid)
             slot.process.kill()
         await self._wait_exits(self.loop.time() + EXIT_MARGIN_SECONDS)
         return clean
@@ -411,7 +417,7 @@ class _Supervisor:
                 return
             if event is not None and event[0] == "exited":
                 _, slot = event
-                log.info("worker_stopped", worker=slot.index, pid=slot.process.pid, **slot.reason())
+                log.info("worker_stopped", worker=slot.index, pid=slot.pid, **slot.reason())
 
     async def _report(self) -> None:
         """Health and the pool's `serving` line from the workers' states."""
