@@ -228,7 +228,8 @@ OPTIONS: tuple[Option, ...] = (
         "health_listen",
         ("BRIDGE_HEALTH_LISTEN",),
         _optional_address,
-        "extra address serving only the health service (for probes when listen is loopback)",
+        "extra address serving only the health service (for probes when listen is loopback); "
+        "with workers, served by the parent for all of them",
     ),
     Option(
         "workers",
@@ -297,7 +298,7 @@ OPTIONS: tuple[Option, ...] = (
         "max_connections",
         ("BRIDGE_MAX_CONNECTIONS",),
         _count,
-        "upstream connection pool size",
+        "upstream connection pool size (each worker has its own)",
     ),
     Option(
         "max_message_bytes",
@@ -309,7 +310,8 @@ OPTIONS: tuple[Option, ...] = (
         "max_inflight_request_bytes",
         ("BRIDGE_MAX_INFLIGHT_REQUEST_BYTES",),
         _count,
-        "request bytes held in memory at once by all calls; the excess is RESOURCE_EXHAUSTED",
+        "request bytes held in memory at once by all calls of a process (each worker has its "
+        "own); the excess is RESOURCE_EXHAUSTED",
     ),
     Option(
         "max_concurrent_streams",
