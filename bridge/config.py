@@ -22,6 +22,7 @@ from bridge.upstream.profiles import OPENAI, Profile, load_profile
 __all__ = [
     "DEFAULT_UPSTREAM_URL",
     "OPTIONS",
+    "WORKERS_AUTO",
     "ConfigError",
     "Option",
     "Settings",
@@ -30,6 +31,9 @@ __all__ = [
 ]
 
 DEFAULT_UPSTREAM_URL = "https://api.openai.com/v1"
+# `Settings.workers` when BRIDGE_WORKERS is `auto`: as many as the CPUs the
+# container may use, counted where the process runs (bridge.workers).
+WORKERS_AUTO = 0
 
 
 class ConfigError(ValueError):
@@ -172,6 +176,18 @@ def _count(raw: str) -> int:
     return value
 
 
+def _workers(raw: str) -> int:
+    if raw.strip().lower() == "auto":
+        return WORKERS_AUTO
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"a number of processes (1 or more) or auto; got {raw!r}")
+    return value
+
+
 def _boolean(raw: str) -> bool:
     lowered = raw.strip().lower()
     if lowered in ("1", "true", "yes", "on"):
@@ -212,7 +228,16 @@ OPTIONS: tuple[Option, ...] = (
         "health_listen",
         ("BRIDGE_HEALTH_LISTEN",),
         _optional_address,
-        "extra address serving only the health service (for probes when listen is loopback)",
+        "extra address serving only the health service (for probes when listen is loopback); "
+        "with workers, served by the parent for all of them",
+    ),
+    Option(
+        "workers",
+        ("BRIDGE_WORKERS",),
+        _workers,
+        "processes serving the gRPC port (SO_REUSEPORT), or `auto`: one per CPU the container "
+        "may use; 1 runs one process and shares the port with nothing (docs/scaling.md)",
+        flag=True,
     ),
     Option(
         "upstream_url",
@@ -273,7 +298,7 @@ OPTIONS: tuple[Option, ...] = (
         "max_connections",
         ("BRIDGE_MAX_CONNECTIONS",),
         _count,
-        "upstream connection pool size",
+        "upstream connection pool size (each worker has its own)",
     ),
     Option(
         "max_message_bytes",
@@ -285,7 +310,8 @@ OPTIONS: tuple[Option, ...] = (
         "max_inflight_request_bytes",
         ("BRIDGE_MAX_INFLIGHT_REQUEST_BYTES",),
         _count,
-        "request bytes held in memory at once by all calls; the excess is RESOURCE_EXHAUSTED",
+        "request bytes held in memory at once by all calls of a process (each worker has its "
+        "own); the excess is RESOURCE_EXHAUSTED",
     ),
     Option(
         "max_concurrent_streams",
@@ -422,6 +448,7 @@ class Settings:
 
     listen: str = "127.0.0.1:50051"
     health_listen: str | None = None
+    workers: int = 1
     upstream_url: str = DEFAULT_UPSTREAM_URL
     api_key: str | None = field(default=None, repr=False)
     connect_timeout: float = 10.0

@@ -13,9 +13,10 @@ details, metadata, log lines, spans, metric attributes) passes it through
 values (found in one pass whatever their number, and the set rebuilt whole
 only after many additions, so a shared bridge with a thousand callers' keys
 redacts a line in microseconds), and, unless built with `patterns=False`,
-`Bearer <token>` and anything shaped like an OpenAI key (`sk-...`). It works on text, on gRPC metadata, and
-inside a serialized `google.rpc.Status` (grpc-status-details-bin), keeping
-that Status consistent with the redacted status message. Forwarded model
+`Bearer <token>` and anything shaped like an OpenAI key (`sk-...`). It works
+on text, on gRPC metadata, and inside a serialized `google.rpc.Status`
+(grpc-status-details-bin), keeping that Status consistent with the redacted
+status message. Forwarded model
 output is only ever scanned for exact secrets (`SECRETS.exact()`): a sample
 key in generated code is legitimate output.
 

@@ -7,6 +7,7 @@ import contextlib
 import signal
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import grpc
 import grpc.aio
@@ -23,7 +24,18 @@ from bridge.servicer import ResponsesServicer, ServiceOptions
 from bridge.upstream import UpstreamClient, UpstreamOptions
 from rbridge.responses.v1 import responses_service_pb2, responses_service_pb2_grpc
 
-__all__ = ["RunningBridge", "run", "server_options", "start", "upstream_options"]
+if TYPE_CHECKING:
+    from bridge.workers import Worker
+
+__all__ = [
+    "SERVICE_NAME",
+    "RunningBridge",
+    "run",
+    "serve_health",
+    "server_options",
+    "start",
+    "upstream_options",
+]
 
 log = structlog.get_logger("bridge.server")
 
@@ -50,8 +62,11 @@ class RunningBridge:
         await self.upstream.aclose()
 
 
-async def start(settings: Settings, upstream: UpstreamClient | None = None) -> RunningBridge:
-    """Build and start the server on `settings.listen`; port 0 picks a free one."""
+async def start(
+    settings: Settings, upstream: UpstreamClient | None = None, *, share_port: bool = False
+) -> RunningBridge:
+    """Build and start the server on `settings.listen`; port 0 picks a free one. Only with
+    `share_port` (the workers of `bridge serve --workers`) may other servers bind it too."""
     from bridge.telemetry.setup import hooks
 
     SECRETS.add(*settings.secrets())
@@ -68,7 +83,7 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
         telemetry=telemetry.rpc,
     )
     server = grpc.aio.server(
-        options=server_options(settings),
+        options=server_options(settings, share_port=share_port),
         compression=grpc.Compression.Gzip if settings.gzip else None,
         interceptors=[edge],
     )
@@ -107,11 +122,7 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
     health_server = None
     if settings.health_listen:
         # Probes dial the pod IP while the API may listen on loopback only.
-        health_server = grpc.aio.server()
-        health_pb2_grpc.add_HealthServicer_to_server(health_servicer, health_server)
-        if health_server.add_insecure_port(settings.health_listen) == 0:
-            raise OSError(f"cannot listen on {settings.health_listen}")
-        await health_server.start()
+        health_server = await serve_health(settings.health_listen, health_servicer)
     await server.start()
     for name in ("", SERVICE_NAME):
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
@@ -122,6 +133,17 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
         upstream=upstream,
         health_server=health_server,
     )
+
+
+async def serve_health(address: str, servicer: health.aio.HealthServicer) -> grpc.aio.Server:
+    """A started server answering only the health service on `address`, a port it shares
+    with no other server."""
+    server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
+    health_pb2_grpc.add_HealthServicer_to_server(servicer, server)
+    if server.add_insecure_port(address) == 0:
+        raise OSError(f"cannot listen on {address}")
+    await server.start()
+    return server
 
 
 def upstream_options(settings: Settings) -> UpstreamOptions:
@@ -147,8 +169,9 @@ def upstream_options(settings: Settings) -> UpstreamOptions:
     )
 
 
-def server_options(settings: Settings) -> list[tuple[str, int]]:
-    """gRPC channel arguments: sizes, concurrency, keepalive and connection age."""
+def server_options(settings: Settings, *, share_port: bool = False) -> list[tuple[str, int]]:
+    """gRPC channel arguments: sizes, concurrency, keepalive, connection age, and whether
+    the port is shared (SO_REUSEPORT)."""
     options = [
         ("grpc.max_receive_message_length", settings.max_message_bytes),
         ("grpc.max_send_message_length", settings.max_message_bytes),
@@ -166,6 +189,9 @@ def server_options(settings: Settings) -> list[tuple[str, int]]:
         # for yet stays at the initial flow-control window: unadmitted
         # requests wait in the client, not in this process's memory.
         ("grpc.http2.bdp_probe", 0),
+        # gRPC's default, on, lets a second server on a taken port share it silently;
+        # only the workers of one `bridge serve --workers` share theirs (bridge.workers).
+        ("grpc.so_reuseport", int(share_port)),
     ]
     if settings.max_connection_age_seconds > 0:
         options += [
@@ -179,20 +205,26 @@ def server_options(settings: Settings) -> list[tuple[str, int]]:
 _EXPORT_SECONDS = 2.0
 
 
-async def run(settings: Settings) -> None:
-    """Serve until SIGTERM or SIGINT, then stop gracefully."""
+async def run(settings: Settings, worker: Worker | None = None) -> None:
+    """Serve until SIGTERM or SIGINT, then stop gracefully. As a `worker` of `bridge
+    serve --workers`, name the worker in every log line and as the telemetry's
+    instance, tell the parent once serving, and stop if the parent goes."""
     from bridge.logs import configure
     from bridge.telemetry.setup import from_env, install
 
-    configure(settings.log_level, settings.log_format)
+    configure(
+        settings.log_level,
+        settings.log_format,
+        fields=None if worker is None else worker.log_fields,
+    )
     # Tracer and meter providers from the OTEL_* variables, also made the
     # global ones so any other instrumented library reports through them.
-    observability = from_env()
+    observability = from_env(instance_id=None if worker is None else worker.instance_id)
     observability.set_global()
     install(observability)
     stop_started = 0.0
     try:
-        bridge = await start(settings)
+        bridge = await start(settings, share_port=worker is not None)
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -201,6 +233,8 @@ async def run(settings: Settings) -> None:
         log.info(
             "serving", listen=settings.listen, port=bridge.port, upstream=settings.upstream_url
         )
+        if worker is not None:
+            worker.serving(stopping.set)
         await stopping.wait()
         log.info("draining", grace_seconds=settings.grace_seconds)
         stop_started = time.monotonic()
