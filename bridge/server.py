@@ -19,6 +19,7 @@ from bridge.auth import TokenAuthenticator, server_credentials
 from bridge.budget import RequestBudget
 from bridge.config import ConfigError, Settings
 from bridge.edge import EdgeInterceptor
+from bridge.memory import settle
 from bridge.redact import SECRETS
 from bridge.servicer import ResponsesServicer, ServiceOptions
 from bridge.upstream import UpstreamClient, UpstreamOptions
@@ -230,6 +231,7 @@ async def run(settings: Settings, worker: Worker | None = None) -> None:
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, stopping.set)
+        settle()
         log.info(
             "serving", listen=settings.listen, port=bridge.port, upstream=settings.upstream_url
         )

@@ -109,7 +109,13 @@ async def _until(status: int, target: str) -> None:
     """Poll the health service at `target` until it says `status` (10 s at most)."""
 
     async def says() -> bool:
-        return await health_status(target) == status
+        try:
+            return await health_status(target) == status
+        except grpc.aio.AioRpcError as error:
+            # A parent busy starting a worker may answer late: ask again.
+            if error.code() is not grpc.StatusCode.DEADLINE_EXCEEDED:
+                raise
+            return False
 
     await _poll(says, 10)
 
