@@ -121,7 +121,10 @@ async def _run(args: argparse.Namespace, mode: str, names: list[str]) -> list[Re
     profiler = Profiler(Path(args.profile)) if args.profile else None
     reports = []
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
-        ctx = Context(mode, Path(folder), profiler)
+        # Figures of each workload from bridges no other workload aged (not worth the
+        # starts in the smoke configuration).
+        ctx = Context(mode, Path(folder), profiler, fresh_bridges=mode != "smoke")
+        ctx.workload = names[0]
         try:
             # Every shared server at once: they start faster together than one by one.
             wanted = dict.fromkeys(server for name in names for server in WORKLOADS[name].SERVERS)

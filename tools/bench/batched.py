@@ -48,7 +48,7 @@ class Size:
 
 SIZES = {
     "full": Size(events=60_000, runs=3, budget=150),
-    "quick": Size(events=10_000, runs=1, budget=30),
+    "quick": Size(events=5_000, runs=1, budget=30),
     "smoke": Size(events=200, runs=1, budget=20),
 }
 

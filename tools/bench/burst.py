@@ -43,7 +43,7 @@ class Size:
 
 SIZES = {
     "full": Size(events=60_000, runs=3, budget=200),
-    "quick": Size(events=10_000, runs=1, budget=40),
+    "quick": Size(events=5_000, runs=1, budget=40),
     "smoke": Size(events=200, runs=1, budget=20),
 }
 

@@ -4,9 +4,12 @@ Each server runs in its own process (uvloop, loopback): the upstream
 (`tools.harness.sse_upstream`, plain and TLS), the bridge (`bridge serve` through
 `tools.harness.BridgeProcess`, one pointed at each upstream), the relay (one per
 upstream) and the bare server (`tools.harness.floor`). Workloads ask for the ones they
-need by name; those not running yet start together. A workload that needs a bridge of
-its own (other settings, or a fresh process for its memory figures) starts one with
-`own_bridge`, stopped when the workload ends.
+need by name; those not running yet start together. With `fresh_bridges`, a workload's
+shared bridges stop when it ends, so that the next workload meets new ones: a bridge
+process's state (its heap, its pools) is not carried from one workload's figures to the
+next, and a workload run alone measures what it measures in a full run. A workload that
+needs a bridge of its own (other settings) starts one with `own_bridge`, stopped when
+the workload ends.
 """
 
 from __future__ import annotations
@@ -35,10 +38,18 @@ class Context:
     """What a workload runs with: the mode, a scratch folder, the shared servers, the
     optional profiler, and the bridges it started itself."""
 
-    def __init__(self, mode: str, folder: Path, profiler: Profiler | None = None) -> None:
+    def __init__(
+        self,
+        mode: str,
+        folder: Path,
+        profiler: Profiler | None = None,
+        *,
+        fresh_bridges: bool = False,
+    ) -> None:
         self.mode = mode
         self.folder = folder
         self.profiler = profiler
+        self.fresh_bridges = fresh_bridges
         self.workload = ""
         self._shared: dict[str, Server] = {}
         self._own: list[Server] = []
@@ -95,7 +106,10 @@ class Context:
             if tls:
                 args += ["--ca", str(self.certificates().ca)]
             return ServerProcess(name, "tools.harness.floor", *args, log_path=log)
-        return BridgeProcess(self.bridge_env(url, tls) | self._profiling(name), log_path=log)
+        label = f"{self.workload}-{name}" if self.workload else name
+        return BridgeProcess(
+            self.bridge_env(url, tls) | self._profiling(label), log_path=self.log_path(label)
+        )
 
     def _profiling(self, label: str) -> dict[str, str]:
         return {} if self.profiler is None else self.profiler.bridge_env(label)
@@ -142,7 +156,10 @@ class Context:
         from tools.bench.fleet import open_channel, prepare
 
         body = {"model": "bench", "stream": True, "metadata": {**shape.metadata(), PREPARE: "1"}}
-        async with httpx.AsyncClient(verify=str(self.certificates().ca), timeout=120.0) as http:
+        verify: str | bool = True
+        if "upstream-tls" in self._shared:
+            verify = str(self.certificates().ca)
+        async with httpx.AsyncClient(verify=verify, timeout=120.0) as http:
             for name, upstream in self._shared.items():
                 if name.startswith("upstream"):
                     scheme = "https" if name.endswith("-tls") else "http"
@@ -165,8 +182,11 @@ class Context:
             yield
 
     async def end_workload(self) -> None:
-        """Stop the bridges the workload started (a cProfile dump is written then)."""
+        """Stop the servers the workload started, and with `fresh_bridges` the shared
+        bridges (a cProfile dump is written then)."""
         own, self._own = self._own, []
+        if self.fresh_bridges:
+            own += [self._shared.pop(name) for name in list(self._shared) if "bridge" in name]
         await asyncio.gather(*(server.stop() for server in own))
 
     async def close(self) -> None:

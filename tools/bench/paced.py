@@ -43,7 +43,7 @@ class Size:
 
 SIZES = {
     "full": Size(streams=200, deltas=150, pace=0.05, ramp=1.0, channels=8, rounds=2, budget=240),
-    "quick": Size(streams=200, deltas=20, pace=0.05, ramp=0.5, channels=8, rounds=1, budget=40),
+    "quick": Size(streams=200, deltas=10, pace=0.05, ramp=0.5, channels=8, rounds=1, budget=40),
     "smoke": Size(streams=8, deltas=3, pace=0.01, ramp=0.0, channels=2, rounds=1, budget=30),
 }
 

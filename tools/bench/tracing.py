@@ -2,7 +2,7 @@
 
 Three bridges, each its own process, on the same upstream: ``bare`` (no access log, no
 OTEL_* variables: no telemetry at all), ``off`` (the default: the access log, no
-spans, no metrics; the shared bridge) and ``traced`` (the access log, traces and
+spans, no metrics) and ``traced`` (the access log, traces and
 metrics exported over OTLP/gRPC to a receiver in this process). In alternating
 rounds each streams one burst and answers sequential unary calls. Figures: each
 bridge's own CPU time per event and per call, and their ratios to ``bare`` and of
@@ -28,7 +28,7 @@ __all__ = ["NAME", "SERVERS", "SIZES", "Size", "run"]
 
 NAME = "tracing"
 # The shared servers it uses (`Context.servers`).
-SERVERS = ("upstream", "bridge")
+SERVERS = ("upstream",)
 MODES = ("bare", "off", "traced")
 
 
@@ -61,7 +61,7 @@ async def run(ctx: Context, size: Size) -> Report:
     """Measure what telemetry costs; its report."""
     report = Report(NAME, "telemetry's cost: no telemetry, the default, traced and metered")
     deadline = Deadline(size.budget, NAME)
-    upstream, shared = await ctx.servers("upstream", "bridge")
+    (upstream,) = await ctx.servers("upstream")
     shape = Shape(size.events - Shape(0).events)
     await ctx.prepare(shape)
     request = stream_request(shape)
@@ -71,6 +71,7 @@ async def run(ctx: Context, size: Size) -> Report:
         url = ctx.upstream_url()
         envs = {
             "bare": ctx.bridge_env(url, BRIDGE_ACCESS_LOG_LEVEL="off"),
+            "off": ctx.bridge_env(url),
             # Spans are exported every second (the default is 5 s), so that their export
             # falls inside the rounds that made them.
             "traced": ctx.bridge_env(
@@ -80,10 +81,9 @@ async def run(ctx: Context, size: Size) -> Report:
                 OTEL_BSP_SCHEDULE_DELAY="1000",
             ),
         }
-        bare, traced = await asyncio.gather(
-            *(ctx.own_bridge(env, mode) for mode, env in envs.items())
-        )
-        bridges = {"bare": bare, "off": shared, "traced": traced}
+        # New processes alike, none of them aged by other workloads.
+        started = await asyncio.gather(*(ctx.own_bridge(envs[mode], mode) for mode in MODES))
+        bridges = dict(zip(MODES, started, strict=True))
         async with contextlib.AsyncExitStack() as stack:
             channels = {}
             for mode, bridge in bridges.items():
@@ -111,7 +111,7 @@ async def run(ctx: Context, size: Size) -> Report:
                     )
                     samples[mode].append(found)
         # Stopped, it exports what it still holds.
-        await traced.stop()
+        await bridges["traced"].stop()
     finally:
         receiver.stop()
     figures: dict[str, dict[str, Any]] = {
