@@ -45,6 +45,7 @@ from tools.bench.context import Context
 from tools.bench.profile import Profiler
 from tools.bench.report import Check, Report
 from tools.bench.stats import cores, load_average
+from tools.harness.aio import loop_name, run
 
 __all__ = ["MODES", "WORKLOADS", "main"]
 
@@ -161,20 +162,14 @@ def main(argv: list[str] | None = None) -> int:
     mode = "smoke" if args.smoke else "quick" if args.quick else "full"
     names = args.only or list(WORKLOADS)
     started = time.monotonic()
-    try:
-        import uvloop
-    except ImportError:  # pragma: no cover - uvloop is absent on Windows
-        loop_name, runner = "asyncio", asyncio.run
-    else:
-        loop_name, runner = "uvloop", uvloop.run
     print(
         f"bridge benchmarks, {mode} mode: Python {platform.python_version()}, grpcio "
-        f"{grpc.__version__}, {loop_name}, {cores()} CPUs; load average at start "
+        f"{grpc.__version__}, {loop_name()}, {cores()} CPUs; load average at start "
         f"{load_average()}; servers each in their own process, clients in this one",
         end="\n\n",
         flush=True,
     )
-    reports = runner(_run(args, mode, names))
+    reports = run(_run(args, mode, names))
     seconds = time.monotonic() - started
     for line in _summary(reports):
         print(line)

@@ -21,9 +21,9 @@ from google.protobuf.descriptor import FieldDescriptor, MethodDescriptor
 
 from bridge.server import SERVICE_NAME
 from rbridge.responses.v1 import responses_service_pb2, stream_events_pb2
-from tools.bench.burst import measure_stream
+from tools.bench.burst import Size, measure_stream
 from tools.bench.context import Context
-from tools.bench.fleet import consume, open_channel, stream_request
+from tools.bench.fleet import consume, open_channels, stream_request
 from tools.bench.report import Bound, Check, Report, figure_table
 from tools.bench.stats import Deadline, median
 from tools.harness.events import Shape
@@ -37,15 +37,7 @@ TARGET = Bound(">=", 3.0)
 NO_RPC = "no batched RPC in the contract"
 
 
-@dataclass(frozen=True)
-class Size:
-    """How much the workload does."""
-
-    events: int
-    runs: int
-    budget: float
-
-
+# The burst workload's sizes.
 SIZES = {
     "full": Size(events=60_000, runs=3, budget=150),
     "quick": Size(events=5_000, runs=1, budget=30),
@@ -160,10 +152,8 @@ async def run(ctx: Context, size: Size) -> Report:
     request = batched.request(create)
     runs: dict[str, list[dict[str, Any]]] = {"bridge batched": [], "bare": []}
     async with contextlib.AsyncExitStack() as stack:
-        bridge_channel = await open_channel(bridge.target, "bench-batched")
-        stack.push_async_callback(bridge_channel.close)
-        bare_channel = await open_channel(bare.target, "bench-bare")
-        stack.push_async_callback(bare_channel.close)
+        channels = await open_channels(stack, {"batched": bridge, "bare": bare})
+        bridge_channel, bare_channel = channels["batched"], channels["bare"]
         warm = Shape(100)
         await _batched_stream(
             bridge_channel,

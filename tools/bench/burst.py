@@ -18,9 +18,9 @@ from typing import Any
 import grpc.aio
 
 from tools.bench.context import Context, Server
-from tools.bench.fleet import consume, open_channel, stream_request
+from tools.bench.fleet import consume, open_channels, stream_request
 from tools.bench.report import Bound, Check, Report, figure_table
-from tools.bench.stats import Deadline, median
+from tools.bench.stats import Deadline, median, ratio
 from tools.harness.events import Shape
 
 __all__ = ["NAME", "SERVERS", "SIZES", "Size", "measure_stream", "run"]
@@ -93,10 +93,7 @@ async def run(ctx: Context, size: Size) -> Report:
     request = stream_request(shape)
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in sides}
     async with contextlib.AsyncExitStack() as stack:
-        channels = {}
-        for name, server in sides.items():
-            channels[name] = await open_channel(server.target, f"bench-{name}")
-            stack.push_async_callback(channels[name].close)
+        channels = await open_channels(stack, sides)
         # Warm-up: a short stream each (first connections, caches).
         warm = Shape(100)
         for name in sides:
@@ -124,6 +121,15 @@ async def run(ctx: Context, size: Size) -> Report:
         )
         + ")",
         *figure_table(figures, ROWS),
+    )
+    # The events/s ratio each would reach with a core to itself: steadier on a busy machine.
+    by_cpu = ratio(
+        figures["relay"]["server_cpu_us_per_event"], figures["bridge"]["server_cpu_us_per_event"]
+    )
+    report.figures["cpu_ratio"] = by_cpu
+    report.add(
+        "by server CPU per event (the events/s each reaches with a core to itself): "
+        f"bridge / relay {'n/a' if by_cpu is None else f'{by_cpu:.2f}x'}"
     )
     client_bound = [name for name, side in figures.items() if side["client_busy"] >= 0.9]
     if client_bound:

@@ -23,7 +23,7 @@ import orjson
 
 from rbridge.responses.v1 import items_pb2, responses_service_pb2
 from tools.bench.context import Context
-from tools.bench.fleet import STREAM_METHOD, UNARY_METHOD, open_channel
+from tools.bench.fleet import STREAM_METHOD, UNARY_METHOD, open_channels
 from tools.bench.report import Report, table
 from tools.bench.stats import Deadline, percentile
 from tools.harness.events import MODEL, sse_frame, stream_events
@@ -295,18 +295,15 @@ async def run(ctx: Context, size: Size) -> Report:
             ctx.own_bridge(ctx.bridge_env(upstream.url)),
             ctx.own_server("relay", "tools.harness.floor", "relay", "--upstream-url", upstream.url),
         )
-        channels = {"bridge": await open_channel(bridge.target), "relay": None}
-        channels["relay"] = await open_channel(relay.target)
-        try:
+        async with contextlib.AsyncExitStack() as stack:
+            channels = await open_channels(stack, {"bridge": bridge, "relay": relay})
             # Round-robin over the cases and servers, so a noisy spell hits each alike.
             for round_ in range(size.warmup + size.samples):
                 for case in CASES:
                     for side in sides:
                         if side == "relay" and case.rpc == "unary":
                             continue
-                        channel = channels[side]
-                        assert channel is not None
-                        seconds = await _cancel_once(channel, upstream, case)
+                        seconds = await _cancel_once(channels[side], upstream, case)
                         deadline.check()
                         if round_ < size.warmup:
                             continue
@@ -314,10 +311,6 @@ async def run(ctx: Context, size: Size) -> Report:
                             missed[side][case.key] += 1
                         else:
                             samples[side][case.key].append(seconds * 1e3)
-        finally:
-            for channel in channels.values():
-                if channel is not None:
-                    await channel.close()
     figures: dict[str, Any] = {"size": asdict(size), "target_ms": TARGET_MS}
     rows = []
     met = True

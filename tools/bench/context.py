@@ -83,9 +83,13 @@ class Context:
         results = await asyncio.gather(
             *(server.start() for server in made.values()), return_exceptions=True
         )
-        failures = [result for result in results if isinstance(result, BaseException)]
-        for name, server in made.items():
-            self._shared[name] = server
+        failures = []
+        for (name, server), result in zip(made.items(), results, strict=True):
+            if isinstance(result, BaseException):
+                failures.append(result)
+                await server.stop()
+            else:
+                self._shared[name] = server
         if failures:
             raise failures[0]
 

@@ -31,6 +31,7 @@ import grpc.aio
 from bridge.server import SERVICE_NAME
 from rbridge.responses.v1 import items_pb2, responses_service_pb2, stream_events_pb2
 from tools.bench.stats import CpuMeter, median, percentile
+from tools.harness.aio import run
 from tools.harness.events import MODEL, PREPARE, Shape
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "fleet",
     "measured_fleet",
     "open_channel",
+    "open_channels",
     "phase_figures",
     "prepare",
     "run_fleet",
@@ -87,6 +89,18 @@ async def open_channel(target: str, name: str = "bench") -> grpc.aio.Channel:
         await channel.close()
         raise
     return channel
+
+
+async def open_channels(
+    stack: contextlib.AsyncExitStack, servers: Mapping[str, Any]
+) -> dict[str, grpc.aio.Channel]:
+    """A connected channel to each server (anything with a ``target``), by the same names;
+    closed when `stack` closes."""
+    channels = {}
+    for name, server in servers.items():
+        channels[name] = await open_channel(server.target, f"bench-{name}")
+        stack.push_async_callback(channels[name].close)
+    return channels
 
 
 async def prepare(channel: grpc.aio.Channel, shape: Shape) -> None:
@@ -394,12 +408,7 @@ def main() -> int:
     """One part of a fleet: connect, print READY, wait for ``GO <start>``, run, print JSON."""
     # Started while the parent's gRPC threads run; this process execs at once.
     os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
-    try:
-        import uvloop
-    except ImportError:  # pragma: no cover - uvloop is absent on Windows
-        asyncio.run(_part_main(sys.argv[1]))
-    else:
-        uvloop.run(_part_main(sys.argv[1]))
+    run(_part_main(sys.argv[1]))
     return 0
 
 

@@ -12,12 +12,11 @@ its peak (VmHWM) and at the end.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 from tools.bench.context import Context, Server
-from tools.bench.fleet import FleetSpec, stream_request
-from tools.bench.phases import alternate, combine, warm_up
+from tools.bench.phases import FleetSize, alternate, combine, warm_up
 from tools.bench.report import Report, figure_table
 from tools.bench.stats import Deadline
 from tools.harness.events import Shape
@@ -30,24 +29,13 @@ SERVERS = ("upstream", "relay", "bare", "bridge")
 # A process busier than this in its busiest second was CPU-bound then.
 BOUND_CORES = 0.9
 
-
-@dataclass(frozen=True)
-class Size:
-    """How much the workload does."""
-
-    streams: int
-    deltas: int
-    pace: float
-    ramp: float
-    channels: int
-    clients: int
-    budget: float
-
-
+Size = FleetSize
 SIZES = {
-    "full": Size(streams=500, deltas=200, pace=0.05, ramp=2.0, channels=8, clients=2, budget=200),
-    "quick": Size(streams=100, deltas=10, pace=0.05, ramp=0.5, channels=4, clients=1, budget=40),
-    "smoke": Size(streams=8, deltas=3, pace=0.01, ramp=0.0, channels=2, clients=1, budget=30),
+    "full": Size(
+        streams=500, deltas=200, pace=0.05, ramp=2.0, channels=8, rounds=1, budget=200, clients=2
+    ),
+    "quick": Size(streams=100, deltas=10, pace=0.05, ramp=0.5, channels=4, rounds=1, budget=40),
+    "smoke": Size(streams=8, deltas=3, pace=0.01, ramp=0.0, channels=2, rounds=1, budget=30),
 }
 
 ROWS = (
@@ -81,23 +69,7 @@ async def run(ctx: Context, size: Size) -> Report:
     await ctx.prepare(shape, relay, bare)
     await warm_up(sides, size.channels, Shape(4, size.pace))
     rss_idle = bridge.memory().get("VmRSS")
-    request = stream_request(shape)
-
-    def spec_for(server: Server) -> FleetSpec:
-        return FleetSpec.of(
-            server.target,
-            request,
-            streams=size.streams,
-            channels=size.channels,
-            ramp=size.ramp,
-            # Generous: a stream waiting for a CPU-bound server still ends by itself.
-            timeout=4 * size.deltas * size.pace + 30.0,
-            expected=shape.events,
-        )
-
-    phases = await alternate(
-        ctx, sides, spec_for, 1, deadline, upstream=upstream, processes=size.clients
-    )
+    phases = await alternate(ctx, sides, shape, size, deadline, upstream=upstream)
     memory = bridge.memory()
     figures: dict[str, Any] = {name: combine(rounds) for name, rounds in phases.items()}
     rss = {

@@ -10,11 +10,10 @@ bridge at most 1.2x the relay's (floor 1.5x).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
-from tools.bench.context import Context, Server
-from tools.bench.fleet import FleetSpec, stream_request
-from tools.bench.phases import alternate, combine, warm_up
+from tools.bench.context import Context
+from tools.bench.phases import FleetSize, alternate, combine, warm_up
 from tools.bench.report import Bound, Check, Report, figure_table
 from tools.bench.stats import Deadline
 from tools.harness.events import Shape
@@ -27,20 +26,7 @@ SERVERS = ("upstream", "bridge", "relay", "bare")
 TARGET = Bound("<=", 1.2)
 FLOOR = Bound("<=", 1.5)
 
-
-@dataclass(frozen=True)
-class Size:
-    """How much the workload does."""
-
-    streams: int
-    deltas: int
-    pace: float
-    ramp: float
-    channels: int
-    rounds: int
-    budget: float
-
-
+Size = FleetSize
 SIZES = {
     "full": Size(streams=200, deltas=150, pace=0.05, ramp=1.0, channels=8, rounds=2, budget=240),
     "quick": Size(streams=200, deltas=10, pace=0.05, ramp=0.5, channels=8, rounds=1, budget=40),
@@ -73,20 +59,7 @@ async def run(ctx: Context, size: Size) -> Report:
     shape = Shape(size.deltas, size.pace)
     await ctx.prepare(shape, relay, bare)
     await warm_up(sides, size.channels, Shape(4, size.pace))
-    request = stream_request(shape)
-
-    def spec_for(server: Server) -> FleetSpec:
-        return FleetSpec.of(
-            server.target,
-            request,
-            streams=size.streams,
-            channels=size.channels,
-            ramp=size.ramp,
-            timeout=size.deltas * size.pace * 4 + 30.0,
-            expected=shape.events,
-        )
-
-    phases = await alternate(ctx, sides, spec_for, size.rounds, deadline, upstream=upstream)
+    phases = await alternate(ctx, sides, shape, size, deadline, upstream=upstream)
     figures = {name: combine(rounds) for name, rounds in phases.items()}
     report.figures = {"size": asdict(size), **figures}
     report.add(

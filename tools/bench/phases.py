@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from tools.bench.context import Context, Server
@@ -17,10 +18,40 @@ from tools.bench.fleet import FleetSpec, fleet, measured_fleet, phase_figures, s
 from tools.bench.stats import Deadline, median
 from tools.harness.events import Shape
 
-__all__ = ["SUMMED", "alternate", "combine", "warm_up"]
+__all__ = ["SUMMED", "FleetSize", "alternate", "combine", "fleet_spec", "warm_up"]
 
 # Figures of a phase that add up over rounds; the others are medians over rounds.
 SUMMED = ("streams", "completed", "events")
+
+
+@dataclass(frozen=True)
+class FleetSize:
+    """How much a fleet workload does: `streams` streams of `deltas` deltas `pace` seconds
+    apart, started over `ramp` seconds on `channels` channels, `rounds` alternating rounds,
+    clients in `clients` processes, all within `budget` seconds."""
+
+    streams: int
+    deltas: int
+    pace: float
+    ramp: float
+    channels: int
+    rounds: int
+    budget: float
+    clients: int = 1
+
+
+def fleet_spec(server: Server, request: bytes, size: FleetSize, shape: Shape) -> FleetSpec:
+    """The fleet of `size` asking `server` for streams of `shape` with `request`. Each
+    stream's deadline is generous: one waiting for a CPU-bound server still ends by itself."""
+    return FleetSpec.of(
+        server.target,
+        request,
+        streams=size.streams,
+        channels=size.channels,
+        ramp=size.ramp,
+        timeout=4 * shape.deltas * shape.pace + 60.0,
+        expected=shape.events,
+    )
 
 
 async def warm_up(servers: Mapping[str, Server], channels: int, shape: Shape) -> None:
@@ -43,17 +74,18 @@ async def warm_up(servers: Mapping[str, Server], channels: int, shape: Shape) ->
 async def alternate(
     ctx: Context,
     sides: Mapping[str, Server],
-    spec_for: Callable[[Server], FleetSpec],
-    rounds: int,
+    shape: Shape,
+    size: FleetSize,
     deadline: Deadline,
     *,
     upstream: Server | None = None,
-    processes: int = 1,
 ) -> dict[str, list[dict[str, Any]]]:
-    """`rounds` rounds of one fleet against each side in turn; each phase's figures, with
-    the side's CPU (``server_*``) and the upstream's (``upstream_*``)."""
+    """`size.rounds` rounds of the fleet of `size` asking for streams of `shape`, against
+    each side in turn; each phase's figures, with the side's CPU (``server_*``) and the
+    upstream's (``upstream_*``)."""
+    request = stream_request(shape)
     phases: dict[str, list[dict[str, Any]]] = {name: [] for name in sides}
-    for _ in range(rounds):
+    for _ in range(size.rounds):
         for name, server in sides.items():
             readers = {"server": server.cpu_seconds}
             if upstream is not None:
@@ -61,7 +93,8 @@ async def alternate(
             profiled = ctx.profiled(server) if name == "bridge" else contextlib.nullcontext()
             async with profiled:
                 result, meter = await asyncio.wait_for(
-                    measured_fleet(spec_for(server), readers, processes), deadline.left()
+                    measured_fleet(fleet_spec(server, request, size, shape), readers, size.clients),
+                    deadline.left(),
                 )
             phases[name].append(phase_figures(result, meter))
             deadline.check()

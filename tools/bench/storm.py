@@ -12,12 +12,11 @@ way) in turn, bare for reference, first with a plain upstream, then with a TLS o
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
-from tools.bench.context import Context, Server
-from tools.bench.fleet import FleetSpec, stream_request
-from tools.bench.phases import alternate, warm_up
+from tools.bench.context import Context
+from tools.bench.phases import FleetSize, alternate, warm_up
 from tools.bench.report import Bound, Check, Report, figure_table
 from tools.bench.stats import Deadline, median
 from tools.harness.events import Shape
@@ -30,23 +29,12 @@ SERVERS = ("bridge", "relay", "bridge-tls", "relay-tls", "bare")
 TARGET = Bound("<=", 1.5)
 FLOOR = Bound("<=", 2.0)
 
-
-@dataclass(frozen=True)
-class Size:
-    """How much the workload does."""
-
-    streams: int
-    deltas: int
-    pace: float
-    channels: int
-    rounds: int
-    budget: float
-
-
+# Every stream starts at once: no ramp.
+Size = FleetSize
 SIZES = {
-    "full": Size(streams=200, deltas=10, pace=0.05, channels=8, rounds=5, budget=150),
-    "quick": Size(streams=200, deltas=2, pace=0.05, channels=8, rounds=1, budget=40),
-    "smoke": Size(streams=8, deltas=2, pace=0.01, channels=2, rounds=1, budget=30),
+    "full": Size(streams=200, deltas=10, pace=0.05, ramp=0.0, channels=8, rounds=5, budget=150),
+    "quick": Size(streams=200, deltas=2, pace=0.05, ramp=0.0, channels=8, rounds=1, budget=40),
+    "smoke": Size(streams=8, deltas=2, pace=0.01, ramp=0.0, channels=2, rounds=1, budget=30),
 }
 
 ROWS = (
@@ -90,26 +78,13 @@ async def run(ctx: Context, size: Size) -> Report:
     report = Report(NAME, f"{size.streams} streams opened at once, plain and TLS upstream")
     deadline = Deadline(size.budget, NAME)
     shape = Shape(size.deltas, size.pace, close=True)
-    request = stream_request(shape)
-
-    def spec_for(server: Server) -> FleetSpec:
-        return FleetSpec.of(
-            server.target,
-            request,
-            streams=size.streams,
-            channels=size.channels,
-            ramp=0.0,
-            timeout=60.0,
-            expected=shape.events,
-        )
-
     figures: dict[str, Any] = {"size": asdict(size)}
     for variant, suffix in (("plain", ""), ("tls", "-tls")):
         bridge, relay, bare = await ctx.servers(f"bridge{suffix}", f"relay{suffix}", "bare")
         sides = {"bridge": bridge, "relay": relay, "bare": bare}
         await ctx.prepare(shape, relay, bare)
         await warm_up(sides, size.channels, shape)
-        phases = await alternate(ctx, sides, spec_for, size.rounds, deadline)
+        phases = await alternate(ctx, sides, shape, size, deadline)
         found = {name: _side(rounds) for name, rounds in phases.items()}
         figures[variant] = found
         report.add(

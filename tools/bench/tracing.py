@@ -18,7 +18,7 @@ from typing import Any
 
 from tools.bench.burst import measure_stream
 from tools.bench.context import Context
-from tools.bench.fleet import UNARY_METHOD, consume, open_channel, stream_request
+from tools.bench.fleet import UNARY_METHOD, consume, open_channels, stream_request
 from tools.bench.report import Report, figure_table
 from tools.bench.stats import Deadline, median, ratio
 from tools.harness.events import Shape
@@ -85,10 +85,7 @@ async def run(ctx: Context, size: Size) -> Report:
         started = await asyncio.gather(*(ctx.own_bridge(envs[mode], mode) for mode in MODES))
         bridges = dict(zip(MODES, started, strict=True))
         async with contextlib.AsyncExitStack() as stack:
-            channels = {}
-            for mode, bridge in bridges.items():
-                channels[mode] = await open_channel(bridge.target, f"bench-{mode}")
-                stack.push_async_callback(channels[mode].close)
+            channels = await open_channels(stack, bridges)
             warm = Shape(100)
             unary_request = stream_request(Shape(20))
             for mode in MODES:

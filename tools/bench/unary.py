@@ -10,6 +10,7 @@ call (p50) at most 1.5x the bare gRPC hop's p50.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
@@ -21,7 +22,7 @@ import orjson
 from bridge import codec
 from rbridge.responses.v1 import items_pb2, responses_service_pb2
 from tools.bench.context import Context, Server
-from tools.bench.fleet import UNARY_METHOD, open_channel
+from tools.bench.fleet import UNARY_METHOD, open_channels
 from tools.bench.report import Bound, Check, Report, figure_table
 from tools.bench.stats import Deadline, percentile
 from tools.harness.events import MODEL
@@ -86,49 +87,44 @@ async def run(ctx: Context, size: Size) -> Report:
     # The body the bridge sends upstream for this request.
     body = orjson.dumps({**codec.to_json(request), "stream": False})
     url = f"{ctx.upstream_url()}/responses"
-    bridge_channel = await open_channel(bridge.target)
-    bare_channel = await open_channel(bare.target)
-    try:
-        async with httpx.AsyncClient(
-            headers={"content-type": "application/json", "authorization": "Bearer sk-bench"},
-            timeout=CALL_TIMEOUT,
-        ) as http:
-            bridge_call = bridge_channel.unary_unary(UNARY_METHOD)
-            bare_call = bare_channel.unary_unary(UNARY_METHOD)
+    # Each side's calls are charged to the server that answers them.
+    servers: dict[str, Server] = {"bridge": bridge, "direct": upstream, "bare": bare}
+    samples: dict[str, list[float]] = {name: [] for name in servers}
+    cpu = dict.fromkeys(servers, 0.0)
+    async with contextlib.AsyncExitStack() as stack:
+        channels = await open_channels(stack, {"bridge": bridge, "bare": bare})
+        http = await stack.enter_async_context(
+            httpx.AsyncClient(
+                headers={"content-type": "application/json", "authorization": "Bearer sk-bench"},
+                timeout=CALL_TIMEOUT,
+            )
+        )
+        bridge_call = channels["bridge"].unary_unary(UNARY_METHOD)
+        bare_call = channels["bare"].unary_unary(UNARY_METHOD)
 
-            async def direct() -> None:
-                reply = await http.post(url, content=body)
-                if reply.status_code != 200:
-                    raise RuntimeError(f"the upstream answered HTTP {reply.status_code}")
-                orjson.loads(reply.content)
+        async def direct() -> None:
+            reply = await http.post(url, content=body)
+            if reply.status_code != 200:
+                raise RuntimeError(f"the upstream answered HTTP {reply.status_code}")
+            orjson.loads(reply.content)
 
-            async def through_bridge() -> None:
-                await bridge_call(serialized, timeout=CALL_TIMEOUT)
+        async def through_bridge() -> None:
+            await bridge_call(serialized, timeout=CALL_TIMEOUT)
 
-            async def bare_hop() -> None:
-                await bare_call(serialized, timeout=CALL_TIMEOUT)
+        async def bare_hop() -> None:
+            await bare_call(serialized, timeout=CALL_TIMEOUT)
 
-            calls = {"bridge": through_bridge, "direct": direct, "bare": bare_hop}
-            # Each side's calls are charged to the server that answers them.
-            servers: dict[str, Server] = {"bridge": bridge, "direct": upstream, "bare": bare}
-            samples: dict[str, list[float]] = {name: [] for name in calls}
-            cpu = dict.fromkeys(calls, 0.0)
-            for call in calls.values():
-                await _timed(call, size.warmup, deadline)
-            # Alternating blocks, so that a noisy spell hits every side alike.
-            for _ in range(size.blocks):
-                for name, call in calls.items():
-                    before = servers[name].cpu_seconds() or 0.0
-                    profiled = ctx.profiled(bridge) if name == "bridge" else None
-                    if profiled is None:
-                        samples[name] += await _timed(call, size.calls // size.blocks, deadline)
-                    else:
-                        async with profiled:
-                            samples[name] += await _timed(call, size.calls // size.blocks, deadline)
-                    cpu[name] += (servers[name].cpu_seconds() or 0.0) - before
-    finally:
-        await bridge_channel.close()
-        await bare_channel.close()
+        calls = {"bridge": through_bridge, "direct": direct, "bare": bare_hop}
+        for call in calls.values():
+            await _timed(call, size.warmup, deadline)
+        # Alternating blocks, so that a noisy spell hits every side alike.
+        for _ in range(size.blocks):
+            for name, call in calls.items():
+                before = servers[name].cpu_seconds() or 0.0
+                profiled = ctx.profiled(bridge) if name == "bridge" else contextlib.nullcontext()
+                async with profiled:
+                    samples[name] += await _timed(call, size.calls // size.blocks, deadline)
+                cpu[name] += (servers[name].cpu_seconds() or 0.0) - before
     figures: dict[str, dict[str, Any]] = {}
     for name, values in samples.items():
         figures[name] = {

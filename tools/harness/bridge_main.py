@@ -19,6 +19,7 @@ import os
 import sys
 from typing import Any
 
+from tools.harness.aio import run
 from tools.harness.procfs import fd_count, memory_kib
 
 __all__ = ["PROFILE_VARIABLE", "main", "stats"]
@@ -76,11 +77,7 @@ async def _main() -> int:
 
 def main() -> int:
     """Entry point: serve until SIGTERM or SIGINT, as `bridge serve` does."""
-    try:
-        import uvloop
-    except ImportError:  # pragma: no cover - uvloop is absent on Windows
-        return asyncio.run(_main())
-    return uvloop.run(_main())
+    return run(_main())
 
 
 if __name__ == "__main__":

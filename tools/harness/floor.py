@@ -43,6 +43,7 @@ from bridge import codec
 from bridge.config import Settings
 from bridge.server import SERVICE_NAME, server_options
 from rbridge.responses.v1 import response_pb2, responses_service_pb2, stream_events_pb2
+from tools.harness.aio import run
 from tools.harness.events import PREPARE, Shape, final_response, paced_delays, stream_events
 
 __all__ = ["Relay", "bare_stream", "main", "messages"]
@@ -212,12 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--upstream-url", help="the relay's upstream base URL (ends in /v1)")
     parser.add_argument("--ca", help="CA bundle (PEM) the relay trusts for an https upstream")
     args = parser.parse_args(argv)
-    try:
-        import uvloop
-    except ImportError:  # pragma: no cover - uvloop is absent on Windows
-        asyncio.run(_serve(args.role, args.upstream_url, args.ca))
-    else:
-        uvloop.run(_serve(args.role, args.upstream_url, args.ca))
+    run(_serve(args.role, args.upstream_url, args.ca))
     return 0
 
 

@@ -78,21 +78,24 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def socket_inodes(pid: int) -> set[int]:
-    """The inodes of the sockets the process has open."""
-    inodes: set[int] = set()
+def _fd_targets(pid: int) -> list[str]:
+    """What each open file descriptor of the process points at ("socket:[123]", a path)."""
     try:
         names = os.listdir(f"/proc/{pid}/fd")
     except OSError:
-        return inodes
+        return []
+    targets = []
     for name in names:
         try:
-            target = os.readlink(f"/proc/{pid}/fd/{name}")
-        except OSError:
+            targets.append(os.readlink(f"/proc/{pid}/fd/{name}"))
+        except OSError:  # closed meanwhile
             continue
-        if target.startswith("socket:["):
-            inodes.add(int(target[8:-1]))
-    return inodes
+    return targets
+
+
+def socket_inodes(pid: int) -> set[int]:
+    """The inodes of the sockets the process has open."""
+    return {int(target[8:-1]) for target in _fd_targets(pid) if target.startswith("socket:[")}
 
 
 def tcp_established(local_port: int) -> set[int]:
@@ -137,15 +140,7 @@ def fd_count(pid: int) -> int | None:
 def fd_kinds(pid: int) -> Counter[str]:
     """Open file descriptors by kind: "socket", "pipe", an anon inode's name, or the path."""
     kinds: Counter[str] = Counter()
-    try:
-        names = os.listdir(f"/proc/{pid}/fd")
-    except OSError:
-        return kinds
-    for name in names:
-        try:
-            target = os.readlink(f"/proc/{pid}/fd/{name}")
-        except OSError:
-            continue
+    for target in _fd_targets(pid):
         if target.startswith(("socket:", "pipe:")):
             target = target.split(":", 1)[0]
         elif target.startswith("anon_inode:"):

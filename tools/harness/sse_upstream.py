@@ -26,6 +26,7 @@ from typing import Any
 
 import orjson
 
+from tools.harness.aio import run
 from tools.harness.events import (
     PREPARE,
     Shape,
@@ -210,12 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.tls_cert:
         tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         tls.load_cert_chain(args.tls_cert, args.tls_key)
-    try:
-        import uvloop
-    except ImportError:  # pragma: no cover - uvloop is absent on Windows
-        asyncio.run(_serve(tls))
-    else:
-        uvloop.run(_serve(tls))
+    run(_serve(tls))
     return 0
 
 
