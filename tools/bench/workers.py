@@ -2,9 +2,10 @@
 
 Runs when ``bridge serve --help`` lists ``--workers``. First a short paced phase on one
 worker measures its CPU per event, which sets the load: as many paced streams (20
-events/s each) as keep one worker at about 70% of a core. Then that load, over 8 or
-more channels (each its own connection: SO_REUSEPORT spreads connections, not calls),
-goes to a bridge of one worker and to one of two, in alternating rounds. Figures: the
+events/s each) as keep one worker at about 70% of a core. Then that load, over 32
+channels (each its own connection: SO_REUSEPORT spreads connections, not calls, and
+hashes them, so fewer would split unevenly by chance alone), goes to a bridge of one
+worker and to one of two, in alternating rounds. Figures: the
 total CPU of all the bridge's processes per event, each worker's share of the
 connections and of the CPU, and errors. Targets: two workers' CPU per event at most
 1.1x one worker's; each worker's share of connections and of CPU within 35-65%; no
@@ -74,7 +75,7 @@ SIZES = {
         deltas=150,
         pace=0.05,
         ramp=1.0,
-        channels=16,
+        channels=32,
         utilization=0.7,
         max_streams=600,
         rounds=2,
@@ -86,7 +87,7 @@ SIZES = {
         deltas=30,
         pace=0.05,
         ramp=0.5,
-        channels=8,
+        channels=16,
         utilization=0.7,
         max_streams=300,
         rounds=1,

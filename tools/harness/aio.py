@@ -1,12 +1,14 @@
-"""Running a program's main coroutine as `bridge serve` does: on uvloop when installed."""
+"""Running a server's main coroutine as `bridge serve` does: on uvloop when installed, until
+SIGTERM or SIGINT."""
 
 from __future__ import annotations
 
 import asyncio
+import signal
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-__all__ = ["loop_name", "run"]
+__all__ = ["loop_name", "run", "until_signalled"]
 
 T = TypeVar("T")
 
@@ -27,3 +29,12 @@ def loop_name() -> str:
     except ImportError:  # pragma: no cover - uvloop is absent on Windows
         return "asyncio"
     return "uvloop"
+
+
+async def until_signalled() -> None:
+    """Return once the process receives SIGTERM or SIGINT."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()

@@ -27,7 +27,6 @@ import argparse
 import asyncio
 import contextlib
 import functools
-import signal
 import ssl
 import sys
 import time
@@ -43,7 +42,7 @@ from bridge import codec
 from bridge.config import Settings
 from bridge.server import SERVICE_NAME, server_options
 from rbridge.responses.v1 import response_pb2, responses_service_pb2, stream_events_pb2
-from tools.harness.aio import run
+from tools.harness.aio import run, until_signalled
 from tools.harness.events import PREPARE, Shape, final_response, paced_delays, stream_events
 
 __all__ = ["Relay", "bare_stream", "main", "messages"]
@@ -196,11 +195,7 @@ async def _serve(role: str, upstream_url: str | None, ca_file: str | None) -> No
     port = server.add_insecure_port(f"{HOST}:0")
     await server.start()
     print(f"PORT {port}", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    await until_signalled()
     await server.stop(0)
     if relay is not None:
         await relay.close()

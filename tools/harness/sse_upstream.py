@@ -19,14 +19,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
-import signal
 import ssl
 import sys
 from typing import Any
 
 import orjson
 
-from tools.harness.aio import run
+from tools.harness.aio import run, until_signalled
 from tools.harness.events import (
     PREPARE,
     Shape,
@@ -193,11 +192,7 @@ async def _serve(tls: ssl.SSLContext | None) -> None:
     upstream = SSEUpstream(tls)
     await upstream.start()
     print(f"PORT {upstream.port}", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    await until_signalled()
     await upstream.stop()
 
 
