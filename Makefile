@@ -78,9 +78,13 @@ docs: $(STAMP)
 api-coverage: $(STAMP)
 	$(PY) tools/api_coverage.py
 
-## Benchmarks: latency, stream throughput and codec cost, as ratios to baselines from the same run.
+## Benchmarks: each figure beside a baseline from the same run, about 10 minutes
+## (QUICK=1: the same workloads smaller, under a minute; BENCH_ARGS="--only paced,burst
+## --json out.json --profile DIR"; `python -m tools.bench -h` for more).
+QUICK ?=
+BENCH_ARGS ?=
 bench: $(STAMP)
-	$(PY) tools/bench.py
+	$(PY) -m tools.bench $(if $(filter 1 yes true,$(QUICK)),--quick) $(BENCH_ARGS)
 
 ## Fuzzing: generated hostile requests and upstream replies against bridge subprocesses
 ## (10,000 of each; FUZZ_ARGS="--seed 7 --cases 500" and `python -m tools.fuzz -h` for more).
