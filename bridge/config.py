@@ -26,6 +26,8 @@ __all__ = [
     "Option",
     "Settings",
     "elide_password",
+    "forward_header_names",
+    "http_url",
     "parse_hostport",
 ]
 
@@ -59,7 +61,12 @@ def _optional_address(raw: str) -> str | None:
     return _address(raw) if raw else None
 
 
-def _url(raw: str) -> str:
+def http_url(raw: str) -> str:
+    """`raw` checked as an http(s) URL, without a trailing slash.
+
+    Raises:
+        ValueError: not an http(s) URL with a host (a password in it is elided).
+    """
     try:
         parts = urlsplit(raw)
         parts.port  # noqa: B018 - raises on an invalid port
@@ -71,7 +78,7 @@ def _url(raw: str) -> str:
 
 
 def _upstream_url(raw: str) -> str:
-    url = _url(raw)
+    url = http_url(raw)
     if urlsplit(url).username is not None or urlsplit(url).password is not None:
         # Credentials in a URL end up in logs and error messages; keys go in
         # BRIDGE_UPSTREAM_API_KEY(_FILE), where they are sent as a bearer token.
@@ -83,7 +90,7 @@ def _upstream_url(raw: str) -> str:
 
 
 def _optional_url(raw: str) -> str | None:
-    return _url(raw) if raw else None
+    return http_url(raw) if raw else None
 
 
 def elide_password(url: str) -> str:
@@ -125,7 +132,13 @@ _UNFORWARDABLE: dict[str, str] = {
 }
 
 
-def _forward_headers(raw: str) -> tuple[str, ...]:
+def forward_header_names(raw: str) -> tuple[str, ...]:
+    """The metadata keys of a comma-separated list that may be sent upstream as headers.
+
+    Raises:
+        ValueError: naming every key that cannot be (hop-by-hop, framing, host,
+            credential and gRPC's own keys, invalid names).
+    """
     names = _names(raw)
     problems = [
         f"{name!r} cannot be forwarded: {_UNFORWARDABLE[name]}"
@@ -222,6 +235,13 @@ OPTIONS: tuple[Option, ...] = (
         flag=True,
     ),
     Option("api_key", ("BRIDGE_UPSTREAM_API_KEY", "OPENAI_API_KEY"), _text, "upstream API key"),
+    Option(
+        "routes_file",
+        ("BRIDGE_ROUTES_FILE",),
+        _text,
+        "YAML file of several upstreams and the routes of models to them, reloaded on change "
+        "(see docs/several-providers.md); replaces the single upstream's settings",
+    ),
     Option("connect_timeout", ("BRIDGE_CONNECT_TIMEOUT",), _positive, "seconds to connect"),
     Option(
         "first_byte_timeout",
@@ -251,7 +271,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "forward_headers",
         ("BRIDGE_FORWARD_HEADERS",),
-        _forward_headers,
+        forward_header_names,
         "gRPC metadata keys sent upstream as HTTP headers (comma-separated; "
         "hop-by-hop, framing, host and credential headers are refused)",
     ),
@@ -424,6 +444,7 @@ class Settings:
     health_listen: str | None = None
     upstream_url: str = DEFAULT_UPSTREAM_URL
     api_key: str | None = field(default=None, repr=False)
+    routes_file: str = ""
     connect_timeout: float = 10.0
     first_byte_timeout: float = 300.0
     read_timeout: float = 300.0
@@ -512,6 +533,7 @@ class Settings:
             "auth_tokens_file",
             "api_key_file",
             "ca_bundle",
+            "routes_file",
         ):
             path = values.get(name)
             if path and not os.path.isfile(path):
