@@ -460,6 +460,21 @@ def _upstream(
     if "proxy" in values:
         proxy = _proxy(reader, values["proxy"], f"{where}.proxy")
     caller_keys = reader.typed(values, "caller_keys", where, _boolean, False)
+    here = f"{where}.timeouts"
+    connect = reader.typed(timeouts, "connect", here, _positive, defaults.connect_timeout)
+    first_event = reader.typed(
+        timeouts, "first_event", here, _positive, defaults.first_event_timeout
+    )
+    read = reader.typed(timeouts, "read", here, _positive, defaults.read_timeout)
+    retries = reader.typed(values, "retries", where, _count, defaults.max_retries)
+    budget = reader.typed(
+        values, "retry_budget_percent", where, _percent, defaults.retry_budget_percent
+    )
+    connections = reader.typed(values, "max_connections", where, _count, defaults.max_connections)
+    http2 = reader.typed(values, "http2", where, _boolean, defaults.http2)
+    pickable = reader.typed(values, "pickable", where, _boolean, False)
+    lookup = reader.typed(values, "lookup", where, _boolean, True)
+    provider = reader.typed(values, "genai_provider_name", where, _string, None)
     if len(reader.problems) > before:
         return None
     options = dataclasses.replace(
@@ -474,23 +489,13 @@ def _upstream(
         forward_headers=forward,
         headers=headers,
         header_files=header_files,
-        connect_timeout=reader.typed(
-            timeouts, "connect", f"{where}.timeouts", _positive, defaults.connect_timeout
-        ),
-        first_event_timeout=reader.typed(
-            timeouts, "first_event", f"{where}.timeouts", _positive, defaults.first_event_timeout
-        ),
-        read_timeout=reader.typed(
-            timeouts, "read", f"{where}.timeouts", _positive, defaults.read_timeout
-        ),
-        max_retries=reader.typed(values, "retries", where, _count, defaults.max_retries),
-        retry_budget_percent=reader.typed(
-            values, "retry_budget_percent", where, _percent, defaults.retry_budget_percent
-        ),
-        max_connections=reader.typed(
-            values, "max_connections", where, _count, defaults.max_connections
-        ),
-        http2=reader.typed(values, "http2", where, _boolean, defaults.http2),
+        connect_timeout=connect,
+        first_event_timeout=first_event,
+        read_timeout=read,
+        max_retries=retries,
+        retry_budget_percent=budget,
+        max_connections=connections,
+        http2=http2,
         ca_bundle=ca_bundle,
         proxy=proxy,
     )
@@ -498,9 +503,9 @@ def _upstream(
         name=name,
         options=options,
         caller_keys=caller_keys,
-        pickable=reader.typed(values, "pickable", where, _boolean, False),
-        lookup=reader.typed(values, "lookup", where, _boolean, True),
-        provider_name=reader.typed(values, "genai_provider_name", where, _string, None),
+        pickable=pickable,
+        lookup=lookup,
+        provider_name=provider,
     )
 
 
@@ -635,18 +640,20 @@ def _routes(reader: _Reader, value: Any, names: Mapping[str, Any]) -> tuple[Rout
     if not isinstance(value, list) or not value:
         reader.fail("routes", "required: a list of routes ({model: ..., upstreams: [...]})")
         return ()
-    routes = [
-        route
-        for index, item in enumerate(value)
-        if (route := _route(reader, item, f"routes[{index}]", names)) is not None
-    ]
+    routes: list[RouteSpec] = []
     seen: set[str] = set()
-    for index, route in enumerate(routes):
-        if route.model in seen:
-            reader.fail(f"routes[{index}].model", f"{route.model!r} has a route already")
-        seen.add(route.model)
-        if route.model == _WILDCARD and index != len(routes) - 1:
-            reader.fail(f"routes[{index}].model", "the catch-all '*' must be the last route")
+    for index, item in enumerate(value):
+        where = f"routes[{index}]"
+        route = _route(reader, item, where, names)
+        model = item.get("model") if isinstance(item, dict) else None
+        if isinstance(model, str) and model:
+            if model in seen:
+                reader.fail(f"{where}.model", f"{model!r} has a route already")
+            seen.add(model)
+            if model == _WILDCARD and index != len(value) - 1:
+                reader.fail(f"{where}.model", "the catch-all '*' must be the last route")
+        if route is not None:
+            routes.append(route)
     return tuple(routes)
 
 
