@@ -401,14 +401,15 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                         attempt = record.attempt(served.upstream.tag)
                         try:
                             with attempt.activate():
-                                failure, request_id, unsent = await self._attempt_stream(
+                                ended = await self._attempt_stream(
                                     plan, call, served, context, state, raw, batched
                                 )
                         except BaseException as exc:
                             attempt.end(_interrupted(exc, self._budget(context)))
                             raise
+                        failure, request_id, unsent = ended.error, ended.request_id, ended.unsent
                         attempt.end(failure)
-                        if not plan.outcome(served, failure, sent=unsent is None):
+                        if not plan.outcome(served, failure, sent=ended.sent):
                             break
                     if unsent is not None:
                         await context.send_initial_metadata(unsent)
@@ -447,28 +448,27 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         state: StreamState,
         raw: bool,
         batched: bool,
-    ) -> tuple[errors.UpstreamError | None, str | None, tuple[tuple[str, str], ...] | None]:
-        """One upstream's attempt at a stream: how it ended (None: OK), the upstream's
-        request id, and its initial metadata when none was sent yet (nothing reached
-        the client: another upstream may still serve the call)."""
+    ) -> _Ended:
+        """One upstream's attempt at a stream, and how it ended."""
         upstream = candidate.upstream
         normalize = upstream.normalize
         write = context.write
-        request_id: str | None = None
-        # While another upstream may follow, nothing is sent before the first event.
-        unsent: tuple[tuple[str, str], ...] | None = None
+        ended = _Ended()
         try:
             async with upstream.client.exchange(
                 call.upstream_call(candidate), plan.attempts
             ) as reply:
-                request_id = reply.request_id
+                ended.request_id = reply.request_id
                 metadata = _reply_metadata(reply, upstream.name)
+                # While another upstream may follow, nothing is sent before the first event.
                 if plan.fallback_left:
-                    unsent = metadata
+                    ended.unsent = metadata
                 else:
+                    ended.sent = True
                     await context.send_initial_metadata(metadata)
                 if reply.status >= 400:
-                    return _http_error(reply, await reply.read()), request_id, unsent
+                    ended.error = _http_error(reply, await reply.read())
+                    return ended
                 decoder = SSEDecoder(upstream.client.options.max_body_bytes)
                 feed = decoder.feed
                 next_chunk = reply.next_chunk
@@ -479,9 +479,10 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                     if events and not started:
                         started = True
                         reply.saw_event()
-                        if unsent is not None:
-                            await context.send_initial_metadata(unsent)
-                            unsent = None
+                        if ended.unsent is not None:
+                            ended.sent = True
+                            await context.send_initial_metadata(ended.unsent)
+                            ended.unsent = None
                     if batched:
                         await self._send_batches(events, state, normalize, raw, write)
                     else:
@@ -497,9 +498,10 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                         # for the end of the body nor fail on it.
                         break
                 last = [] if state.ended else decoder.flush()
-                if last and unsent is not None:
-                    await context.send_initial_metadata(unsent)
-                    unsent = None
+                if last and ended.unsent is not None:
+                    ended.sent = True
+                    await context.send_initial_metadata(ended.unsent)
+                    ended.unsent = None
                 if batched:
                     await self._send_batches(last, state, normalize, raw, write)
                 for sse in () if batched else last:
@@ -507,14 +509,14 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                     if event is not None:
                         await write(event)
         except UpstreamFailure as exc:
-            return exc.error, request_id, unsent
+            ended.error = exc.error
         except BrokenStream as exc:
-            broken = errors.UpstreamError(code=grpc.StatusCode.INTERNAL, message=str(exc))
-            return broken, request_id, unsent
+            ended.error = errors.UpstreamError(code=grpc.StatusCode.INTERNAL, message=str(exc))
         except EventTooLarge:
-            limit = upstream.client.options.max_body_bytes
-            return errors.too_large("stream event", limit), request_id, unsent
-        return state.finish(), request_id, unsent
+            ended.error = errors.too_large("stream event", upstream.client.options.max_body_bytes)
+        else:
+            ended.error = state.finish()
+        return ended
 
     async def _send_batches(
         self,
@@ -639,6 +641,24 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         remaining = context.time_remaining()
         limit = self._options.max_call_seconds
         return limit if remaining is None else max(0.0, min(remaining, limit))
+
+
+@dataclass(slots=True)
+class _Ended:
+    """How one upstream's attempt at a stream ended.
+
+    Attributes:
+        error: the failure (None: the stream ended OK).
+        request_id: the upstream's request id.
+        unsent: its initial metadata, held back while nothing reached the client
+            (another upstream may still serve the call).
+        sent: whether anything (metadata, events) reached the client.
+    """
+
+    error: errors.UpstreamError | None = None
+    request_id: str | None = None
+    unsent: tuple[tuple[str, str], ...] | None = None
+    sent: bool = False
 
 
 class _Call:

@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,25 +22,45 @@ from bridge.simulator import start as start_simulator
 from tests.faults.fault_server import FaultServer
 from tests.support import Bridges, Running
 
-StartSimulator = Callable[..., Awaitable[str]]
+
+@dataclass
+class Simulator:
+    """A running simulator: its base URL, and a way to stop it (an upstream going down)."""
+
+    url: str
+    port: int
+    runner: web.AppRunner
+    stopped: bool = False
+
+    async def stop(self) -> None:
+        """Stop serving (once): its port refuses connections from now on."""
+        if not self.stopped:
+            self.stopped = True
+            await self.runner.cleanup()
+
+
+StartSimulator = Callable[..., Awaitable[Simulator]]
 StartRouted = Callable[..., Awaitable[Running]]
 
 
 @pytest.fixture
 async def simulators() -> AsyncIterator[StartSimulator]:
-    """Start simulators on free ports (`behave_like` a provider, `token_delay` between
-    deltas); each start returns the simulator's base URL."""
-    runners: list[web.AppRunner] = []
+    """Start simulators (`behave_like` a provider, `token_delay` seconds between deltas)
+    on free ports, or on `port`; each start returns the running simulator."""
+    started: list[Simulator] = []
 
-    async def start(behave_like: str | None = None, token_delay: float = 0.0) -> str:
+    async def start(
+        behave_like: str | None = None, token_delay: float = 0.0, port: int = 0
+    ) -> Simulator:
         options = SimulatorOptions(behave_like=behave_like, token_delay=token_delay)
-        runner, port = await start_simulator("127.0.0.1", 0, options)
-        runners.append(runner)
-        return f"http://127.0.0.1:{port}/v1"
+        runner, bound = await start_simulator("127.0.0.1", port, options)
+        simulator = Simulator(f"http://127.0.0.1:{bound}/v1", bound, runner)
+        started.append(simulator)
+        return simulator
 
     yield start
-    for runner in runners:
-        await runner.cleanup()
+    for simulator in started:
+        await simulator.stop()
 
 
 @pytest.fixture

@@ -38,7 +38,12 @@ class Clock:
             {"model": "m", "previous_response_id": "resp_1"},
             Key("response", "resp_1"),
         ),
-        ("CreateResponse", {}, {"model": "m", "conversation": "conv_1"}, Key("conversation", "conv_1")),
+        (
+            "CreateResponse",
+            {},
+            {"model": "m", "conversation": "conv_1"},
+            Key("conversation", "conv_1"),
+        ),
         (
             "CreateResponse",
             {},

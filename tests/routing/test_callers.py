@@ -57,9 +57,7 @@ def test_calls_per_second_are_a_token_bucket() -> None:
     """`burst` calls pass at once, then one every 1/per_second; a refusal says how long
     to wait."""
     clock = Clock()
-    limits = CallerLimits(
-        LimitsSpec(default=CallerLimit(per_second=2, burst=3)), clock=clock
-    )
+    limits = CallerLimits(LimitsSpec(default=CallerLimit(per_second=2, burst=3)), clock=clock)
     assert all(isinstance(limits.admit("a"), Ticket) for _ in range(3))
     refused = limits.admit("a")
     assert isinstance(refused, Refusal) and refused.limit == "per_second"
