@@ -1,12 +1,21 @@
-"""Per-caller limits: who a caller is, calls in flight, calls per second, and the bound
-on callers remembered."""
+"""Per-caller limits: who a caller is, calls in flight, calls per second, the bound on
+callers remembered, and the refusals a caller over its limits gets through a bridge."""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
+import grpc
+import grpc.aio
 import pytest
+from google.rpc import error_details_pb2
 
 from bridge.routing.callers import CallerLimits, Refusal, Ticket, caller_of
 from bridge.routing.routes_file import CallerLimit, LimitsSpec
+from rbridge.responses.v1 import responses_service_pb2_grpc
+from tests.routing.conftest import StartRouted, StartSimulator
+from tests.routing.helpers import create, details, served, stream
 
 
 class Clock:
@@ -105,3 +114,77 @@ def test_new_limits_apply_to_calls_that_start_after_a_reload() -> None:
     limits.update(LimitsSpec(default=CallerLimit(per_second=1, burst=1)))
     assert isinstance(limits.admit("a"), Ticket)
     assert isinstance(limits.admit("a"), Refusal)
+
+
+# -- through a bridge --------------------------------------------------------------------
+
+
+async def test_a_caller_over_its_limits_is_refused_and_the_others_are_served(
+    simulators: StartSimulator, routed: StartRouted, tmp_path: Path
+) -> None:
+    """Callers named by their tokens: one over its concurrent limit is RESOURCE_EXHAUSTED
+    with QuotaFailure naming it while another is served; once its call ends it is served
+    again."""
+    upstream = await simulators(token_delay=0.02)
+    tokens = tmp_path / "tokens"
+    tokens.write_text("batch:token-of-batch-0001\ncheckout:token-of-checkout-0002\n")
+    bridge = await routed(
+        f"""
+upstreams: {{a: {{base_url: "{upstream.url}"}}}}
+routes: [{{model: "*", upstreams: [a]}}]
+limits:
+  default: {{concurrent: 4}}
+  callers:
+    batch: {{concurrent: 1}}
+""",
+        auth_tokens_file=str(tokens),
+    )
+    batch = (("authorization", "Bearer token-of-batch-0001"),)
+    checkout = (("authorization", "Bearer token-of-checkout-0002"),)
+    long_call = asyncio.ensure_future(
+        stream(
+            bridge.stub.StreamCreateResponse(create("m", "Count 40 words please"), metadata=batch)
+        )
+    )
+    await asyncio.sleep(0.2)
+    refused = await served(bridge.stub.CreateResponse(create("m"), metadata=batch))
+    assert refused.code == grpc.StatusCode.RESOURCE_EXHAUSTED
+    found = details(refused.error)
+    quota = found[error_details_pb2.QuotaFailure]
+    assert isinstance(quota, error_details_pb2.QuotaFailure)
+    assert quota.violations[0].subject == "caller:batch"
+    info = found[error_details_pb2.ErrorInfo]
+    assert isinstance(info, error_details_pb2.ErrorInfo)
+    assert info.reason == "CALLER_CONCURRENT_LIMIT"
+    assert info.metadata["caller"] == "batch"
+    other = await served(bridge.stub.CreateResponse(create("m"), metadata=checkout))
+    assert other.code == grpc.StatusCode.OK
+    assert (await long_call).code == grpc.StatusCode.OK
+    again = await served(bridge.stub.CreateResponse(create("m"), metadata=batch))
+    assert again.code == grpc.StatusCode.OK
+
+
+async def test_callers_without_a_name_are_limited_by_their_address(
+    simulators: StartSimulator, routed: StartRouted
+) -> None:
+    """Without authentication a caller is its address: its second call within the rate's
+    interval is refused with RetryInfo, whichever connection it comes on."""
+    upstream = await simulators()
+    bridge = await routed(
+        f"""
+upstreams: {{a: {{base_url: "{upstream.url}"}}}}
+routes: [{{model: "*", upstreams: [a]}}]
+limits: {{default: {{per_second: 0.5}}}}
+"""
+    )
+    assert (await served(bridge.stub.CreateResponse(create("m")))).code == grpc.StatusCode.OK
+    async with grpc.aio.insecure_channel(bridge.target) as channel:
+        stub = responses_service_pb2_grpc.ResponsesServiceStub(channel)
+        refused = await stream(stub.StreamCreateResponse(create("m")))
+    assert refused.code == grpc.StatusCode.RESOURCE_EXHAUSTED
+    retry = details(refused.error)[error_details_pb2.RetryInfo]
+    assert isinstance(retry, error_details_pb2.RetryInfo)
+    assert 1.0 < retry.retry_delay.ToTimedelta().total_seconds() <= 2.0
+    quota = details(refused.error)[error_details_pb2.QuotaFailure]
+    assert isinstance(quota, error_details_pb2.QuotaFailure)
+    assert quota.violations[0].subject == "caller:127.0.0.1"
