@@ -279,6 +279,82 @@ class RoutesFile:
     affinity: AffinitySpec = field(default_factory=AffinitySpec)
     limits: LimitsSpec = field(default_factory=LimitsSpec)
 
+    def describe(self) -> list[str]:
+        """What the file says, in lines a person reads (no secret in them)."""
+        lines = ["upstreams:"]
+        width = max(len(name) for name in self.upstreams)
+        for name, spec in self.upstreams.items():
+            options = spec.options
+            if options.api_key_file:
+                key = f"key from {options.api_key_file}"
+            else:
+                key = "key from the environment" if options.api_key else "no key"
+            traits = [
+                trait
+                for trait, on in (
+                    (f"callers' keys ({options.caller_key_header})", spec.caller_keys),
+                    ("pickable", spec.pickable),
+                    ("no lookups", not spec.lookup),
+                )
+                if on
+            ]
+            lines.append(
+                f"  {name:<{width}}  {options.base_url}  profile {options.profile.name}, "
+                + ", ".join([key, *traits])
+            )
+        lines.append("routes (a model's exact name first, else the first pattern that matches):")
+        width = max(len(route.model) for route in self.routes)
+        for route in self.routes:
+            targets = []
+            for target in route.targets:
+                text = target.upstream
+                if target.model:
+                    text += f" as {target.model}"
+                if target.weight is not None:
+                    text += f" {target.weight}"
+                targets.append(text)
+            listed = (
+                "first by weight: " + ", ".join(targets)
+                if route.weighted
+                else ", then ".join(targets)
+            )
+            lines.append(f"  {route.model:<{width}}  {listed}")
+        ejection = self.ejection
+        lines.append(f"default upstream: {self.default_upstream}")
+        lines.append(f"attempts per call: {self.attempts}")
+        lines.append(
+            f"ejection: after {ejection.consecutive_failures} failures in a row, "
+            f"{ejection.base_seconds:g} s growing to {ejection.max_seconds:g} s"
+            if ejection.enabled
+            else "ejection: off"
+        )
+        affinity = self.affinity
+        where = "memory and Redis" if affinity.redis is not None else "memory"
+        ttl = affinity.ttl_seconds
+        kept = f"{ttl / 86400:g} days" if ttl >= 86400 else f"{ttl:g} s"
+        lines.append(
+            f"affinity: in {where}, {affinity.max_entries} records kept {kept}; "
+            f"lookups within {affinity.lookup_timeout_seconds:g} s"
+        )
+        if self.limits.unlimited:
+            lines.append("caller limits: none")
+        else:
+            lines.append(f"caller limits: {_limit_text(self.limits.default)} by default")
+            lines += [
+                f"  {caller}: {_limit_text(limit)}" for caller, limit in self.limits.callers.items()
+            ]
+        return lines
+
+
+def _limit_text(limit: CallerLimit) -> str:
+    parts = []
+    if limit.concurrent is not None:
+        parts.append(f"{limit.concurrent} in flight")
+    if limit.per_second is not None:
+        burst = f", bursts of {limit.burst}" if limit.burst is not None else ""
+        parts.append(f"{limit.per_second:g} per second{burst}")
+    return ", ".join(parts) or "unlimited"
+
 
 # -- reading ------------------------------------------------------------------------------
 

@@ -312,3 +312,34 @@ def test_the_example_file_is_valid_and_covers_openai_and_the_five_providers() ->
     firsts = {route.targets[0].upstream for route in routes.routes}
     assert firsts == set(documented)
     assert routes.routes[-1].model == "*"
+
+
+def test_the_several_providers_guide_shows_the_example_file_as_it_is() -> None:
+    """docs/several-providers.md quotes examples/routes.yaml whole, so the two never differ."""
+    guide = (ROOT / "docs" / "several-providers.md").read_text(encoding="utf-8")
+    quoted = guide.split("```yaml\n", 1)[1].split("```\n", 1)[0]
+    assert quoted == EXAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("with_keys", [True, False], ids=["valid", "missing-keys"])
+def test_bridge_routes_checks_a_file_as_serve_would(
+    with_keys: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`bridge routes FILE` prints what a valid file says, keys never shown, and exits 0; with
+    keys missing from the environment it exits 2 listing each."""
+    from bridge.cli import main
+
+    for variable in example_env():
+        monkeypatch.delenv(variable, raising=False)
+    if with_keys:
+        for variable, value in example_env().items():
+            monkeypatch.setenv(variable, value)
+    code = main(["routes", str(EXAMPLE)])
+    out, err = capsys.readouterr()
+    if with_keys:
+        assert code == 0
+        assert "gpt-4.1-mini  first by weight: openai 9, dongzhou 1" in out
+        assert "sk-example" not in out
+    else:
+        assert code == 2
+        assert err.count("is not set or empty") == 6
