@@ -413,6 +413,8 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                             break
                     if unsent is not None:
                         await context.send_initial_metadata(unsent)
+            if served is None:
+                failure = _untried(plan)
         except TimeoutError:
             failure = errors.timed_out("call", self._budget(context))
         except BaseException as exc:
@@ -556,6 +558,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         reply: UpstreamReply | None = None
         body = b""
         served: Candidate | None = None
+        unsent: tuple[tuple[str, str], ...] | None = None
         try:
             with record.activate():
                 async with asyncio.timeout(self._budget(context)):
@@ -586,6 +589,8 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                             break
                     if unsent is not None:
                         await context.send_initial_metadata(unsent)
+            if reply is None and failure is None:
+                failure = _untried(plan)
             if failure is None and reply is not None:
                 payload = loads(body)
                 if isinstance(payload, dict) and reply_type is response_pb2.Response:
@@ -763,6 +768,15 @@ def _reply_metadata(reply: UpstreamReply, upstream: str) -> tuple[tuple[str, str
     """The initial metadata of a call: the reply's forwardable headers, and the name of the
     upstream that served it."""
     return (*reply.metadata, (PICK_KEY, upstream))
+
+
+def _untried(plan: Plan) -> errors.UpstreamError:
+    """The failure of a call whose plan let it try no upstream at all."""
+    return errors.UpstreamError(
+        code=grpc.StatusCode.UNAVAILABLE,
+        message="no upstream could be tried: "
+        + "; ".join(f"{name}: {why}" for name, why in plan.tried),
+    )
 
 
 def _interrupted(exc: BaseException, budget: float) -> errors.UpstreamError:

@@ -359,7 +359,8 @@ class Router:
         self.store: AffinityStore | None = None
         self.outliers: Outliers | None = None
         self.limits: CallerLimits | None = None
-        self._closing: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._retired: set[Upstream] = set()
         if file is not None:
             self.outliers = Outliers(file.ejection, _memberships(file))
             self.limits = None if file.limits.unlimited else CallerLimits(file.limits)
@@ -407,7 +408,12 @@ class Router:
             raise
         except ValueError as exc:
             raise RoutesFileError([str(exc)]) from None
-        return cls(generation, source=source, make_client=make_client, events=events)
+        try:
+            return cls(generation, source=source, make_client=make_client, events=events)
+        except ValueError as exc:
+            for upstream in generation.upstreams.values():
+                asyncio.get_running_loop().create_task(upstream.client.aclose())
+            raise RoutesFileError([str(exc)]) from None
 
     @property
     def routed(self) -> bool:
@@ -451,6 +457,7 @@ class Router:
         for upstream in old.upstreams.values():
             if upstream not in kept:
                 upstream.retired = True
+                self._retired.add(upstream)
                 self.release(upstream, lease=False)
         if self.outliers is not None:
             self.outliers.set_routes(_memberships(file), file.ejection)
@@ -510,7 +517,7 @@ class Router:
                 raise RoutingError(
                     UpstreamError(
                         grpc.StatusCode.INVALID_ARGUMENT,
-                        f"{PICK_KEY}: {request.picked!r} is not an upstream callers may pick "
+                        f"{request.picked!r} is not an upstream callers may pick "
                         f"(pickable: {', '.join(pickable) or 'none'})",
                     ),
                     field=PICK_KEY,
@@ -566,14 +573,15 @@ class Router:
             upstream.leases -= 1
         if upstream.retired and upstream.leases <= 0:
             upstream.retired = False
+            self._retired.discard(upstream)
             log.info("upstream_closing", upstream=upstream.name)
             self.spawn(upstream.client.aclose())
 
     def spawn(self, work: Any) -> None:
         """Run `work` in the background, held until done."""
         task = asyncio.get_running_loop().create_task(work)
-        self._closing.add(task)
-        task.add_done_callback(self._closing.discard)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def noted(self, name: str, error: UpstreamError | None) -> None:
         """An attempt at `name` ended (None: OK): feed ejection and metrics."""
@@ -687,7 +695,10 @@ class Router:
             await upstream.client.aclose()
         if self.store is not None:
             await self.store.aclose()
-        for task in list(self._closing):
+        for upstream in self._retired:
+            if upstream.retired:
+                await upstream.client.aclose()
+        for task in list(self._tasks):
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await task
 

@@ -65,7 +65,8 @@ import yaml
 
 from bridge.config import forward_header_names, http_url
 from bridge.redact import SECRETS
-from bridge.upstream import OPENAI, UpstreamOptions, load_profile
+from bridge.upstream.options import UpstreamOptions
+from bridge.upstream.profiles import OPENAI, load_profile
 
 __all__ = [
     "NAME_PATTERN",

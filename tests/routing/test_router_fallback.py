@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import Callable
 
 import grpc
 import pytest
@@ -16,7 +17,6 @@ from bridge.routing.router import PICK_KEY
 from rbridge.responses.v1 import responses_service_pb2
 from tests.conftest import access_lines
 from tests.faults.fault_server import FaultServer, request_metadata
-from tests.faults.harness import closed_port
 from tests.routing.conftest import StartRouted, StartSimulator
 from tests.routing.helpers import Served, create, details, served, stream
 from tests.support import log_lines
@@ -69,13 +69,14 @@ async def test_a_failure_before_anything_was_sent_falls_back_to_the_next_upstrea
     fault_server: FaultServer,
     simulators: StartSimulator,
     routed: StartRouted,
+    refusing: Callable[[], int],
     log_output: io.StringIO,
 ) -> None:
     """Connect errors, timeouts before the first byte or event, 429s (quota included) and
     5xx at the first upstream: the second serves the call, and says so; the access log
     lists both attempts."""
     fault = FAILURES[kind]
-    first = fault_server.url if fault else f"http://127.0.0.1:{closed_port()}/v1"
+    first = fault_server.url if fault else f"http://127.0.0.1:{refusing()}/v1"
     second = await simulators()
     bridge = await routed(routes(first, second.url))
     outcome = await call(bridge.stub, mode, fault)
@@ -213,12 +214,15 @@ async def test_the_callers_deadline_bounds_every_attempt(
 
 
 async def test_an_upstream_that_keeps_failing_is_ejected_probed_and_returned(
-    simulators: StartSimulator, routed: StartRouted, log_output: io.StringIO
+    simulators: StartSimulator,
+    routed: StartRouted,
+    refusing: Callable[[], int],
+    log_output: io.StringIO,
 ) -> None:
     """Two connect errors in a row eject the first upstream: calls go straight to the
     second; once its time is up it is probed, a failed probe ejects it for twice as long,
     and once it answers again it serves as before."""
-    port = closed_port()
+    port = refusing()
     second = await simulators()
     bridge = await routed(
         routes(
@@ -243,6 +247,7 @@ async def test_an_upstream_that_keeps_failing_is_ejected_probed_and_returned(
     ejected = [line for line in log_lines(log_output) if line["event"] == "upstream_ejected"]
     assert [(line["upstream"], line["seconds"]) for line in ejected][-1] == ("first", 0.8)
     assert await attempts() == ["second"]
+    refusing.release(port)  # type: ignore[attr-defined]
     revived = await simulators(port=port)
     assert revived.port == port
     await asyncio.sleep(0.85)
@@ -253,11 +258,14 @@ async def test_an_upstream_that_keeps_failing_is_ejected_probed_and_returned(
 
 
 async def test_the_last_upstream_of_a_route_is_never_ejected(
-    simulators: StartSimulator, routed: StartRouted, log_output: io.StringIO
+    simulators: StartSimulator,
+    routed: StartRouted,
+    refusing: Callable[[], int],
+    log_output: io.StringIO,
 ) -> None:
     """An upstream that is a route's only one keeps being tried however often it fails (the
     log says why it stays), while the same failures eject it from routes that have another."""
-    port = closed_port()
+    port = refusing()
     healthy = await simulators()
     bridge = await routed(
         f"""

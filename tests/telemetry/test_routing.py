@@ -5,6 +5,7 @@ routing metrics (attempts, ejections, the ejected gauge), and the upstream in th
 from __future__ import annotations
 
 import io
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,7 +14,6 @@ import pytest
 from opentelemetry.trace import SpanKind
 
 from tests.conftest import access_lines
-from tests.faults.harness import closed_port
 from tests.support import Bridges, Running
 from tests.telemetry.conftest import Captured, create_request
 
@@ -22,9 +22,12 @@ UPSTREAM = "bridge.upstream"
 
 @pytest.fixture
 async def fallback_bridge(simulator: str, tmp_path: Path) -> AsyncIterator[Running]:
-    """A bridge whose only route tries a closed port ("down") first, then the simulator
-    ("sim"); one failure ejects "down" for a minute."""
-    port = closed_port()
+    """A bridge whose only route tries a port that refuses connections ("down": bound, never
+    listening, held) first, then the simulator ("sim"); one failure ejects "down" for a
+    minute."""
+    held = socket.socket()
+    held.bind(("127.0.0.1", 0))
+    port = held.getsockname()[1]
     path = tmp_path / "routes.yaml"
     path.write_text(
         f"""
@@ -42,6 +45,7 @@ ejection: {{consecutive_failures: 1, base_seconds: 60}}
         yield await bridges.start("http://127.0.0.1:9/v1", routes_file=str(path))
     finally:
         await bridges.close()
+        held.close()
 
 
 async def test_attempts_are_child_spans_and_the_genai_span_names_the_upstream_used(
