@@ -341,3 +341,58 @@ def _lines(output: io.StringIO) -> list[dict[str, object]]:
     from tests.support import log_lines
 
     return log_lines(output)
+
+
+async def test_a_routes_file_that_cannot_be_used_stops_the_start_listing_every_problem(
+    tmp_path: Path,
+) -> None:
+    """A bridge does not start on a broken routes file: the configuration error names the
+    file and lists each problem, as for every other setting."""
+    from bridge.config import ConfigError, Settings
+    from bridge.server import start
+
+    path = tmp_path / "routes.yaml"
+    path.write_text(
+        """
+upstreams:
+  a: {base_url: "ftp://a.invalid", api_key: {env: NOWHERE_SET_KEY}}
+routes: [{model: "*", upstreams: [b]}]
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        await start(Settings(listen="127.0.0.1:0", routes_file=str(path)))
+    problems = caught.value.problems
+    assert all(problem.startswith(f"BRIDGE_ROUTES_FILE ({path}): ") for problem in problems)
+    assert len(problems) == 3
+    assert any("upstreams.a.base_url: not an http(s) URL" in p for p in problems)
+    assert any("NOWHERE_SET_KEY is not set" in p for p in problems)
+    assert any("no upstream named 'b'" in p for p in problems)
+
+
+@pytest.mark.usefixtures("no_reload_delay")
+async def test_a_reload_whose_upstream_cannot_be_made_keeps_the_routes_in_use(
+    simulators: StartSimulator, routed: StartRouted, tmp_path: Path, log_output: io.StringIO
+) -> None:
+    """A new file whose upstream cannot be made (its key file is there, but empty) is
+    logged and the previous routes serve on."""
+    only = await simulators()
+    key = tmp_path / "key"
+    key.write_text("")
+    bridge = await routed(
+        f"""
+upstreams: {{a: {{base_url: "{only.url}"}}}}
+routes: [{{model: "*", upstreams: [a]}}]
+"""
+    )
+    rotate(
+        Path(bridge.settings.routes_file),
+        f"""
+upstreams: {{b: {{base_url: "{only.url}", api_key: {{file: {key}}}}}}}
+routes: [{{model: "*", upstreams: [b]}}]
+""",
+    )
+    outcome = await served(bridge.stub.CreateResponse(create("m")))
+    assert (outcome.upstream, outcome.code) == ("a", grpc.StatusCode.OK)
+    (failed,) = [line for line in _lines(log_output) if line["event"] == "routes_reload_failed"]
+    assert "empty API key file" in failed["error"]
