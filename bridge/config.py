@@ -21,6 +21,7 @@ from bridge.upstream.profiles import OPENAI, Profile, load_profile
 
 __all__ = [
     "DEFAULT_UPSTREAM_URL",
+    "HOP_BY_HOP_HEADERS",
     "OPTIONS",
     "ConfigError",
     "Option",
@@ -106,20 +107,19 @@ def elide_password(url: str) -> str:
     return f"{scheme}://{user}{':***' if colon else ''}@{host}{slash}{path}"
 
 
+#: Headers of one HTTP hop, which a request may not carry on.
+HOP_BY_HOP_HEADERS = (
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+)
 # Headers a caller may not set upstream through BRIDGE_FORWARD_HEADERS, and why.
 _UNFORWARDABLE: dict[str, str] = {
-    **dict.fromkeys(
-        (
-            "connection",
-            "keep-alive",
-            "proxy-connection",
-            "te",
-            "trailer",
-            "transfer-encoding",
-            "upgrade",
-        ),
-        "a hop-by-hop header",
-    ),
+    **dict.fromkeys(HOP_BY_HOP_HEADERS, "a hop-by-hop header"),
     "content-length": "the body's framing is the bridge's",
     "content-encoding": "the body's framing is the bridge's",
     "content-type": "the body's format is the bridge's",

@@ -501,18 +501,26 @@ class Router:
         """
         generation = self._current()
         file = generation.file
-        records = request.rpc in _CREATES and self.store is not None
-        deletes = request.rpc in _DELETES
         if file is None:
-            plan = Plan([Candidate(generation.default)], None)
-            return self._lease(plan, ticket)
-        attempts = AttemptBudget(file.attempts)
+            return self._lease(Plan([Candidate(generation.default)], None), ticket)
         table = generation.table
         assert table is not None
         route = table.match(request.model) if request.model else None
+
+        def plan(candidates: list[Candidate], bound: str | None = None) -> Plan:
+            made = Plan(
+                candidates,
+                AttemptBudget(file.attempts),
+                bound=bound,
+                key=request.key,
+                records=request.rpc in _CREATES and self.store is not None,
+                deletes=request.rpc in _DELETES,
+            )
+            return self._lease(made, ticket)
+
         if request.picked:
             upstream = generation.upstreams.get(request.picked)
-            if upstream is None or upstream.spec is None or not upstream.spec.pickable:
+            if upstream is None or not _pickable(upstream):
                 pickable = sorted(u.name for u in generation.upstreams.values() if _pickable(u))
                 raise RoutingError(
                     UpstreamError(
@@ -522,43 +530,21 @@ class Router:
                     ),
                     field=PICK_KEY,
                 )
-            plan = Plan(
-                [_candidate(upstream, route)],
-                attempts,
-                bound="pick",
-                key=request.key,
-                records=records,
-                deletes=deletes,
-            )
-            return self._lease(plan, ticket)
+            return plan([_candidate(upstream, route)], bound="pick")
         if request.key is not None:
             holder = await self._holder(generation, request.key, request.deadline)
             if holder is not None:
-                plan = Plan(
-                    [_candidate(holder, route)],
-                    attempts,
-                    bound="affinity",
-                    key=request.key,
-                    records=records,
-                    deletes=deletes,
-                )
-                return self._lease(plan, ticket)
+                return plan([_candidate(holder, route)], bound="affinity")
         if not request.model:
-            plan = Plan(
-                [Candidate(generation.default)],
-                attempts,
-                key=request.key,
-                records=records,
-                deletes=deletes,
-            )
-            return self._lease(plan, ticket)
+            return plan([Candidate(generation.default)])
         if route is None:
             raise RoutingError(_no_route(request.model, table.names()))
-        candidates = [
-            Candidate(generation.upstreams[target.upstream], target.model)
-            for target in table.order(route)
-        ]
-        return self._lease(Plan(candidates, attempts, key=request.key, records=records), ticket)
+        return plan(
+            [
+                Candidate(generation.upstreams[target.upstream], target.model)
+                for target in table.order(route)
+            ]
+        )
 
     def _lease(self, plan: Plan, ticket: Ticket | None) -> Plan:
         plan._router = self

@@ -63,7 +63,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from bridge.config import forward_header_names, http_url
+from bridge.config import HOP_BY_HOP_HEADERS, forward_header_names, http_url
 from bridge.redact import SECRETS
 from bridge.upstream.options import UpstreamOptions
 from bridge.upstream.profiles import OPENAI, load_profile
@@ -91,18 +91,7 @@ _WILDCARD = "*"
 
 # Headers an upstream's `headers` may not set, and why.
 _RESERVED_HEADERS: Mapping[str, str] = {
-    **dict.fromkeys(
-        (
-            "connection",
-            "keep-alive",
-            "proxy-connection",
-            "te",
-            "trailer",
-            "transfer-encoding",
-            "upgrade",
-        ),
-        "a hop-by-hop header",
-    ),
+    **dict.fromkeys(HOP_BY_HOP_HEADERS, "a hop-by-hop header"),
     "content-length": "the body's framing is the bridge's",
     "content-encoding": "the body's framing is the bridge's",
     "content-type": "the body's format is the bridge's",

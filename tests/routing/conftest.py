@@ -19,7 +19,9 @@ from aiohttp import web
 
 from bridge.simulator import SimulatorOptions
 from bridge.simulator import start as start_simulator
-from tests.faults.fault_server import FaultServer
+
+# The fault-injecting upstream of the fault suite, on a free loopback port.
+from tests.faults.conftest import fault_server
 from tests.support import Bridges, Running
 
 
@@ -38,6 +40,8 @@ class Simulator:
             self.stopped = True
             await self.runner.cleanup()
 
+
+__all__ = ["fault_server"]
 
 StartSimulator = Callable[..., Awaitable[Simulator]]
 StartRouted = Callable[..., Awaitable[Running]]
@@ -61,17 +65,6 @@ async def simulators() -> AsyncIterator[StartSimulator]:
     yield start
     for simulator in started:
         await simulator.stop()
-
-
-@pytest.fixture
-async def fault_server() -> AsyncIterator[FaultServer]:
-    """The fault-injecting upstream (tests.faults), on a free loopback port."""
-    server = FaultServer()
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.close()
 
 
 @pytest.fixture

@@ -18,9 +18,19 @@ from rbridge.responses.v1 import (
 )
 from tests.faults.harness import unpack_details
 
-__all__ = ["Served", "create", "details", "served", "stream"]
+__all__ = ["Clock", "Served", "create", "details", "served", "stream"]
 
 Stub = responses_service_pb2_grpc.ResponsesServiceStub
+
+
+class Clock:
+    """A clock the test moves by hand (`now`, in seconds)."""
+
+    def __init__(self, now: float = 0.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
 
 
 @dataclass

@@ -8,14 +8,7 @@ import pytest
 
 from bridge.routes import ROUTES
 from bridge.routing.affinity import Key, Layered, MemoryAffinity, affinity_key
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.routing.helpers import Clock
 
 
 @pytest.mark.parametrize(

@@ -15,15 +15,7 @@ from bridge.routing.callers import CallerLimits, Refusal, Ticket, caller_of
 from bridge.routing.routes_file import CallerLimit, LimitsSpec
 from rbridge.responses.v1 import responses_service_pb2_grpc
 from tests.routing.conftest import StartRouted, StartSimulator
-from tests.routing.helpers import create, details, served, stream
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.routing.helpers import Clock, create, details, served, stream
 
 
 @pytest.mark.parametrize(

@@ -9,15 +9,7 @@ import pytest
 from bridge import errors
 from bridge.routing.outlier import Change, Outliers, counts_as_failure
 from bridge.routing.routes_file import EjectionSpec
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
+from tests.routing.helpers import Clock
 
 SPEC = EjectionSpec(consecutive_failures=3, base_seconds=10, max_seconds=25, interval_seconds=5)
 
@@ -52,7 +44,7 @@ def test_connect_errors_timeouts_and_5xx_count_other_outcomes_do_not(
 
 def test_consecutive_failures_eject_and_a_success_resets_the_count() -> None:
     """N failures in a row eject; a success in between starts the count again."""
-    clock = Clock()
+    clock = Clock(1000.0)
     outliers = Outliers(SPEC, [["a", "b"]], clock=clock)
     assert fail(outliers, "a", 2) == []
     assert outliers.record("a", failed=False) is None
@@ -67,7 +59,7 @@ def test_consecutive_failures_eject_and_a_success_resets_the_count() -> None:
 def test_an_ejection_ends_with_a_probe_that_returns_or_ejects_for_longer() -> None:
     """After its time the upstream is tried again: a failure ejects it at once for base
     times the number of ejections (at most max), a success returns it."""
-    clock = Clock()
+    clock = Clock(1000.0)
     outliers = Outliers(SPEC, [["a", "b"]], clock=clock)
     fail(outliers, "a", 3)
     clock.now += 9.9
@@ -90,7 +82,7 @@ def test_an_ejection_ends_with_a_probe_that_returns_or_ejects_for_longer() -> No
 def test_a_healthy_upstream_earns_its_short_ejections_back() -> None:
     """The ejection count drops by one per interval of health, so a later ejection is
     short again."""
-    clock = Clock()
+    clock = Clock(1000.0)
     outliers = Outliers(SPEC, [["a", "b"]], clock=clock)
     fail(outliers, "a", 3)
     clock.now += 10
@@ -106,7 +98,7 @@ def test_a_healthy_upstream_earns_its_short_ejections_back() -> None:
 
 def test_the_last_upstream_of_a_route_is_never_ejected() -> None:
     """An upstream whose route has no other upstream in service stays, and says why once."""
-    clock = Clock()
+    clock = Clock(1000.0)
     outliers = Outliers(SPEC, [["a", "b"], ["c"]], clock=clock)
     fail(outliers, "a", 3)
     changes = fail(outliers, "b", 6)
@@ -127,7 +119,7 @@ def test_no_more_than_max_percent_are_ejected_but_always_one() -> None:
     outliers = Outliers(
         EjectionSpec(consecutive_failures=1, max_percent=10),
         [["a", "b", "c", "d"]],
-        clock=Clock(),
+        clock=Clock(1000.0),
     )
     assert [c.kind for c in fail(outliers, "a", 1)] == ["ejected"]
     (kept,) = fail(outliers, "b", 1)
@@ -137,7 +129,7 @@ def test_no_more_than_max_percent_are_ejected_but_always_one() -> None:
 def test_outcomes_during_an_ejection_and_of_unknown_upstreams_change_nothing() -> None:
     """A call that started before the ejection reports into nothing; so do upstreams no
     route names, and everything when ejection is off."""
-    clock = Clock()
+    clock = Clock(1000.0)
     outliers = Outliers(SPEC, [["a", "b"]], clock=clock)
     fail(outliers, "a", 3)
     assert fail(outliers, "a", 5) == []
@@ -149,7 +141,7 @@ def test_outcomes_during_an_ejection_and_of_unknown_upstreams_change_nothing() -
 
 def test_a_reload_keeps_the_state_of_the_upstreams_it_keeps() -> None:
     """New routes keep an ejected upstream ejected, and drop those no longer named."""
-    clock = Clock()
+    clock = Clock(1000.0)
     outliers = Outliers(SPEC, [["a", "b"]], clock=clock)
     fail(outliers, "a", 3)
     outliers.set_routes([["a", "c"]])
