@@ -99,9 +99,10 @@ async def test_one_process_serves_its_metrics_on_their_own_port(simulator: str) 
     async with serving(simulator, BRIDGE_METRICS_LISTEN=f"127.0.0.1:{port}") as bridge:
         await call(bridge.port, connections=1, calls=3)
         async with asyncio.timeout(10):
-            while not (counts := samples(await scrape(port), f"{CALLS}_count")) or (
-                counts[0][1] < 3
-            ):
+            while True:
+                counts = samples(await scrape(port), f"{CALLS}_count")
+                if counts and counts[0][1] >= 3:
+                    break
                 await asyncio.sleep(0.05)
         assert [(labels["rpc_method"], value) for labels, value in counts] == [
             ("StreamCreateResponse", 3.0)
