@@ -68,13 +68,14 @@ async def prometheus_server(
         raise FileNotFoundError("prometheus")
     with tempfile.TemporaryDirectory(prefix="prometheus-") as directory:
         config = Path(directory) / "prometheus.yml"
+        every = f"{round(interval * 1000)}ms"  # Prometheus durations are integers
         config.write_text(
             yaml.safe_dump(
                 {
                     "global": {
-                        "scrape_interval": f"{interval}s",
-                        "scrape_timeout": f"{interval}s",
-                        "evaluation_interval": f"{interval}s",
+                        "scrape_interval": every,
+                        "scrape_timeout": every,
+                        "evaluation_interval": every,
                     },
                     "scrape_configs": [
                         {"job_name": job, "static_configs": [{"targets": list(targets)}]}
