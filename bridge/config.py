@@ -245,6 +245,13 @@ OPTIONS: tuple[Option, ...] = (
         "with workers, served by the parent for all of them",
     ),
     Option(
+        "metrics_listen",
+        ("BRIDGE_METRICS_LISTEN",),
+        _optional_address,
+        "address of the Prometheus scrape endpoint (`/metrics`), off when unset; with workers, "
+        "served by the parent for all of them (docs/metrics.md)",
+    ),
+    Option(
         "workers",
         ("BRIDGE_WORKERS",),
         _workers,
@@ -468,6 +475,7 @@ class Settings:
 
     listen: str = "127.0.0.1:50051"
     health_listen: str | None = None
+    metrics_listen: str | None = None
     workers: int = 1
     upstream_url: str = DEFAULT_UPSTREAM_URL
     api_key: str | None = field(default=None, repr=False)

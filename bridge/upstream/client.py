@@ -220,6 +220,8 @@ class UpstreamClient:
                     or (attempts is not None and not attempts.take())
                 ):
                     raise
+                if self._hooks is not None:
+                    self._hooks.retried()
                 await asyncio.sleep(self.policy.delay(attempt))
                 attempt += 1
                 continue
@@ -239,6 +241,8 @@ class UpstreamClient:
                 raise
             if retry:
                 await _close(reply)
+                if self._hooks is not None:
+                    self._hooks.retried()
                 await asyncio.sleep(self.policy.delay(attempt, reply.retry_after))
                 attempt += 1
                 continue
@@ -254,6 +258,8 @@ class UpstreamClient:
         if self.budget.try_retry():
             return True
         log.warning("retry_budget_exhausted", ratio=self.budget.ratio)
+        if self._hooks is not None:
+            self._hooks.budget_exhausted()
         return False
 
     async def _send(

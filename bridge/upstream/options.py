@@ -29,6 +29,14 @@ class RequestHooks(Protocol):
         """Its response head arrived (`status`), or the attempt failed (`error`)."""
         ...
 
+    def retried(self) -> None:
+        """A failed attempt is retried."""
+        ...
+
+    def budget_exhausted(self) -> None:
+        """A failed attempt is not retried: the retry budget is spent."""
+        ...
+
 
 @dataclass(frozen=True)
 class UpstreamOptions:
