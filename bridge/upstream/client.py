@@ -2,7 +2,8 @@
 
 One `UpstreamClient` per upstream, configured by its `UpstreamOptions`, sends
 every call over one `Wire` (`bridge.upstream.wire`) and its connection pool:
-aiohttp's client for HTTP/1.1, httpx's for HTTP/2 or a given httpx transport.
+`Http1Wire` for HTTP/1.1, aiohttp's client through a proxy, httpx's for HTTP/2
+or a given httpx transport.
 Replies are read incrementally and closed as soon as the caller leaves the
 `exchange` block, so a cancelled gRPC call closes its upstream request at once,
 before the first byte or mid-stream. Transport failures become
@@ -28,6 +29,7 @@ import structlog
 from bridge import errors
 from bridge.decoding import ACCEPTED_ENCODINGS
 from bridge.upstream.credentials import ApiKeySource
+from bridge.upstream.http1 import Http1Wire
 from bridge.upstream.options import RequestHooks, UpstreamOptions
 from bridge.upstream.reply import UpstreamFailure, UpstreamReply
 from bridge.upstream.retry import RetryBudget, RetryPolicy
@@ -103,6 +105,9 @@ class UpstreamClient:
             body = await reply.read()
         await upstream.aclose()
 
+    The options choose the wire (`bridge.upstream.wire`); `transport` (an httpx
+    transport) or `wire` replace that choice.
+
     Raises (at construction):
         ValueError: the API key file cannot be read.
     """
@@ -112,6 +117,7 @@ class UpstreamClient:
         options: UpstreamOptions,
         transport: httpx.AsyncBaseTransport | None = None,
         hooks: RequestHooks | None = None,
+        wire: Wire | None = None,
     ) -> None:
         self.options = options
         self.profile = options.profile
@@ -134,7 +140,15 @@ class UpstreamClient:
         )
         self._urls: dict[str, str] = {}
         self._wire: Wire
-        if transport is None and not options.http2:
+        if wire is not None:
+            self._wire = wire
+        elif transport is None and not options.http2 and options.proxy is None:
+            self._wire = Http1Wire(
+                max_connections=options.max_connections,
+                connect_timeout=options.connect_timeout,
+                ssl_context=ssl_context,
+            )
+        elif transport is None and not options.http2:
             self._wire = AiohttpWire(
                 max_connections=options.max_connections,
                 connect_timeout=options.connect_timeout,

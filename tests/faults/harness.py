@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import socket
+import ssl
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from bridge.client import output_text
 from bridge.config import Settings
 from bridge.server import upstream_options
 from bridge.upstream import UpstreamClient
+from bridge.upstream.wire import AiohttpWire
 from rbridge.responses.v1 import (
     response_pb2,
     responses_service_pb2,
@@ -165,9 +167,10 @@ class BridgeHandle(Running):
 class Bridges(SupportBridges):
     """Starts real bridges on loopback, pointed at the fault server unless told otherwise."""
 
-    def __init__(self, server: FaultServer, transport: str = "aiohttp") -> None:
-        # "aiohttp" (HTTP/1.1, the default), or "httpx": httpx's own stack, which
-        # BRIDGE_UPSTREAM_HTTP2 selects (HTTP/2 where offered, HTTP/1.1 here).
+    def __init__(self, server: FaultServer, transport: str = "http1") -> None:
+        # "http1": the HTTP/1.1 wire of bridge.upstream.http1 (the default); "aiohttp":
+        # aiohttp's client, which a proxy selects (given here without one); "httpx":
+        # httpx's own stack, which BRIDGE_UPSTREAM_HTTP2 selects (HTTP/1.1 here, in clear).
         super().__init__(max_retries=0, api_key="sk-fault", http2=transport == "httpx")
         self.server = server
         self.transport = transport
@@ -192,7 +195,19 @@ class Bridges(SupportBridges):
         settings = Settings(
             listen="127.0.0.1:0", upstream_url=url, **{**self.defaults, **overrides}
         )
-        upstream = UpstreamClient(upstream_options(settings))
+        options = upstream_options(settings)
+        wire = None
+        if self.transport == "aiohttp" and not settings.http2 and settings.proxy is None:
+            wire = AiohttpWire(
+                max_connections=options.max_connections,
+                connect_timeout=options.connect_timeout,
+                ssl_context=(
+                    ssl.create_default_context(cafile=options.ca_bundle)
+                    if options.ca_bundle
+                    else None
+                ),
+            )
+        upstream = UpstreamClient(options, wire=wire)
         if backoff is not None:
             upstream.policy = dataclasses.replace(upstream.policy, initial_backoff=backoff)
         running = await super().start(
