@@ -286,13 +286,18 @@ OPTIONS: tuple[Option, ...] = (
         load_profile,
         "upstream profile: openai, modelverse, lenient, or a JSON file (see docs/providers.md)",
     ),
-    Option("proxy", ("BRIDGE_UPSTREAM_PROXY",), _optional_url, "outbound HTTP(S) proxy URL"),
+    Option(
+        "proxy",
+        ("BRIDGE_UPSTREAM_PROXY",),
+        _optional_url,
+        "outbound HTTP(S) proxy URL (requests then go over aiohttp's client)",
+    ),
     Option("ca_bundle", ("BRIDGE_UPSTREAM_CA_BUNDLE",), _text, "CA bundle file for the upstream"),
     Option(
         "http2",
         ("BRIDGE_UPSTREAM_HTTP2",),
         _boolean,
-        "HTTP/2 when the upstream offers it, over httpx's transport (else HTTP/1.1 over aiohttp)",
+        "HTTP/2 when the upstream offers it, over httpx's transport (else HTTP/1.1)",
     ),
     Option(
         "max_connections",
