@@ -1,4 +1,4 @@
-"""The `bridge` command: serve, simulate, dev, ask, doctor, protoset.
+"""The `bridge` command: serve, simulate, dev, ask, doctor, routes, protoset.
 
 Parsing and printing only; what each command does lives in the module it
 calls. Exit codes: 0 success, 1 a failed call, a port already in use or
@@ -157,6 +157,15 @@ def _parser() -> argparse.ArgumentParser:
         "--write-profile", metavar="FILE", help="write the profile the upstream needs as JSON"
     )
     doctor.add_argument("--timeout", type=float, default=60.0, help="seconds allowed per call (60)")
+
+    routes = commands.add_parser(
+        "routes",
+        help="check a routes file and print its upstreams and routes",
+        description="Validate a routes file as `bridge serve` would at start (with this"
+        " environment's variables and BRIDGE_* defaults) and print what it says; exit 2"
+        " listing every problem.",
+    )
+    routes.add_argument("file", nargs="?", help="the routes file (default: BRIDGE_ROUTES_FILE)")
     return parser
 
 
@@ -265,6 +274,37 @@ def _doctor(args: argparse.Namespace) -> int:
     return 1 if diagnosis.failed else 0
 
 
+def _routes(args: argparse.Namespace) -> int:
+    from bridge.routing import RoutesFileError, parse_routes
+    from bridge.server import upstream_options
+
+    settings = Settings.load(env=os.environ)
+    path = args.file or settings.routes_file
+    if not path:
+        print("bridge routes: name a routes file, or set BRIDGE_ROUTES_FILE", file=sys.stderr)
+        return 2
+    try:
+        with open(path, "rb") as handle:
+            routes = parse_routes(
+                handle.read(),
+                defaults=upstream_options(settings),
+                env=os.environ,
+                caller_key_header=settings.caller_api_key_header,
+            )
+    except OSError as exc:
+        print(f"bridge routes: {path}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except RoutesFileError as exc:
+        print(f"bridge routes: {path} cannot be used:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    print(f"{path}: valid")
+    for line in routes.describe():
+        print(line)
+    return 0
+
+
 def _in_use(error: PortInUse, command: str) -> str:
     """One line: which address is taken, by what role, and how to choose another."""
     other = error.alternative
@@ -327,6 +367,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _ask(args)
         elif args.command == "doctor":
             return _doctor(args)
+        elif args.command == "routes":
+            return _routes(args)
         elif args.command == "protoset":
             from bridge.client import protoset
 

@@ -25,7 +25,7 @@ from collections.abc import Callable
 __all__ = ["release_freed_memory", "settle"]
 
 # Allocations between young collections (Python's default is 700).
-YOUNG_COLLECTION_ALLOCATIONS = 20_000
+YOUNG_COLLECTION_ALLOCATIONS = 5_000
 
 
 def settle() -> None:

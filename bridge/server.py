@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,6 +23,7 @@ from bridge.config import ConfigError, Settings
 from bridge.edge import EdgeInterceptor
 from bridge.memory import settle
 from bridge.redact import SECRETS
+from bridge.routing import Router, RoutesFile, RoutesFileError, UpstreamSpec, parse_routes
 from bridge.servicer import ResponsesServicer, ServiceOptions
 from bridge.upstream import UpstreamClient, UpstreamOptions
 from rbridge.responses.v1 import responses_service_pb2, responses_service_pb2_grpc
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SERVICE_NAME",
     "RunningBridge",
+    "router",
     "run",
     "serve_health",
     "server_options",
@@ -45,22 +49,24 @@ SERVICE_NAME = responses_service_pb2.DESCRIPTOR.services_by_name["ResponsesServi
 
 @dataclass
 class RunningBridge:
-    """A started bridge: its server, bound port, health and upstream pool."""
+    """A started bridge: its server, bound port, health and upstreams (`upstream` is the
+    default one's client, the only one without a routes file)."""
 
     server: grpc.aio.Server
     port: int
     health: health.aio.HealthServicer
     upstream: UpstreamClient
+    router: Router
     health_server: grpc.aio.Server | None = None
 
     async def stop(self, grace: float | None) -> None:
         """Report NOT_SERVING, stop accepting, let calls in flight finish for
-        `grace` seconds, cancel the rest, then close the upstream pool."""
+        `grace` seconds, cancel the rest, then close the upstream pools."""
         await self.health.enter_graceful_shutdown()
         await self.server.stop(grace)
         if self.health_server is not None:
             await self.health_server.stop(None)
-        await self.upstream.aclose()
+        await self.router.aclose()
 
 
 async def start(
@@ -88,21 +94,28 @@ async def start(
         compression=grpc.Compression.Gzip if settings.gzip else None,
         interceptors=[edge],
     )
-    if upstream is None:
+    if upstream is not None:
+        routing = Router.single(upstream)
+    elif settings.routes_file:
+        routing = router(settings)
+    else:
         from bridge.telemetry.http import request_hooks
 
         try:
-            upstream = UpstreamClient(upstream_options(settings), hooks=request_hooks())
+            routing = Router.single(
+                UpstreamClient(upstream_options(settings), hooks=request_hooks())
+            )
         except ValueError as exc:
             raise ConfigError([str(exc)]) from None
     service = ServiceOptions(
         max_call_seconds=settings.max_call_seconds,
         cancel_background=settings.cancel_background,
         max_message_bytes=settings.max_message_bytes,
+        caller_key_header=settings.caller_api_key_header,
     )
     # The generated registration function has no type annotations.
     responses_service_pb2_grpc.add_ResponsesServiceServicer_to_server(  # type: ignore[no-untyped-call]
-        ResponsesServicer(upstream, service, telemetry=telemetry.telemetry), server
+        ResponsesServicer(routing, service, telemetry=telemetry.telemetry), server
     )
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -131,8 +144,9 @@ async def start(
         server=server,
         port=port,
         health=health_servicer,
-        upstream=upstream,
+        upstream=routing.default.client,
         health_server=health_server,
+        router=routing,
     )
 
 
@@ -145,6 +159,48 @@ async def serve_health(address: str, servicer: health.aio.HealthServicer) -> grp
         raise OSError(f"cannot listen on {address}")
     await server.start()
     return server
+
+
+def router(settings: Settings, env: Mapping[str, str] | None = None) -> Router:
+    """The upstreams and routes of `settings.routes_file`: each upstream has the
+    settings' upstream defaults unless the file says otherwise, its own HTTP spans and
+    metrics, and the routing metrics when metrics are on.
+
+    Raises:
+        ConfigError: listing every problem of the file.
+    """
+    from bridge.telemetry.attributes import UPSTREAM
+    from bridge.telemetry.http import request_hooks
+    from bridge.telemetry.routing import RoutingMetrics
+    from bridge.telemetry.setup import current
+
+    defaults = upstream_options(settings)
+    environment = os.environ if env is None else env
+    http = request_hooks()
+
+    def parse(data: bytes) -> RoutesFile:
+        return parse_routes(
+            data,
+            defaults=defaults,
+            env=environment,
+            caller_key_header=settings.caller_api_key_header,
+        )
+
+    def make_client(spec: UpstreamSpec) -> UpstreamClient:
+        hooks = http.labelled({UPSTREAM: spec.name}) if http is not None else None
+        return UpstreamClient(spec.options, hooks=hooks)
+
+    where = f"BRIDGE_ROUTES_FILE ({settings.routes_file})"
+    try:
+        routing = Router.from_file(settings.routes_file, parse=parse, make_client=make_client)
+    except RoutesFileError as exc:
+        raise ConfigError([f"{where}: {problem}" for problem in exc.problems]) from None
+    except ValueError as exc:
+        raise ConfigError([f"{where}: {exc}"]) from None
+    meter = current().meter()
+    if meter is not None:
+        routing.events = RoutingMetrics(meter, routing.ejected, lambda: routing.upstreams())
+    return routing
 
 
 def upstream_options(settings: Settings) -> UpstreamOptions:
@@ -232,9 +288,12 @@ async def run(settings: Settings, worker: Worker | None = None) -> None:
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, stopping.set)
         settle()
-        log.info(
-            "serving", listen=settings.listen, port=bridge.port, upstream=settings.upstream_url
+        upstreams = (
+            {"upstreams": sorted(bridge.router.upstreams())}
+            if bridge.router.routed
+            else {"upstream": settings.upstream_url}
         )
+        log.info("serving", listen=settings.listen, port=bridge.port, **upstreams)
         if worker is not None:
             worker.serving(stopping.set)
         await stopping.wait()

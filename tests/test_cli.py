@@ -4,6 +4,7 @@ simulate and serve, their flags and variables, and their one-line errors."""
 from __future__ import annotations
 
 import asyncio
+import errno
 import signal
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -277,8 +278,13 @@ async def test_a_taken_port_is_one_line_naming_it_and_a_free_one(
     other = line.split("BRIDGE_")[1].split("=")[1].split(" ")[0]
     assert line == prefix + expected.format(other=other)
     host, _, suggested = other.rpartition(":")
+    assert int(suggested) != port
     with socket.socket() as probe:
-        probe.bind((host, int(suggested)))  # the suggestion was free
+        try:
+            probe.bind((host, int(suggested)))  # the suggestion was free
+        except OSError as exc:
+            # Unless another process on the machine has taken it since.
+            assert exc.errno == errno.EADDRINUSE
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])

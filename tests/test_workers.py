@@ -26,7 +26,7 @@ from rbridge.responses.v1 import items_pb2, responses_service_pb2, responses_ser
 from tests.commands import run_bridge
 from tests.process import BridgeProcess, bridge_process
 from tests.support import health_status
-from tests.telemetry.otlp_receiver import OTLPReceiver
+from tools.harness.otlp import OTLPReceiver
 from tools.harness.procs import free_port
 
 SERVING = health_pb2.HealthCheckResponse.SERVING

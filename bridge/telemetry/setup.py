@@ -271,7 +271,8 @@ def hooks(settings: Settings, observability: Observability | None = None) -> Bri
     telemetry = GenAITelemetry(
         tracer=tracer,
         instruments=instruments,
-        upstream_url=settings.upstream_url,
+        # With a routes file, each call's upstream says where it went.
+        upstream_url="" if settings.routes_file else settings.upstream_url,
         provider=settings.genai_provider_name,
         capture_content=settings.capture_content,
         content_max_bytes=settings.capture_content_max_bytes,

@@ -32,7 +32,7 @@ from bridge.upstream.credentials import ApiKeySource
 from bridge.upstream.http1 import Http1Wire
 from bridge.upstream.options import RequestHooks, UpstreamOptions
 from bridge.upstream.reply import UpstreamFailure, UpstreamReply
-from bridge.upstream.retry import RetryBudget, RetryPolicy
+from bridge.upstream.retry import AttemptBudget, RetryBudget, RetryPolicy
 from bridge.upstream.wire import (
     AiohttpWire,
     ConnectTimeout,
@@ -137,6 +137,12 @@ class UpstreamClient:
         self._headers = (
             ("user-agent", "responses-bridge"),
             ("accept-encoding", ACCEPTED_ENCODINGS),
+            *options.headers,
+        )
+        # Header values kept in files (credentials a provider wants besides the key).
+        self._header_files = tuple(
+            (name, ApiKeySource(key_file=path, what=f"the file of header {name}"))
+            for name, path in options.header_files
         )
         self._urls: dict[str, str] = {}
         self._wire: Wire
@@ -186,17 +192,25 @@ class UpstreamClient:
         return url
 
     @asynccontextmanager
-    async def exchange(self, call: UpstreamCall) -> AsyncIterator[UpstreamReply]:
+    async def exchange(
+        self, call: UpstreamCall, attempts: AttemptBudget | None = None
+    ) -> AsyncIterator[UpstreamReply]:
         """Send `call`, retrying while nothing has reached the client; yield the reply.
 
         The reply's body is unread; it is closed when the block exits, whatever
         way it exits. Retries happen on connection failures and on retryable
-        statuses (see `bridge.upstream.retry`), never once the block has been entered.
+        statuses (see `bridge.upstream.retry`), never once the block has been entered,
+        and each one takes one of `attempts` when given (the caller's budget across
+        upstreams; the first attempt is the caller's to count).
 
         Raises:
             UpstreamFailure: the upstream could not be reached or timed out.
         """
         headers = [*self._headers, *call.headers.items()]
+        for name, source in self._header_files:
+            value = source.key()
+            if value:
+                headers.append((name, value))
         names = call.headers.keys()
         api_key = self.api_keys.key(call.api_key)
         if api_key:
@@ -217,6 +231,7 @@ class UpstreamClient:
                     failure.error.code.name != "UNAVAILABLE"
                     or not self.policy.allows(attempt)
                     or not self._budgeted()
+                    or (attempts is not None and not attempts.take())
                 ):
                     raise
                 await asyncio.sleep(self.policy.delay(attempt))
@@ -231,6 +246,7 @@ class UpstreamClient:
                     and (reply.retry_after is None or reply.retry_after <= self.policy.max_backoff)
                     and await self._retryable(reply)
                     and self._budgeted()
+                    and (attempts is None or attempts.take())
                 )
             except BaseException:
                 await _close(response)
