@@ -1,9 +1,9 @@
 """Calls of one upstream Responses API: the only code that sends HTTP requests.
 
 One `UpstreamClient` per upstream, configured by its `UpstreamOptions`, sends
-every call over one `Wire` (`bridge.upstream.wire`) and its connection pool:
-`Http1Wire` for HTTP/1.1, aiohttp's client through a proxy, httpx's for HTTP/2
-or a given httpx transport.
+every call over one `Wire` (`bridge.upstream.wire`) and its connection pool, as
+`UpstreamOptions.wire` says: by default `Http1Wire` for HTTP/1.1, aiohttp's client
+through a proxy, httpx's for HTTP/2 or a given httpx transport.
 Replies are read incrementally and closed as soon as the caller leaves the
 `exchange` block, so a cancelled gRPC call closes its upstream request at once,
 before the first byte or mid-stream. Transport failures become
@@ -105,8 +105,8 @@ class UpstreamClient:
             body = await reply.read()
         await upstream.aclose()
 
-    The options choose the wire (`bridge.upstream.wire`); `transport` (an httpx
-    transport) or `wire` replace that choice.
+    The options choose the wire (`UpstreamOptions.chosen_wire`); a `transport` (an httpx
+    transport) sends over httpx's client.
 
     Raises (at construction):
         ValueError: the API key file cannot be read.
@@ -117,7 +117,6 @@ class UpstreamClient:
         options: UpstreamOptions,
         transport: httpx.AsyncBaseTransport | None = None,
         hooks: RequestHooks | None = None,
-        wire: Wire | None = None,
     ) -> None:
         self.options = options
         self.profile = options.profile
@@ -146,15 +145,14 @@ class UpstreamClient:
         )
         self._urls: dict[str, str] = {}
         self._wire: Wire
-        if wire is not None:
-            self._wire = wire
-        elif transport is None and not options.http2 and options.proxy is None:
+        chosen = "httpx" if transport is not None else options.chosen_wire
+        if chosen == "http1":
             self._wire = Http1Wire(
                 max_connections=options.max_connections,
                 connect_timeout=options.connect_timeout,
                 ssl_context=ssl_context,
             )
-        elif transport is None and not options.http2:
+        elif chosen == "aiohttp":
             self._wire = AiohttpWire(
                 max_connections=options.max_connections,
                 connect_timeout=options.connect_timeout,

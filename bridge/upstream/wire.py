@@ -5,17 +5,17 @@ response head has arrived; the body is read with `read_chunk()` (b"" at its
 end), one await per chunk and no generator layers between the socket and the
 caller, and `close()` drops the connection of a body left unfinished.
 
-Which wire `bridge.upstream.client` picks, with no setting of its own:
-- `bridge.upstream.http1.Http1Wire` for HTTP/1.1 (the default): asyncio and
+The three wires (`UpstreamOptions.wire` chooses; "auto" as below):
+- `bridge.upstream.http1.Http1Wire` for HTTP/1.1 (auto's choice): asyncio and
   llhttp's C parser (httptools), a connection pool of its own. Per unary call
   it costs a fraction of the CPU of aiohttp's client (no per-request timers,
   cookie jar or redirect logic) and opens connections without aiohttp's
   connector bookkeeping.
-- `AiohttpWire` when an outbound proxy is configured (`BRIDGE_UPSTREAM_PROXY`):
-  aiohttp's client speaks to HTTP proxies and tunnels through them.
-- `HttpxWire` for HTTP/2 where the upstream offers it
-  (`BRIDGE_UPSTREAM_HTTP2=true`), or any httpx transport (the tests' mock
-  transport).
+- `AiohttpWire`: aiohttp's client, auto's choice when an outbound proxy is
+  configured (it speaks to HTTP proxies and tunnels through them).
+- `HttpxWire`: httpx's client, auto's choice for HTTP/2 where the upstream
+  offers it (`BRIDGE_UPSTREAM_HTTP2=true`), and for any httpx transport (the
+  tests' mock transport).
 
 Failures map onto `WireError`s by where they happen, named as httpx names
 them: before the response head a failed connection is `ConnectError`, and one

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import socket
-import ssl
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,6 @@ from bridge.client import output_text
 from bridge.config import Settings
 from bridge.server import upstream_options
 from bridge.upstream import UpstreamClient
-from bridge.upstream.wire import AiohttpWire
 from rbridge.responses.v1 import (
     response_pb2,
     responses_service_pb2,
@@ -168,10 +166,11 @@ class Bridges(SupportBridges):
     """Starts real bridges on loopback, pointed at the fault server unless told otherwise."""
 
     def __init__(self, server: FaultServer, transport: str = "http1") -> None:
-        # "http1": the HTTP/1.1 wire of bridge.upstream.http1 (the default); "aiohttp":
-        # aiohttp's client, which a proxy selects (given here without one); "httpx":
-        # httpx's own stack, which BRIDGE_UPSTREAM_HTTP2 selects (HTTP/1.1 here, in clear).
-        super().__init__(max_retries=0, api_key="sk-fault", http2=transport == "httpx")
+        # "http1": the default wire (BRIDGE_UPSTREAM_WIRE=auto, asyncio and llhttp);
+        # "aiohttp": aiohttp's client (BRIDGE_UPSTREAM_WIRE=aiohttp); "httpx": httpx's own
+        # stack, which BRIDGE_UPSTREAM_HTTP2 selects (HTTP/1.1 here, in clear).
+        wire = {"http1": "auto", "aiohttp": "aiohttp", "httpx": "auto"}[transport]
+        super().__init__(max_retries=0, api_key="sk-fault", http2=transport == "httpx", wire=wire)
         self.server = server
         self.transport = transport
         self.running: list[BridgeHandle] = []  # type: ignore[assignment]
@@ -195,19 +194,7 @@ class Bridges(SupportBridges):
         settings = Settings(
             listen="127.0.0.1:0", upstream_url=url, **{**self.defaults, **overrides}
         )
-        options = upstream_options(settings)
-        wire = None
-        if self.transport == "aiohttp" and not settings.http2 and settings.proxy is None:
-            wire = AiohttpWire(
-                max_connections=options.max_connections,
-                connect_timeout=options.connect_timeout,
-                ssl_context=(
-                    ssl.create_default_context(cafile=options.ca_bundle)
-                    if options.ca_bundle
-                    else None
-                ),
-            )
-        upstream = UpstreamClient(options, wire=wire)
+        upstream = UpstreamClient(upstream_options(settings))
         if backoff is not None:
             upstream.policy = dataclasses.replace(upstream.policy, initial_backoff=backoff)
         running = await super().start(
