@@ -19,7 +19,8 @@ Connections
     `ssl.SSLContext`, SNI and host name check; the system's trust store without one).
 
 Requests
-    The head is the wire's own request line, Host and Content-Length (sent on every
+    Any method but HEAD and CONNECT (whose replies are framed otherwise). The head is the
+    wire's own request line, Host and Content-Length (sent on every
     POST, PUT and PATCH, and whenever there is a body) after the caller's headers, which
     must not carry CR, LF or NUL. A body over 1 MiB is written in 256 KiB pieces, each
     waiting for the socket to drain, within the connect timeout per piece (else
@@ -84,6 +85,8 @@ _PIECE = 1 << 18
 _DNS_TTL = 10.0
 # Methods whose requests say Content-Length even without a body (some servers want it).
 _BODIED = frozenset(("POST", "PUT", "PATCH"))
+# Methods whose replies this wire cannot frame (their bodies are absent or a tunnel).
+_BODILESS = frozenset(("HEAD", "CONNECT"))
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 # A connection's states.
@@ -628,6 +631,9 @@ class Http1Wire:
         self, method: str, url: str, headers: Headers, body: bytes | None
     ) -> tuple[_Origin, bytes]:
         """The origin `url` names and the request's head, checked for injected lines."""
+        if method in _BODILESS or not _TOKEN.fullmatch(method):
+            # A reply to HEAD or CONNECT is framed unlike any other: not parsed here.
+            raise ValueError(f"the method {method!r} is not sent over this wire")
         start = url.find("://")
         end = len(url)
         for mark in "/?#":

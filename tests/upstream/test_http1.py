@@ -432,28 +432,35 @@ async def test_a_large_body_arrives_whole(serve: Serve, wires: Wires) -> None:
 
 
 @pytest.mark.parametrize(
-    ("url_path", "headers"),
+    ("method", "url_path", "headers"),
     [
-        ("/v1/responses", [("x-a", "one\r\nx-injected: 1")]),
-        ("/v1/responses", [("x-a", "one\ntwo")]),
-        ("/v1/responses", [("x-a", "one\rtwo")]),
-        ("/v1/responses", [("x-a", "nul\0")]),
-        ("/v1/responses", [("bad name", "v")]),
-        ("/v1/responses", [("x-a:b", "v")]),
-        ("/v1/responses", [("", "v")]),
-        ("/v1/responses HTTP/1.1\r\nx-injected: 1\r\n\r\nGET /", []),
-        ("/v1/a b", []),
+        ("POST", "/v1/responses", [("x-a", "one\r\nx-injected: 1")]),
+        ("POST", "/v1/responses", [("x-a", "one\ntwo")]),
+        ("POST", "/v1/responses", [("x-a", "one\rtwo")]),
+        ("POST", "/v1/responses", [("x-a", "nul\0")]),
+        ("POST", "/v1/responses", [("bad name", "v")]),
+        ("POST", "/v1/responses", [("x-a:b", "v")]),
+        ("POST", "/v1/responses", [("", "v")]),
+        ("POST", "/v1/responses HTTP/1.1\r\nx-injected: 1\r\n\r\nGET /", []),
+        ("POST", "/v1/a b", []),
+        ("GET /x HTTP/1.1\r\n", "/v1/responses", []),
+        ("HEAD", "/v1/responses", []),
+        ("CONNECT", "/v1/responses", []),
     ],
-    ids=["crlf", "lf", "cr", "nul", "space-name", "colon-name", "empty-name", "target", "space"],
+    ids=[
+        *("crlf", "lf", "cr", "nul", "space-name", "colon-name", "empty-name", "target", "space"),
+        *("method-injection", "head", "connect"),
+    ],
 )
 async def test_injected_lines_are_refused_before_connecting(
-    serve: Serve, wires: Wires, url_path: str, headers: list[tuple[str, str]]
+    serve: Serve, wires: Wires, method: str, url_path: str, headers: list[tuple[str, str]]
 ) -> None:
-    """A header or target carrying CR, LF, NUL or a space, or a header name that is not a
-    token, is a ConnectError and nothing reaches the upstream."""
+    """A header or target carrying CR, LF, NUL or a space, a header name or method that is
+    not a token, or a method whose reply this wire cannot frame (HEAD, CONNECT), is a
+    ConnectError and nothing reaches the upstream."""
     upstream = await serve(answering(answer(b"{}")))
     with pytest.raises(ConnectError, match="ValueError"):
-        await wires().send("POST", upstream.url(url_path), headers, b"{}")
+        await wires().send(method, upstream.url(url_path), headers, b"{}")
     assert upstream.peers == []
 
 
