@@ -1,6 +1,7 @@
 """Where calls go through a bridge with a routes file: routes by model and their precedence,
 renames, models no route serves, calls without a model, picking an upstream, weights,
-callers' keys, each upstream's wire, and reloads with calls in flight; without a routes file, nothing changes."""
+callers' keys, each upstream's wire, and reloads with calls in flight; without a routes
+file, nothing changes."""
 
 from __future__ import annotations
 
