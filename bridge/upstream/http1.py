@@ -12,8 +12,10 @@ Connections
     response was read to the end, the request was written whole and the response allowed
     keep-alive; the most recently used is reused first, and one idle for `idle_timeout`
     (aiohttp's 15 s) is closed. A pooled connection the upstream closes while idle leaves
-    the pool as its close arrives; one it closes as a request goes out (nothing of the
-    response arrived) is replaced by a new connection, once. Host names are resolved
+    the pool as its close arrives; one found closed as a request goes out is replaced by a
+    new connection, once, and so is one the upstream closes after an idempotent request
+    went out on it with nothing of the response back (RFC 9112, 9.3.1); a POST that went
+    out fails, for the caller's retry policy to decide. Host names are resolved
     through the loop, cached for 10 s and shared by concurrent connects; addresses are
     tried in order within the connect timeout, which covers the TLS handshake (the given
     `ssl.SSLContext`, SNI and host name check; the system's trust store without one).
@@ -85,6 +87,8 @@ _PIECE = 1 << 18
 _DNS_TTL = 10.0
 # Methods whose requests say Content-Length even without a body (some servers want it).
 _BODIED = frozenset(("POST", "PUT", "PATCH"))
+# Methods sent again when a pooled connection turns out closed (RFC 9110, 9.2.2).
+_IDEMPOTENT = frozenset(("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"))
 # Methods whose replies this wire cannot frame (their bodies are absent or a tunnel).
 _BODILESS = frozenset(("HEAD", "CONNECT"))
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
@@ -229,6 +233,7 @@ class _Connection(asyncio.Protocol):
         "reused",
         "state",
         "transport",
+        "written",
     )
 
     def __init__(self, pool: Http1Wire, key: _Origin, loop: asyncio.AbstractEventLoop) -> None:
@@ -240,6 +245,7 @@ class _Connection(asyncio.Protocol):
         self.state = _IDLE
         self.reused = False
         self.received = False  # a byte of the current response has arrived
+        self.written = False  # a byte of the current request went out
         self.idle_since = 0.0
         self._head: asyncio.Future[_Response] | None = None
         self._response: _Response | None = None
@@ -256,6 +262,7 @@ class _Connection(asyncio.Protocol):
     async def exchange(self, head: bytes, body: bytes | None, write_timeout: float) -> _Response:
         """Send a request; return its response once the head has arrived."""
         transport = self.transport
+        self.written = False
         if self.state != _IDLE or transport is None or transport.is_closing():
             self.end(None, abort=True)
             raise ConnectError("connection closed before the request was sent")
@@ -263,6 +270,7 @@ class _Connection(asyncio.Protocol):
         self._head = future
         self.state = _HEAD
         self.received = False
+        self.written = True
         self._line = self._lines = 0
         try:
             if body is not None and len(body) > _LARGE_BODY:
@@ -611,10 +619,11 @@ class Http1Wire:
         try:
             return await conn.exchange(head, body, self._connect_timeout)
         except (ConnectError, RemoteProtocolError):
-            if not conn.reused or conn.received:
+            if not conn.reused or conn.received or (conn.written and method not in _IDEMPOTENT):
                 raise
-        # The upstream closed a pooled connection as the request went out (nothing of a
-        # response came back): once more, on a new connection.
+        # The upstream closed a pooled connection before the request went out, or as an
+        # idempotent one did (nothing of a response came back; RFC 9112, 9.3.1): once
+        # more, on a new connection. Whether to send anything else again is the caller's.
         conn = await self._acquire(origin, fresh=True)
         return await conn.exchange(head, body, self._connect_timeout)
 
