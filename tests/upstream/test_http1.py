@@ -879,10 +879,12 @@ async def test_nothing_listening_is_a_connect_error(wires: Wires) -> None:
         await wires().send("GET", f"http://127.0.0.1:{port}/v1", [], None)
 
 
-def before_the_head(send: bytes, how: str) -> Script:
+def sending_then(data: bytes, how: str) -> Script:
+    """An upstream that reads a request, sends `data`, then closes ("close") or resets."""
+
     async def script(peer: Peer) -> None:
         await peer.request()
-        await peer.send(send)
+        await peer.send(data)
         if how == "reset":
             peer.reset()
 
@@ -904,21 +906,11 @@ async def test_a_connection_lost_before_the_head(
 ) -> None:
     """Before any byte of the response a reset is a ConnectError and a close a
     RemoteProtocolError; part-way through the head both are RemoteProtocolError."""
-    upstream = await serve(before_the_head(send, how))
+    upstream = await serve(sending_then(send, how))
     with pytest.raises(error) as caught:
         async with asyncio.timeout(BOUND):
             await wires().send("GET", upstream.url(), [], None)
     assert type(caught.value) is error
-
-
-def breaking_body(body: bytes, how: str) -> Script:
-    async def script(peer: Peer) -> None:
-        await peer.request()
-        await peer.send(body)
-        if how == "reset":
-            peer.reset()
-
-    return script
 
 
 @pytest.mark.parametrize(
@@ -949,7 +941,7 @@ async def test_a_body_that_breaks_hands_over_what_arrived_first(
 ) -> None:
     """Every byte that arrived before the break is read before the error: a close before the
     framing's end is RemoteProtocolError, a reset ReadError."""
-    upstream = await serve(breaking_body(raw, how))
+    upstream = await serve(sending_then(raw, how))
     async with asyncio.timeout(BOUND):
         response = await wires().send("GET", upstream.url(), [], None)
         await asyncio.sleep(0.05)  # the break arrives while the body is still unread
