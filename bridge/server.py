@@ -247,6 +247,7 @@ def upstream_options(settings: Settings) -> UpstreamOptions:
         http2=settings.http2,
         ca_bundle=settings.ca_bundle,
         proxy=settings.proxy,
+        wire=settings.wire,
         max_body_bytes=settings.max_message_bytes,
     )
 
