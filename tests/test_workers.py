@@ -230,6 +230,11 @@ async def test_sigterm_drains_every_worker_then_exits_zero(simulator_slow: str) 
             bridge.process.send_signal(signal.SIGTERM)
             terminated = time.monotonic()
             await _until(NOT_SERVING, health)
+            # The parent says NOT_SERVING before its workers have the signal; a call that
+            # reaches a worker in the instant its gRPC server starts to shut down is
+            # cancelled by gRPC itself, so ask once every worker is draining.
+            await _poll(lambda: all(_lines(bridge, "draining", worker=w) for w in (1, 2)))
+            await asyncio.sleep(0.2)
             async with grpc.aio.insecure_channel(target) as other:
                 with pytest.raises(grpc.aio.AioRpcError) as refused:
                     await responses_service_pb2_grpc.ResponsesServiceStub(other).CreateResponse(
