@@ -82,10 +82,23 @@ class Ticket:
     def late(self) -> BudgetExceeded:
         """The refusal of a message read on trust that did not arrive in time."""
         budget = self._budget
+        if budget.used - budget.pending + budget.reservation <= budget.total:
+            # What arrived leaves room: the reads of other requests held it, each
+            # reserving a largest message, for as long as this one could queue (a
+            # process too busy to finish reads promptly, most often).
+            cause = (
+                f"the bridge was reading other requests, each read reserving "
+                f"{budget.reservation} bytes (BRIDGE_MAX_MESSAGE_BYTES) of its budget of "
+                f"{budget.total} bytes (BRIDGE_MAX_INFLIGHT_REQUEST_BYTES), for the "
+                f"{budget.queue_seconds:g}s this request may wait for its turn"
+            )
+        else:
+            cause = (
+                f"the bridge holds {budget.used} bytes of requests in memory, near its budget "
+                f"of {budget.total} bytes (BRIDGE_MAX_INFLIGHT_REQUEST_BYTES)"
+            )
         return BudgetExceeded(
-            f"the bridge holds {budget.used} bytes of requests in memory, near its budget of "
-            f"{budget.total} bytes (BRIDGE_MAX_INFLIGHT_REQUEST_BYTES); a request that does "
-            f"not arrive within {self.deadline:g}s is not read now"
+            f"{cause}; a request that does not arrive within {self.deadline:g}s is not read now"
         )
 
     def release(self) -> None:

@@ -106,6 +106,22 @@ async def test_late_names_the_budget_and_the_deadline() -> None:
     assert budget.used == TOTAL - 1
 
 
+async def test_late_after_queueing_behind_reads_says_so() -> None:
+    """A trusted read that did not arrive after its turn never came, while what had arrived
+    left room, is refused for the reads that held the room, naming both settings."""
+    budget = RequestBudget(TOTAL, LARGEST, trust_seconds=0.5, queue_seconds=0.01)
+    readers = [await budget.admit() for _ in range(TOTAL // LARGEST)]
+    ticket = await budget.admit()
+    assert ticket.deadline == 0.5
+    message = str(ticket.late())
+    assert message.startswith("the bridge was reading other requests")
+    assert f"reserving {LARGEST} bytes (BRIDGE_MAX_MESSAGE_BYTES)" in message
+    assert f"budget of {TOTAL} bytes (BRIDGE_MAX_INFLIGHT_REQUEST_BYTES)" in message
+    assert "0.01s this request may wait" in message
+    for reader in readers:
+        reader.release()
+
+
 @pytest.mark.parametrize("arrives", [None, 0, 25, LARGEST], ids=lambda s: f"arrived={s}")
 async def test_release_gives_everything_back_once(arrives: int | None) -> None:
     """Releasing a ticket, whether its message arrived or not, gives back all it held;
