@@ -36,7 +36,7 @@ METHODS = ("get", "post", "put", "patch", "delete")
 Json = dict[str, Any]
 
 
-class _Spec:
+class Spec:
     """The parsed spec, with `$ref` resolution."""
 
     def __init__(self, data: Json) -> None:
@@ -69,7 +69,7 @@ class _Spec:
         return merged
 
 
-def _doc(text: Any) -> str:
+def doc(text: Any) -> str:
     """The first sentence of a description, markdown links reduced to their text."""
     if not isinstance(text, str):
         return ""
@@ -83,7 +83,7 @@ def _nullable(schema: Json) -> bool:
     return any(isinstance(v, dict) and v.get("type") == "null" for v in variants)
 
 
-def _fields(spec: _Spec, schema: Json) -> list[Json]:
+def object_fields(spec: Spec, schema: Json) -> list[Json]:
     merged = spec.merged(schema)
     required = set(merged["required"])
     fields = []
@@ -102,13 +102,13 @@ def _fields(spec: _Spec, schema: Json) -> list[Json]:
                 "name": name,
                 "required": name in required,
                 "nullable": _nullable(prop),
-                "doc": _doc(description),
+                "doc": doc(description),
             }
         )
     return fields
 
 
-def _type_string(spec: _Spec, schema: Any) -> str | None:
+def type_string(spec: Spec, schema: Any) -> str | None:
     prop = spec.merged(schema)["properties"].get("type")
     prop = spec.resolve(prop) if prop is not None else {}
     for key in ("const", "default"):
@@ -118,17 +118,17 @@ def _type_string(spec: _Spec, schema: Any) -> str | None:
     return str(values[0]) if values else None
 
 
-def _describe(spec: _Spec, schema: Json) -> Json:
+def _describe(spec: Spec, schema: Json) -> Json:
     resolved = spec.resolve(schema)
     if "oneOf" in resolved and "properties" not in resolved:
         return {
             "kind": "union",
             "variants": [
-                {"schema": variant["$ref"].rsplit("/", 1)[-1], "type": _type_string(spec, variant)}
+                {"schema": variant["$ref"].rsplit("/", 1)[-1], "type": type_string(spec, variant)}
                 for variant in resolved["oneOf"]
             ],
         }
-    return {"kind": "object", "fields": _fields(spec, resolved)}
+    return {"kind": "object", "fields": object_fields(spec, resolved)}
 
 
 def _name(node: Any, fallback: str) -> str:
@@ -137,7 +137,7 @@ def _name(node: Any, fallback: str) -> str:
     return fallback
 
 
-def _params(spec: _Spec, operation: Json, where: str) -> list[Json]:
+def _params(spec: Spec, operation: Json, where: str) -> list[Json]:
     found = []
     for param in operation.get("parameters") or []:
         param = spec.resolve(param)
@@ -146,7 +146,7 @@ def _params(spec: _Spec, operation: Json, where: str) -> list[Json]:
                 {
                     "name": param["name"],
                     "required": bool(param.get("required")),
-                    "doc": _doc(param.get("description")),
+                    "doc": doc(param.get("description")),
                 }
             )
     return found
@@ -154,7 +154,7 @@ def _params(spec: _Spec, operation: Json, where: str) -> list[Json]:
 
 def extract(data: Json, sha256: str) -> Json:
     """The inventory of the `/conversations*` operations of a parsed spec."""
-    spec = _Spec(data)
+    spec = Spec(data)
     endpoints: list[Json] = []
     schemas: Json = {}
     for path, item in data["paths"].items():
@@ -179,7 +179,7 @@ def extract(data: Json, sha256: str) -> Json:
                     "method": method.upper(),
                     "path": f"/v1{path}",
                     "operation_id": operation_id,
-                    "summary": _doc(operation.get("summary")),
+                    "summary": doc(operation.get("summary")),
                     "path_params": _params(spec, operation, "path"),
                     "query_params": _params(spec, operation, "query"),
                     "body": body,
