@@ -20,6 +20,7 @@ from bridge.config import ConfigError, Settings
 from bridge.edge import EdgeInterceptor
 from bridge.redact import SECRETS
 from bridge.servicer import ResponsesServicer, ServiceOptions
+from bridge.session.service import SessionOptions, Sessions
 from bridge.upstream import UpstreamClient, UpstreamOptions
 from rbridge.responses.v1 import responses_service_pb2, responses_service_pb2_grpc
 
@@ -39,11 +40,15 @@ class RunningBridge:
     health: health.aio.HealthServicer
     upstream: UpstreamClient
     health_server: grpc.aio.Server | None = None
+    sessions: Sessions | None = None
 
     async def stop(self, grace: float | None) -> None:
         """Report NOT_SERVING, stop accepting, let calls in flight finish for
-        `grace` seconds, cancel the rest, then close the upstream pool."""
+        `grace` seconds (sessions start no new responses), cancel the rest, then close
+        the upstream pool."""
         await self.health.enter_graceful_shutdown()
+        if self.sessions is not None:
+            self.sessions.drain(grace or 0.0)
         await self.server.stop(grace)
         if self.health_server is not None:
             await self.health_server.stop(None)
@@ -84,9 +89,19 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
         cancel_background=settings.cancel_background,
         max_message_bytes=settings.max_message_bytes,
     )
+    sessions = Sessions(
+        upstream,
+        SessionOptions(
+            max_sessions=settings.max_sessions,
+            max_lanes=settings.session_max_lanes,
+            max_call_seconds=settings.max_call_seconds,
+        ),
+        telemetry.telemetry,
+    )
     # The generated registration function has no type annotations.
     responses_service_pb2_grpc.add_ResponsesServiceServicer_to_server(  # type: ignore[no-untyped-call]
-        ResponsesServicer(upstream, service, telemetry=telemetry.telemetry), server
+        ResponsesServicer(upstream, service, telemetry=telemetry.telemetry, sessions=sessions),
+        server,
     )
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -121,6 +136,7 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
         health=health_servicer,
         upstream=upstream,
         health_server=health_server,
+        sessions=sessions,
     )
 
 

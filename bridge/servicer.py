@@ -18,7 +18,7 @@ import asyncio
 import dataclasses
 import sys
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -34,6 +34,7 @@ from bridge import codec, errors
 from bridge.batching import batches
 from bridge.events import BrokenStream, loads, translate
 from bridge.routes import ROUTES, FieldError, Route, Target
+from bridge.session.service import SessionOptions, Sessions
 from bridge.sse import EventTooLarge, SSEDecoder, SSEEvent
 from bridge.stream_state import StreamState
 from bridge.telemetry import CallRecord, NoTelemetry, Telemetry
@@ -87,6 +88,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         upstream: UpstreamClient,
         options: ServiceOptions | None = None,
         telemetry: Telemetry | None = None,
+        sessions: Sessions | None = None,
     ) -> None:
         self._upstream = upstream
         self._options = options or ServiceOptions()
@@ -96,6 +98,12 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         self._telemetry: Telemetry = telemetry or NoTelemetry()
         # Upstream cancels of background responses outlive their calls.
         self._background: set[asyncio.Task[None]] = set()
+        #: The Session RPC's sessions (bridge.session.service).
+        self.sessions = sessions or Sessions(
+            upstream,
+            SessionOptions(max_call_seconds=self._options.max_call_seconds),
+            self._telemetry,
+        )
 
     # -- RPCs -----------------------------------------------------------------
     # Each RPC drops its request once the call's JSON exists (`del request`).
@@ -196,6 +204,22 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
             route, target, context
         )
         return compacted
+
+    async def Session(
+        self,
+        request_iterator: AsyncIterator[responses_service_pb2.ResponsesClientEvent],
+        context: Context,
+    ) -> None:
+        """Serve an agent session: creates on lanes, their events back (bridge.session)."""
+        route = ROUTES["Session"]
+        call = await self._call(context, route.method, route.path, idempotent=True)
+        await self.sessions.serve(
+            request_iterator,
+            context,
+            headers=call.headers,
+            api_key=call.api_key,
+            raw=_wants_raw_json(context),
+        )
 
     # -- conversations ----------------------------------------------------------
 

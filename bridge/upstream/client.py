@@ -31,6 +31,7 @@ from bridge.upstream.credentials import ApiKeySource
 from bridge.upstream.options import RequestHooks, UpstreamOptions
 from bridge.upstream.reply import UpstreamFailure, UpstreamReply
 from bridge.upstream.retry import RetryBudget, RetryPolicy
+from bridge.upstream.websocket import UpstreamSocket, WebSocketDialer, websocket_url
 from bridge.upstream.wire import (
     AiohttpWire,
     ConnectTimeout,
@@ -133,6 +134,7 @@ class UpstreamClient:
             ("accept-encoding", ACCEPTED_ENCODINGS),
         )
         self._urls: dict[str, str] = {}
+        self._dialer = WebSocketDialer(options, ssl_context)
         self._wire: Wire
         if transport is None and not options.http2:
             self._wire = AiohttpWire(
@@ -296,6 +298,34 @@ class UpstreamClient:
         error = errors.from_http(reply.status, body, reply.content_type)
         return RetryPolicy.retryable_status(reply.status, error.error_code)
 
+    async def websocket(
+        self, path: str, headers: Mapping[str, str], api_key: str | None = None
+    ) -> UpstreamSocket:
+        """Open a WebSocket to the upstream's `path` (the Responses API's WebSocket mode),
+        with the call's headers and key as `exchange` sends them.
+
+        Raises:
+            WebSocketRefused: the upstream answered the handshake with an HTTP status.
+            UpstreamFailure: it could not be reached, or not in time.
+        """
+        sent = [("user-agent", "responses-bridge"), *headers.items()]
+        key = self.api_keys.key(api_key)
+        if key:
+            sent.append(("authorization", f"Bearer {key}"))
+        url = websocket_url(f"{self._base}{path}")
+        hooks = self._hooks
+        token = hooks.started("GET", url, sent) if hooks is not None else None
+        try:
+            socket = await self._dialer.connect(url, sent)
+        except UpstreamFailure as failure:
+            if hooks is not None:
+                hooks.ended(token, getattr(failure, "status", None), failure)
+            raise
+        if hooks is not None:
+            hooks.ended(token, 101, None)
+        return socket
+
     async def aclose(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool, and the WebSockets' session."""
         await self._wire.aclose()
+        await self._dialer.aclose()
