@@ -150,11 +150,14 @@ def read_create(event: responses_service_pb2.ResponseCreateEvent) -> Create | di
     return Create(DEFAULT_LANE if stream_id is None else stream_id, stream_id, body)
 
 
-def read_unknown(value: Any) -> tuple[str, str | None, dict[str, Any]] | dict[str, Any]:
-    """A client event of a type the contract does not know, as JSON: its type, its lane's
-    `stream_id` (None when it gave no valid one) and the object; or the error event for a
-    value that is no event at all (not an object with a string "type")."""
-    data = codec.to_json(value) if value is not None else None
+def read_unknown(
+    event: responses_service_pb2.ResponsesClientEvent,
+) -> tuple[str, str | None, dict[str, Any]] | dict[str, Any]:
+    """A client event of a type the contract does not know (its `unknown` arm), as JSON:
+    its type, its lane's `stream_id` (None when it gave no valid one) and the object; or
+    the error event for a value that is no event at all (not an object with a string
+    "type")."""
+    data = codec.to_json(event)
     type_name = data.get("type") if isinstance(data, dict) else None
     if not isinstance(data, dict) or not isinstance(type_name, str) or not type_name:
         return error_event(

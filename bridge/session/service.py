@@ -308,7 +308,7 @@ class _Session:
             if arm == "response_create":
                 await self._create(message.response_create)
             elif arm == "unknown":
-                await self._unknown(message.unknown)
+                await self._unknown(message)
             else:
                 await self._emit(
                     error_event(
@@ -340,8 +340,8 @@ class _Session:
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
-    async def _unknown(self, value: Any) -> None:
-        read = read_unknown(value)
+    async def _unknown(self, event: responses_service_pb2.ResponsesClientEvent) -> None:
+        read = read_unknown(event)
         if isinstance(read, dict):
             await self._emit(read)
             return
