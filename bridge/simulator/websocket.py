@@ -136,6 +136,7 @@ class _Connection:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            await self._ws.close()
 
     async def _send(self, event: Mapping[str, Any]) -> None:
         async with self._send_lock:
