@@ -361,8 +361,12 @@ class _Session:
             event = translate(sse, StreamState(), None, self._raw)
         except BrokenStream:
             return
-        if event is not None:
+        if event is None or self.context.done():
+            return
+        try:
             await self._write(tagged(event, stream_id))
+        except Exception as exc:  # the call ended under the write: nobody to tell
+            log.debug("stray_event_not_sent", error=str(exc))
 
     # -- responses ----------------------------------------------------------------------
 

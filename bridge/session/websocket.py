@@ -53,8 +53,9 @@ FALLBACK_STATUSES: Final = frozenset({404, 405, 426, 501})
 _PATH: Final = ROUTES["Session"].path
 _LANE_KEY: Final = "stream_id"
 
-# What a response's queue receives: a frame (its JSON and text), or why the socket ended.
-_Arrival = tuple[dict[str, Any], str] | str
+# What a response's queue receives, from the socket of a generation: a frame (its JSON and
+# text), or why that socket ended.
+_Arrival = tuple[int, tuple[dict[str, Any], str] | str]
 Stray = Callable[[SSEEvent, str | None], Awaitable[None]]
 
 
@@ -143,12 +144,14 @@ class WebSocketSession:
                     timeout = options.first_event_timeout if first else options.read_timeout
                     try:
                         async with asyncio.timeout(timeout):
-                            arrival = await queue.get()
+                            generation, arrival = await queue.get()
                     except TimeoutError:
                         what = "first event" if first else "read between events"
                         error = errors.timed_out(what, timeout)
                         yield as_sse(failure_event(error, create.stream_id))
                         return
+                    if generation != counted:
+                        continue  # of a socket this create no longer waits on
                     if isinstance(arrival, str):
                         error = errors.connection_failed(arrival)
                         yield as_sse(failure_event(error, create.stream_id))
@@ -320,7 +323,7 @@ class WebSocketSession:
                 lane = DEFAULT_LANE if stream_id is None else stream_id
                 queue = self._routes.get(lane)
                 if queue is not None and self._lane_generation.get(lane) == generation:
-                    queue.put_nowait((payload, text))
+                    queue.put_nowait((generation, (payload, text)))
                 else:
                     await self._on_stray(SSEEvent("message", text, None, None), stream_id)
         finally:
@@ -332,7 +335,7 @@ class WebSocketSession:
             reason = problem or socket.problem or _closed(socket.close_code)
             for lane, queue in self._routes.items():
                 if self._lane_generation.get(lane) == generation:
-                    queue.put_nowait(f"{reason}, with the response in flight")
+                    queue.put_nowait((generation, f"{reason}, with the response in flight"))
 
 
 def _limit(payload: dict[str, Any]) -> bool:
