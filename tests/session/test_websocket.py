@@ -113,14 +113,13 @@ async def test_the_connection_limit_is_a_silent_reconnection(serve: Serve) -> No
     flight finish, reconnects and sends the refused create again; the client sees two
     completed responses, and a store:false continuation across connections still works."""
     served = await serve(simulator={"ws_max_responses": 1, "token_delay": 0.01})
-    async with AsyncBridgeClient(served.running.target) as client:
-        async with client.session() as session:
-            await session.send(create("count 5 words", "a", store=False))
-            await session.send(create("other lane", "b"))
-            first = await session.response("a")
-            other = await session.response("b")
-            await session.send(create("and then", "a", store=False, previous_response_id=first.id))
-            third = await session.response("a")
+    async with AsyncBridgeClient(served.running.target) as client, client.session() as session:
+        await session.send(create("count 5 words", "a", store=False))
+        await session.send(create("other lane", "b"))
+        first = await session.response("a")
+        other = await session.response("b")
+        await session.send(create("and then", "a", store=False, previous_response_id=first.id))
+        third = await session.response("a")
     assert (first.status, other.status, third.status) == ("completed", "completed", "completed")
     # The earlier turn reached the third response although its connection never saw it.
     assert third.usage.input_tokens == 3 + 2
@@ -191,13 +190,12 @@ async def test_an_idle_socket_the_upstream_closed_is_reopened(
 
     upstream.behave = then_close
     running = await bridge_to(upstream.url)
-    async with AsyncBridgeClient(running.target) as client:
-        async with client.session() as session:
-            await session.send(create("one", "a"))
-            await session.response("a")
-            await asyncio.sleep(0.1)
-            await session.send(create("two", "a"))
-            second = await session.response("a")
+    async with AsyncBridgeClient(running.target) as client, client.session() as session:
+        await session.send(create("one", "a"))
+        await session.response("a")
+        await asyncio.sleep(0.1)
+        await session.send(create("two", "a"))
+        second = await session.response("a")
     assert second.status == "completed"
     assert upstream.connections == 2
 
@@ -226,16 +224,15 @@ async def test_a_socket_lost_under_a_response_ends_it_with_an_error(
 
     upstream.behave = break_first
     running = await bridge_to(upstream.url)
-    async with AsyncBridgeClient(running.target) as client:
-        async with client.session() as session:
-            await session.send(create("one", "a"))
-            events = []
-            async for event in session:
-                events.append(as_json(event))
-                if events[-1]["type"] == "error":
-                    break
-            await session.send(create("two", "b"))
-            after = await session.response("b")
+    async with AsyncBridgeClient(running.target) as client, client.session() as session:
+        await session.send(create("one", "a"))
+        events = []
+        async for event in session:
+            events.append(as_json(event))
+            if events[-1]["type"] == "error":
+                break
+        await session.send(create("two", "b"))
+        after = await session.response("b")
     error = events[-1]
     assert (error["stream_id"], error["status"]) == ("a", 502)
     assert said in error["error"]["message"]
