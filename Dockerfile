@@ -29,7 +29,8 @@ COPY bridge ./bridge
 # every module to .pyc here, because the pod's read-only root filesystem
 # will not let Python write them at run time. pip and setuptools then leave
 # the venv: nothing needs them at run time, and they are attack surface.
-RUN /opt/venv/bin/pip install --only-binary=:all: . \
+# The redis extra: replicas share response affinity through Redis (routes file).
+RUN /opt/venv/bin/pip install --only-binary=:all: '.[redis]' \
  && /opt/venv/bin/pip uninstall --yes pip setuptools
 
 FROM ${PYTHON_IMAGE}

@@ -16,7 +16,7 @@ BUF    := node_modules/.bin/buf
 BRIDGE_LISTEN    ?= 127.0.0.1:50051
 SIMULATOR_LISTEN ?= $(or $(BRIDGE_SIMULATOR_LISTEN),127.0.0.1:8080)
 
-.PHONY: all setup generate lint format test run bench api-coverage stubs release-contract docs clean
+.PHONY: all setup generate lint format test run bench api-coverage stubs release-contract docs clean redis
 
 all: test
 
@@ -30,8 +30,12 @@ $(STAMP): $(RUN_STAMP)
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-## The development environment: .venv with the dev tools, and buf.
-setup: $(STAMP) $(BUF)
+## The development environment: .venv with the dev tools, buf, and Debian's redis-server.
+setup: $(STAMP) $(BUF) redis
+
+## redis-server for the tests of affinity shared through Redis (installed once, with apt).
+redis:
+	@bash tools/redis.sh
 
 # `npm ci` installs exactly what package-lock.json pins and never rewrites it.
 $(BUF): package.json package-lock.json
@@ -62,7 +66,7 @@ format: $(STAMP) $(BUF)
 	$(BIN)/ruff check --fix bridge tests tools
 
 ## The whole suite: lint, type checks, and every test.
-test: $(STAMP) $(BUF)
+test: $(STAMP) $(BUF) redis
 	$(MAKE) --no-print-directory lint
 	$(BIN)/pytest -q
 
@@ -78,9 +82,13 @@ docs: $(STAMP)
 api-coverage: $(STAMP)
 	$(PY) tools/api_coverage.py
 
-## Benchmarks: latency, stream throughput and codec cost, as ratios to baselines from the same run.
+## Benchmarks: each figure beside a baseline from the same run, about 10 minutes
+## (QUICK=1: the same workloads smaller, under a minute; BENCH_ARGS="--only paced,burst
+## --json out.json --profile DIR"; `python -m tools.bench -h` for more).
+QUICK ?=
+BENCH_ARGS ?=
 bench: $(STAMP)
-	$(PY) tools/bench.py
+	$(PY) -m tools.bench $(if $(filter 1 yes true,$(QUICK)),--quick) $(BENCH_ARGS)
 
 ## Fuzzing: generated hostile requests and upstream replies against bridge subprocesses
 ## (10,000 of each; FUZZ_ARGS="--seed 7 --cases 500" and `python -m tools.fuzz -h` for more).

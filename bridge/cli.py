@@ -1,9 +1,10 @@
-"""The `bridge` command: serve, simulate, dev, ask, doctor, protoset.
+"""The `bridge` command: serve, simulate, dev, ask, doctor, routes, protoset.
 
 Parsing and printing only; what each command does lives in the module it
-calls. Exit codes: 0 success, 1 a failed call or a port already in use,
-2 invalid arguments or settings, 3 an answer that is not whole (`bridge ask`:
-refused, incomplete, no text), 130 interrupted.
+calls. Exit codes: 0 success, 1 a failed call, a port already in use or
+(`serve --workers`) workers that keep failing, 2 invalid arguments or
+settings, 3 an answer that is not whole (`bridge ask`: refused, incomplete,
+no text), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ import argparse
 import asyncio
 import os
 import sys
-from collections.abc import Coroutine, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bridge.client import DEFAULT_MODEL, DEFAULT_TARGET
 from bridge.config import ConfigError, Settings, parse_hostport
 from bridge.devserver import PortInUse, check_free
+from bridge.workers import run_event_loop
 
 if TYPE_CHECKING:
     from bridge.simulator import SimulatorOptions
@@ -95,6 +97,11 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the gRPC bridge")
     _serve_flags(serve)
+    serve.add_argument(
+        "--workers",
+        help="processes sharing the gRPC port, or auto: one per CPU the container may use"
+        " (BRIDGE_WORKERS, default 1)",
+    )
 
     simulate = commands.add_parser("simulate", help="run the local Responses API simulator")
     _simulator_flags(simulate, "--listen")
@@ -150,6 +157,15 @@ def _parser() -> argparse.ArgumentParser:
         "--write-profile", metavar="FILE", help="write the profile the upstream needs as JSON"
     )
     doctor.add_argument("--timeout", type=float, default=60.0, help="seconds allowed per call (60)")
+
+    routes = commands.add_parser(
+        "routes",
+        help="check a routes file and print its upstreams and routes",
+        description="Validate a routes file as `bridge serve` would at start (with this"
+        " environment's variables and BRIDGE_* defaults) and print what it says; exit 2"
+        " listing every problem.",
+    )
+    routes.add_argument("file", nargs="?", help="the routes file (default: BRIDGE_ROUTES_FILE)")
     return parser
 
 
@@ -162,15 +178,6 @@ def _settings(args: argparse.Namespace, **overrides: str) -> Settings:
     }
     flags.update(overrides)
     return Settings.load(flags=flags, env=os.environ)
-
-
-def _run(coroutine: Coroutine[Any, Any, None]) -> None:
-    try:
-        import uvloop
-    except ImportError:  # pragma: no cover - uvloop is absent on Windows
-        asyncio.run(coroutine)
-    else:
-        uvloop.run(coroutine)
 
 
 def _simulator_options(args: argparse.Namespace) -> SimulatorOptions:
@@ -267,6 +274,37 @@ def _doctor(args: argparse.Namespace) -> int:
     return 1 if diagnosis.failed else 0
 
 
+def _routes(args: argparse.Namespace) -> int:
+    from bridge.routing import RoutesFileError, parse_routes
+    from bridge.server import upstream_options
+
+    settings = Settings.load(env=os.environ)
+    path = args.file or settings.routes_file
+    if not path:
+        print("bridge routes: name a routes file, or set BRIDGE_ROUTES_FILE", file=sys.stderr)
+        return 2
+    try:
+        with open(path, "rb") as handle:
+            routes = parse_routes(
+                handle.read(),
+                defaults=upstream_options(settings),
+                env=os.environ,
+                caller_key_header=settings.caller_api_key_header,
+            )
+    except OSError as exc:
+        print(f"bridge routes: {path}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except RoutesFileError as exc:
+        print(f"bridge routes: {path} cannot be used:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    print(f"{path}: valid")
+    for line in routes.describe():
+        print(line)
+    return 0
+
+
 def _in_use(error: PortInUse, command: str) -> str:
     """One line: which address is taken, by what role, and how to choose another."""
     other = error.alternative
@@ -291,7 +329,9 @@ def _cannot_listen(exc: BaseException) -> str | None:
     if isinstance(exc, RuntimeError) and text.startswith("Failed to bind to address"):
         # gRPC's own message ends with advice on GRPC_VERBOSITY.
         return "error: " + text.split(";")[0]
-    if isinstance(exc, OSError) and "while attempting to bind" in text:
+    if isinstance(exc, OSError) and (
+        "while attempting to bind" in text or text.startswith("cannot listen on")
+    ):
         return f"error: {text}"
     return None
 
@@ -302,12 +342,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "serve":
             from bridge.server import run
+            from bridge.workers import supervise, worker_count
 
-            settings = _settings(args)
+            settings = _settings(args, workers=args.workers)
             check_free(settings.listen, "bridge")
             if settings.health_listen:
                 check_free(settings.health_listen, "health")
-            _run(run(settings))
+            workers = worker_count(settings.workers)
+            if workers > 1:
+                return run_event_loop(supervise(settings, workers))
+            run_event_loop(run(settings))
         elif args.command == "simulate":
             from bridge.simulator import serve
 
@@ -318,11 +362,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "dev":
             from bridge.devserver import run_dev
 
-            _run(run_dev(args, _settings, _simulator_options(args)))
+            run_event_loop(run_dev(args, _settings, _simulator_options(args)))
         elif args.command == "ask":
             return _ask(args)
         elif args.command == "doctor":
             return _doctor(args)
+        elif args.command == "routes":
+            return _routes(args)
         elif args.command == "protoset":
             from bridge.client import protoset
 

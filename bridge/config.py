@@ -21,15 +21,22 @@ from bridge.upstream.profiles import OPENAI, Profile, load_profile
 
 __all__ = [
     "DEFAULT_UPSTREAM_URL",
+    "HOP_BY_HOP_HEADERS",
     "OPTIONS",
+    "WORKERS_AUTO",
     "ConfigError",
     "Option",
     "Settings",
     "elide_password",
+    "forward_header_names",
+    "http_url",
     "parse_hostport",
 ]
 
 DEFAULT_UPSTREAM_URL = "https://api.openai.com/v1"
+# `Settings.workers` when BRIDGE_WORKERS is `auto`: as many as the CPUs the
+# container may use, counted where the process runs (bridge.workers).
+WORKERS_AUTO = 0
 
 
 class ConfigError(ValueError):
@@ -59,7 +66,12 @@ def _optional_address(raw: str) -> str | None:
     return _address(raw) if raw else None
 
 
-def _url(raw: str) -> str:
+def http_url(raw: str) -> str:
+    """`raw` checked as an http(s) URL, without a trailing slash.
+
+    Raises:
+        ValueError: not an http(s) URL with a host (a password in it is elided).
+    """
     try:
         parts = urlsplit(raw)
         parts.port  # noqa: B018 - raises on an invalid port
@@ -71,7 +83,7 @@ def _url(raw: str) -> str:
 
 
 def _upstream_url(raw: str) -> str:
-    url = _url(raw)
+    url = http_url(raw)
     if urlsplit(url).username is not None or urlsplit(url).password is not None:
         # Credentials in a URL end up in logs and error messages; keys go in
         # BRIDGE_UPSTREAM_API_KEY(_FILE), where they are sent as a bearer token.
@@ -83,7 +95,7 @@ def _upstream_url(raw: str) -> str:
 
 
 def _optional_url(raw: str) -> str | None:
-    return _url(raw) if raw else None
+    return http_url(raw) if raw else None
 
 
 def elide_password(url: str) -> str:
@@ -99,20 +111,19 @@ def elide_password(url: str) -> str:
     return f"{scheme}://{user}{':***' if colon else ''}@{host}{slash}{path}"
 
 
+#: Headers of one HTTP hop, which a request may not carry on.
+HOP_BY_HOP_HEADERS = (
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+)
 # Headers a caller may not set upstream through BRIDGE_FORWARD_HEADERS, and why.
 _UNFORWARDABLE: dict[str, str] = {
-    **dict.fromkeys(
-        (
-            "connection",
-            "keep-alive",
-            "proxy-connection",
-            "te",
-            "trailer",
-            "transfer-encoding",
-            "upgrade",
-        ),
-        "a hop-by-hop header",
-    ),
+    **dict.fromkeys(HOP_BY_HOP_HEADERS, "a hop-by-hop header"),
     "content-length": "the body's framing is the bridge's",
     "content-encoding": "the body's framing is the bridge's",
     "content-type": "the body's format is the bridge's",
@@ -125,7 +136,13 @@ _UNFORWARDABLE: dict[str, str] = {
 }
 
 
-def _forward_headers(raw: str) -> tuple[str, ...]:
+def forward_header_names(raw: str) -> tuple[str, ...]:
+    """The metadata keys of a comma-separated list that may be sent upstream as headers.
+
+    Raises:
+        ValueError: naming every key that cannot be (hop-by-hop, framing, host,
+            credential and gRPC's own keys, invalid names).
+    """
     names = _names(raw)
     problems = [
         f"{name!r} cannot be forwarded: {_UNFORWARDABLE[name]}"
@@ -179,6 +196,18 @@ def _positive_count(raw: str) -> int:
     return value
 
 
+def _workers(raw: str) -> int:
+    if raw.strip().lower() == "auto":
+        return WORKERS_AUTO
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"a number of processes (1 or more) or auto; got {raw!r}")
+    return value
+
+
 def _boolean(raw: str) -> bool:
     lowered = raw.strip().lower()
     if lowered in ("1", "true", "yes", "on"):
@@ -219,7 +248,16 @@ OPTIONS: tuple[Option, ...] = (
         "health_listen",
         ("BRIDGE_HEALTH_LISTEN",),
         _optional_address,
-        "extra address serving only the health service (for probes when listen is loopback)",
+        "extra address serving only the health service (for probes when listen is loopback); "
+        "with workers, served by the parent for all of them",
+    ),
+    Option(
+        "workers",
+        ("BRIDGE_WORKERS",),
+        _workers,
+        "processes serving the gRPC port (SO_REUSEPORT), or `auto`: one per CPU the container "
+        "may use; 1 runs one process and shares the port with nothing (docs/scaling.md)",
+        flag=True,
     ),
     Option(
         "upstream_url",
@@ -229,6 +267,13 @@ OPTIONS: tuple[Option, ...] = (
         flag=True,
     ),
     Option("api_key", ("BRIDGE_UPSTREAM_API_KEY", "OPENAI_API_KEY"), _text, "upstream API key"),
+    Option(
+        "routes_file",
+        ("BRIDGE_ROUTES_FILE",),
+        _text,
+        "YAML file of several upstreams and the routes of models to them, reloaded on change "
+        "(see docs/several-providers.md); replaces the single upstream's settings",
+    ),
     Option("connect_timeout", ("BRIDGE_CONNECT_TIMEOUT",), _positive, "seconds to connect"),
     Option(
         "first_byte_timeout",
@@ -258,7 +303,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "forward_headers",
         ("BRIDGE_FORWARD_HEADERS",),
-        _forward_headers,
+        forward_header_names,
         "gRPC metadata keys sent upstream as HTTP headers (comma-separated; "
         "hop-by-hop, framing, host and credential headers are refused)",
     ),
@@ -280,7 +325,7 @@ OPTIONS: tuple[Option, ...] = (
         "max_connections",
         ("BRIDGE_MAX_CONNECTIONS",),
         _count,
-        "upstream connection pool size",
+        "upstream connection pool size (each worker has its own)",
     ),
     Option(
         "max_message_bytes",
@@ -292,7 +337,8 @@ OPTIONS: tuple[Option, ...] = (
         "max_inflight_request_bytes",
         ("BRIDGE_MAX_INFLIGHT_REQUEST_BYTES",),
         _count,
-        "request bytes held in memory at once by all calls; the excess is RESOURCE_EXHAUSTED",
+        "request bytes held in memory at once by all calls of a process (each worker has its "
+        "own); the excess is RESOURCE_EXHAUSTED",
     ),
     Option(
         "max_concurrent_streams",
@@ -442,8 +488,10 @@ class Settings:
 
     listen: str = "127.0.0.1:50051"
     health_listen: str | None = None
+    workers: int = 1
     upstream_url: str = DEFAULT_UPSTREAM_URL
     api_key: str | None = field(default=None, repr=False)
+    routes_file: str = ""
     connect_timeout: float = 10.0
     first_byte_timeout: float = 300.0
     read_timeout: float = 300.0
@@ -534,6 +582,7 @@ class Settings:
             "auth_tokens_file",
             "api_key_file",
             "ca_bundle",
+            "routes_file",
         ):
             path = values.get(name)
             if path and not os.path.isfile(path):

@@ -1,9 +1,12 @@
 """`bridge dev` (what `make run` starts): the bridge, and the simulator unless
-an upstream is configured, in one process.
+an upstream is configured, in one process; and the busy-port checks every
+command makes before it listens.
 
-Before listening, every address is checked with `check_free`: gRPC listens
-with SO_REUSEPORT, so a second bridge on a taken port would otherwise share
-it silently, and a port taken by anything else would end in a traceback.
+Before listening, every address is checked with `check_free`, so that a port
+taken by anything else ends in one line naming it and a free one rather than
+in a traceback. `bridge serve --workers` holds its port with `reserve`: bound
+once without SO_REUSEPORT, so nothing else may be listening there, and then
+shared with its workers only.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from bridge.config import Settings, parse_hostport
 if TYPE_CHECKING:
     from bridge.simulator import SimulatorOptions
 
-__all__ = ["PortInUse", "check_free", "run_dev"]
+__all__ = ["PortInUse", "check_free", "reserve", "run_dev"]
 
 # How far past a taken port `check_free` looks for a free one to suggest.
 _SEARCH = 50
@@ -40,29 +43,57 @@ class PortInUse(OSError):
         self.alternative = alternative
 
 
-def _taken(host: str, port: int) -> bool:
-    """Whether something listens on host:port (a bind without SO_REUSEPORT fails)."""
+def _bind(host: str, port: int, *, reuse_address: bool = True) -> list[socket.socket]:
+    """Sockets bound to every address of host:port without SO_REUSEPORT, so a bind fails
+    while anything listens there, with or without it (port 0: one free port for all).
+    With `reuse_address`, connections of a stopped server lingering in TIME_WAIT do not
+    count; without, they do, and so does any socket bound there.
+
+    Raises:
+        OSError: EADDRINUSE when taken; else the error of the last address, when
+            none could be bound (addresses the host does not have are skipped, as
+            gRPC skips them).
+    """
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    bound: list[socket.socket] = []
+    failure: OSError | None = None
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except socket.gaierror:
-        return False  # the server reports an unknown host itself
-    for family, kind, proto, _, address in infos:
-        with socket.socket(family, kind, proto) as probe:
-            # Connections of a stopped server lingering in TIME_WAIT do not count.
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        for family, kind, proto, _, address in infos:
+            sock = socket.socket(family, kind, proto)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, int(reuse_address))
+            if port == 0 and bound:
+                address = (address[0], bound[0].getsockname()[1], *address[2:])
             try:
-                probe.bind(address)
+                sock.bind(address)
             except OSError as exc:
+                sock.close()
                 if exc.errno == errno.EADDRINUSE:
-                    return True
+                    raise
+                failure = exc
+            else:
+                bound.append(sock)
+    except BaseException:
+        for sock in bound:
+            sock.close()
+        raise
+    if not bound:
+        raise failure or OSError(errno.EADDRNOTAVAIL, f"no address for {host}")
+    return bound
+
+
+def _taken(host: str, port: int) -> bool:
+    """Whether something listens on host:port."""
+    try:
+        bound = _bind(host, port)
+    except OSError as exc:
+        # Anything but a taken port (an unknown host, say) the server reports itself.
+        return exc.errno == errno.EADDRINUSE
+    for sock in bound:
+        sock.close()
     return False
 
 
-def check_free(address: str, role: str) -> None:
-    """Raise `PortInUse` when `address` (host:port) is taken; port 0 is always free."""
-    host, port = parse_hostport(address)
-    if port == 0 or not _taken(host, port):
-        return
+def _in_use(address: str, host: str, port: int, role: str) -> PortInUse:
     shown = f"[{host}]" if ":" in host else host
     alternative = next(
         (
@@ -72,7 +103,47 @@ def check_free(address: str, role: str) -> None:
         ),
         f"{shown}:0",
     )
-    raise PortInUse(address, role, alternative)
+    return PortInUse(address, role, alternative)
+
+
+def check_free(address: str, role: str) -> None:
+    """Raise `PortInUse` when `address` (host:port) is taken; port 0 is always free."""
+    host, port = parse_hostport(address)
+    if port == 0 or not _taken(host, port):
+        return
+    raise _in_use(address, host, port, role)
+
+
+def reserve(address: str, role: str) -> list[socket.socket]:
+    """Hold `address` for a group of servers sharing it with SO_REUSEPORT: sockets bound
+    without it (so nothing may be listening there), then given it, so that the group's
+    servers, and only servers sharing it, can bind beside them. They never listen; port 0
+    picks the port. Close them when the group is done.
+
+    Bound without SO_REUSEADDR too where the port allows, since a server with it (gRPC's
+    are) could otherwise bind beside sockets that do not listen yet; where connections of
+    an earlier server linger in TIME_WAIT it is bound with it, and a server without
+    SO_REUSEPORT is kept out only once the group listens.
+
+    Raises:
+        PortInUse: the address is taken.
+        OSError: it cannot be bound at all (an unknown host, an address not here).
+    """
+    host, port = parse_hostport(address)
+    try:
+        try:
+            bound = _bind(host, port, reuse_address=False)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            bound = _bind(host, port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise _in_use(address, host, port, role) from None
+        raise OSError(f"cannot listen on {address}: {exc.strerror or exc}") from None
+    for sock in bound:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    return bound
 
 
 async def run_dev(

@@ -86,7 +86,7 @@ class EdgeContext:
     """The servicer context as a handler sees it: what leaves is redacted and sized,
     and the status is noted for telemetry."""
 
-    __slots__ = ("_context", "_edge", "code", "messages_sent", "scope")
+    __slots__ = ("_context", "_edge", "caller", "code", "messages_sent", "scope")
 
     def __init__(
         self,
@@ -99,6 +99,8 @@ class EdgeContext:
         self.scope = scope
         self.code: grpc.StatusCode | None = None
         self.messages_sent = 0
+        # The authenticated caller's name (its token's, in the tokens file), if any.
+        self.caller: str | None = None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._context, name)
@@ -308,6 +310,8 @@ class EdgeInterceptor(grpc.aio.ServerInterceptor):
         failure: BaseException | None = None
         try:
             caller = self._caller(context.invocation_metadata())
+            if isinstance(caller, str):
+                edge.caller = caller
             if telemetry is not None:
                 name = caller if isinstance(caller, str) else pending_caller()
                 scope, restore = telemetry.open(service, rpc, stream, context, name)

@@ -105,6 +105,10 @@ class UpstreamError:
     param: str | None = None
     retry_after: float | None = None
     request_id: str | None = None
+    # More ErrorInfo metadata (the upstreams a routed call tried, ...).
+    metadata: tuple[tuple[str, str], ...] = ()
+    # The QuotaFailure subject, when not the error code (a caller over its limits).
+    subject: str | None = None
 
     @property
     def quota(self) -> bool:
@@ -219,6 +223,7 @@ def to_rpc_status(error: UpstreamError) -> status_pb2.Status:
         metadata["param"] = error.param
     if error.request_id:
         metadata["request_id"] = error.request_id
+    metadata.update(error.metadata)
     reason = (error.error_code or error.error_type or error.code.name).upper()
     details = [error_details_pb2.ErrorInfo(reason=reason, domain=DOMAIN, metadata=metadata)]
     if error.param and error.code is grpc.StatusCode.INVALID_ARGUMENT:
@@ -231,7 +236,7 @@ def to_rpc_status(error: UpstreamError) -> status_pb2.Status:
         retry.retry_delay.FromNanoseconds(int(error.retry_after * 1e9))
         details.append(retry)
     if error.quota:
-        subject = error.error_code or error.error_type or "upstream"
+        subject = error.subject or error.error_code or error.error_type or "upstream"
         details.append(
             error_details_pb2.QuotaFailure(
                 violations=[

@@ -23,7 +23,7 @@ from bridge.sse import SSEEvent
 from bridge.stream_state import StreamState
 from rbridge.responses.v1 import stream_events_pb2
 
-__all__ = ["DONE", "BrokenStream", "loads", "too_deep", "translate"]
+__all__ = ["DONE", "BrokenStream", "Normalize", "loads", "too_deep", "translate"]
 
 DONE = "[DONE]"
 # Events whose error may quote what the bridge sent: scanned for secrets.

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 import logging
 import sys
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Any, TextIO
 
 import orjson
@@ -29,6 +29,8 @@ __all__ = ["add_secrets", "configure", "emit"]
 
 # The handler `emit` writes through, when lines are JSON.
 _json_handler: logging.StreamHandler[TextIO] | None = None
+# The fields `configure` puts on every line, for `emit`.
+_line_fields: dict[str, object] = {}
 
 
 def add_secrets(secrets: Iterable[str | None]) -> None:
@@ -42,10 +44,12 @@ def configure(
     *,
     stream: TextIO | None = None,
     secrets: Iterable[str | None] = (),
+    fields: Mapping[str, object] | None = None,
 ) -> None:
     """Route structlog and standard logging to `stream` (stderr) at `level`.
 
     `fmt` is "json", "console", or "auto" (console on a terminal, else JSON).
+    `fields` go on every line: a worker of `bridge serve --workers` names itself.
     """
     add_secrets(secrets)
     output = stream or sys.stderr
@@ -57,6 +61,8 @@ def configure(
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         _add_trace_ids,
     ]
+    if fields:
+        shared.append(_Fields(fields))
     renderer: structlog.types.Processor = (
         structlog.dev.ConsoleRenderer() if console else structlog.processors.JSONRenderer()
     )
@@ -82,8 +88,9 @@ def configure(
             ],
         )
     )
-    global _json_handler
+    global _json_handler, _line_fields
     _json_handler = None if console else handler
+    _line_fields = dict(fields or {})
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
@@ -107,6 +114,8 @@ def emit(name: str, level: int, event: str, fields: dict[str, Any]) -> None:
     line["logger"] = name
     line["timestamp"] = datetime.datetime.now(tz=datetime.UTC).isoformat().replace("+00:00", "Z")
     _add_trace_ids(None, "", line)
+    for key, value in _line_fields.items():
+        line.setdefault(key, value)
     text = SECRETS.redactor().text(orjson.dumps(line, default=repr).decode())
     handler.acquire()
     try:
@@ -114,6 +123,20 @@ def emit(name: str, level: int, event: str, fields: dict[str, Any]) -> None:
         handler.flush()
     finally:
         handler.release()
+
+
+class _Fields:
+    """A processor adding fixed fields to every line (a line's own value wins)."""
+
+    def __init__(self, fields: Mapping[str, object]) -> None:
+        self.fields = dict(fields)
+
+    def __call__(
+        self, logger: Any, method: str, event_dict: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]:
+        for key, value in self.fields.items():
+            event_dict.setdefault(key, value)
+        return event_dict
 
 
 def _hide_undecodable_metadata(record: logging.LogRecord) -> bool:

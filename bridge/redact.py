@@ -10,10 +10,13 @@ details, metadata, log lines, spans, metric attributes) passes it through
 `SECRETS.redactor()`.
 
 `Redactor` replaces, wherever they occur: the registered secrets as exact
-values, and, unless built with `patterns=False`, `Bearer <token>` and anything
-shaped like an OpenAI key (`sk-...`). It works on text, on gRPC metadata, and
-inside a serialized `google.rpc.Status` (grpc-status-details-bin), keeping
-that Status consistent with the redacted status message. Forwarded model
+values (found in one pass whatever their number, and the set rebuilt whole
+only after many additions, so a shared bridge with a thousand callers' keys
+redacts a line in microseconds), and, unless built with `patterns=False`,
+`Bearer <token>` and anything shaped like an OpenAI key (`sk-...`). It works
+on text, on gRPC metadata, and inside a serialized `google.rpc.Status`
+(grpc-status-details-bin), keeping that Status consistent with the redacted
+status message. Forwarded model
 output is only ever scanned for exact secrets (`SECRETS.exact()`): a sample
 key in generated code is legitimate output.
 
@@ -28,12 +31,21 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import ahocorasick  # type: ignore[import-not-found]
 from google.protobuf import any_pb2, descriptor_pool, message_factory
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import DecodeError, Message
 from google.rpc import status_pb2
 
-__all__ = ["MIN_SECRET_LENGTH", "REDACTED", "SECRETS", "Redactor", "Secrets", "redact_json"]
+__all__ = [
+    "MIN_SECRET_LENGTH",
+    "REDACTED",
+    "SECRETS",
+    "Literals",
+    "Redactor",
+    "Secrets",
+    "redact_json",
+]
 
 REDACTED = "[REDACTED]"
 # Shorter strings are too common in ordinary text to be replaced wherever they occur.
@@ -44,7 +56,34 @@ _PATTERNS = (
     r"\bsk-[A-Za-z0-9][A-Za-z0-9_-]{10,}",
 )
 _STATUS_DETAILS_KEY = "grpc-status-details-bin"
+# Secrets added since the last full build that a redactor searches apart.
+_REBUILD_AFTER = 32
 Metadata = Sequence[tuple[str, str | bytes]]
+
+
+class Literals:
+    """A set of exact secrets, all found in one pass over a text (Aho-Corasick):
+    the cost of a search does not grow with the number of secrets.
+
+    Bytes are searched as their Latin-1 reading, so each secret is also held in
+    the Latin-1 reading of its UTF-8 bytes (the same string when it is ASCII).
+    """
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        self.secrets = frozenset(secrets)
+        self._automaton = ahocorasick.Automaton()
+        for secret in self.secrets:
+            for form in {secret, secret.encode().decode("latin-1")}:
+                self._automaton.add_word(form, len(form))
+        if self.secrets:
+            self._automaton.make_automaton()
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where secrets occur in `text`, overlapping occurrences joined, in order."""
+        if not self.secrets:
+            return []
+        found = [(end + 1 - size, end + 1) for end, size in self._automaton.iter(text)]
+        return _merged(found) if len(found) > 1 else found
 
 
 class Redactor:
@@ -56,32 +95,58 @@ class Redactor:
         safe = redactor.text(message)
     """
 
-    def __init__(self, secrets: Iterable[str | None] = (), *, patterns: bool = True) -> None:
-        known = sorted(
-            {s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH}, key=len, reverse=True
-        )
-        alternatives = [re.escape(secret) for secret in known]
-        if patterns:
-            alternatives += _PATTERNS
-        self.empty = not alternatives
-        # A pattern that never matches keeps the methods branch-free.
-        joined = "|".join(alternatives) or r"(?!x)x"
-        self._text = re.compile(joined)
-        self._bytes = re.compile(joined.encode())
+    def __init__(
+        self,
+        secrets: Iterable[str | None] = (),
+        *,
+        patterns: bool = True,
+        literals: Sequence[Literals] = (),
+    ) -> None:
+        known = {s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH}
+        self._literals = [part for part in (*literals, Literals(known)) if part.secrets]
+        self._patterns = patterns
+        self.empty = not (self._literals or patterns)
 
     def text(self, value: str) -> str:
         """`value` with every secret replaced."""
-        if self.empty:
-            return value
-        return self._text.sub(_replacement, value)
+        spans = self._spans(value)
+        if spans:
+            value = _replace(value, spans, REDACTED)
+        if self._patterns and _maybe_shaped(value):
+            value = _SHAPED.sub(_replacement, value)
+        return value
 
     def found(self, value: str | bytes) -> bool:
         """Whether `value` holds anything this redactor would replace."""
-        if self.empty:
-            return False
         if isinstance(value, bytes):
-            return self._bytes.search(value) is not None
-        return self._text.search(value) is not None
+            if self._spans(value.decode("latin-1")):
+                return True
+            return (
+                self._patterns
+                and _maybe_shaped_bytes(value)
+                and _SHAPED_BYTES.search(value) is not None
+            )
+        if self._spans(value):
+            return True
+        return self._patterns and _maybe_shaped(value) and _SHAPED.search(value) is not None
+
+    def _spans(self, text: str) -> list[tuple[int, int]]:
+        literals = self._literals
+        if not literals:
+            return []
+        if len(literals) == 1:
+            return literals[0].spans(text)
+        spans = [span for part in literals for span in part.spans(text)]
+        return _merged(spans) if len(spans) > 1 else spans
+
+    def _bytes(self, value: bytes) -> bytes:
+        """`value` with every secret replaced, `Bearer` and `sk-` shapes included."""
+        spans = self._spans(value.decode("latin-1"))
+        if spans:
+            value = _replace(value, spans, REDACTED.encode())
+        if self._patterns and _maybe_shaped_bytes(value):
+            value = _SHAPED_BYTES.sub(REDACTED.encode(), value)
+        return value
 
     def metadata(self, metadata: Metadata) -> tuple[tuple[str, str | bytes], ...]:
         """Trailing or initial metadata with secrets replaced, details included."""
@@ -92,7 +157,7 @@ class Redactor:
             elif key == _STATUS_DETAILS_KEY:
                 cleaned.append((key, self.status_details(value)))
             elif self.found(value):
-                cleaned.append((key, self._bytes.sub(REDACTED.encode(), value)))
+                cleaned.append((key, self._bytes(value)))
             else:
                 cleaned.append((key, value))
         return tuple(cleaned)
@@ -105,7 +170,7 @@ class Redactor:
         try:
             status.ParseFromString(blob)
         except DecodeError:
-            return self._bytes.sub(REDACTED.encode(), blob)
+            return self._bytes(blob)
         self._message(status)
         cleaned: bytes = status.SerializeToString()
         return cleaned
@@ -138,7 +203,7 @@ class Redactor:
         try:
             descriptor = descriptor_pool.Default().FindMessageTypeByName(name)
         except KeyError:
-            packed.value = self._bytes.sub(REDACTED.encode(), packed.value)
+            packed.value = self._bytes(packed.value)
             return
         inner = message_factory.GetMessageClass(descriptor)()
         packed.Unpack(inner)
@@ -170,6 +235,45 @@ def redact_json(value: Any, redactor: Redactor, keys: Sequence[str] | None = Non
     return changed
 
 
+_SHAPED = re.compile("|".join(_PATTERNS))
+_SHAPED_BYTES = re.compile("|".join(_PATTERNS).encode())
+
+
+def _maybe_shaped(text: str) -> bool:
+    """Whether `text` may hold a `Bearer` or `sk-` shape: a cheap test that
+    spares the patterns' scan of almost every text."""
+    return "sk-" in text or "bearer" in text.lower()
+
+
+def _maybe_shaped_bytes(data: bytes) -> bool:
+    return b"sk-" in data or b"bearer" in data.lower()
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in order, overlapping ones joined."""
+    spans.sort()
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and start <= out[-1][1]:
+            if end > out[-1][1]:
+                out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def _replace(value: Any, spans: list[tuple[int, int]], mark: Any) -> Any:
+    """`value` (str or bytes) with each span replaced by `mark`."""
+    parts = []
+    last = 0
+    for start, end in spans:
+        parts.append(value[last:start])
+        parts.append(mark)
+        last = end
+    parts.append(value[last:])
+    return value[:0].join(parts)
+
+
 def _replacement(match: re.Match[str]) -> str:
     text = match.group(0)
     return f"Bearer {REDACTED}" if text[:6].lower() == "bearer" else REDACTED
@@ -196,6 +300,9 @@ class Secrets:
         self._capacity = caller_capacity
         self._version = 0
         self._built: dict[bool, tuple[int, Redactor]] = {}
+        # Secrets as of the last full build, and those added since: a new
+        # caller's key costs a small build, not one of every secret.
+        self._base = Literals(())
 
     def add(self, *secrets: str | None) -> None:
         """Register operator secrets (None and empty strings are ignored)."""
@@ -232,7 +339,13 @@ class Secrets:
             return built[1]
         with self._lock:
             version = self._version
-            redactor = Redactor([*self._fixed, *self._callers], patterns=patterns)
+            current = self._fixed.union(self._callers)
+            added = current - self._base.secrets
+            if len(added) > _REBUILD_AFTER or len(self._base.secrets) > 2 * len(current):
+                # Also drops the keys of callers no longer among the recent ones.
+                self._base = Literals(current)
+                added = set()
+            redactor = Redactor(added, patterns=patterns, literals=(self._base,))
         self._built[patterns] = (version, redactor)
         return redactor
 

@@ -11,6 +11,7 @@ Pure: no I/O, no gRPC, no HTTP client; the servicer makes the call.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -60,11 +61,13 @@ class FieldError(ValueError):
 
 @dataclass(slots=True)
 class Target:
-    """What one call sends: its path, query parameters and JSON body (None: no body)."""
+    """What one call sends: its path, query parameters and JSON body (None: no body),
+    and the values of the request fields its path names (`ids`, by field name)."""
 
     path: str
     params: Params
     body: dict[str, Any] | None
+    ids: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def take_body(self) -> dict[str, Any] | None:
         """The body, which this target then no longer holds (a large one is then
@@ -117,6 +120,7 @@ class Route:
             FieldError: a field of the path is empty or not one plain segment.
         """
         path = fill_path(self, request)
+        ids = {name: getattr(request, name) for name in self.path_fields}
         data: dict[str, Any] = codec.to_json(request)
         for name in self.path_fields:
             data.pop(name, None)
@@ -125,13 +129,13 @@ class Route:
             params = _query({name: data.pop(name) for name in self.query if name in data})
             if has_stream:
                 data[STREAM_FIELD] = self.stream
-            return Target(path, _bounded(params), data)
+            return Target(path, _bounded(params), data, ids)
         params = _query(data)
         if has_stream:
             params.pop(STREAM_FIELD, None)
             if self.stream:
                 params[STREAM_FIELD] = "true"
-        return Target(path, _bounded(params), None)
+        return Target(path, _bounded(params), None, ids)
 
 
 def fill_path(route: Route, request: Message) -> str:

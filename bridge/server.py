@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import grpc
 import grpc.aio
@@ -18,13 +21,27 @@ from bridge.auth import TokenAuthenticator, server_credentials
 from bridge.budget import RequestBudget
 from bridge.config import ConfigError, Settings
 from bridge.edge import EdgeInterceptor
+from bridge.memory import settle
 from bridge.redact import SECRETS
+from bridge.routing import Router, RoutesFile, RoutesFileError, UpstreamSpec, parse_routes
 from bridge.servicer import ResponsesServicer, ServiceOptions
 from bridge.session.service import SessionOptions, Sessions
 from bridge.upstream import UpstreamClient, UpstreamOptions
 from rbridge.responses.v1 import responses_service_pb2, responses_service_pb2_grpc
 
-__all__ = ["RunningBridge", "run", "server_options", "start", "upstream_options"]
+if TYPE_CHECKING:
+    from bridge.workers import Worker
+
+__all__ = [
+    "SERVICE_NAME",
+    "RunningBridge",
+    "router",
+    "run",
+    "serve_health",
+    "server_options",
+    "start",
+    "upstream_options",
+]
 
 log = structlog.get_logger("bridge.server")
 
@@ -33,30 +50,35 @@ SERVICE_NAME = responses_service_pb2.DESCRIPTOR.services_by_name["ResponsesServi
 
 @dataclass
 class RunningBridge:
-    """A started bridge: its server, bound port, health and upstream pool."""
+    """A started bridge: its server, bound port, health and upstreams (`upstream` is the
+    default one's client, the only one without a routes file)."""
 
     server: grpc.aio.Server
     port: int
     health: health.aio.HealthServicer
     upstream: UpstreamClient
+    router: Router
     health_server: grpc.aio.Server | None = None
     sessions: Sessions | None = None
 
     async def stop(self, grace: float | None) -> None:
         """Report NOT_SERVING, stop accepting, let calls in flight finish for
         `grace` seconds (sessions start no new responses), cancel the rest, then close
-        the upstream pool."""
+        the upstream pools."""
         await self.health.enter_graceful_shutdown()
         if self.sessions is not None:
             self.sessions.drain(grace or 0.0)
         await self.server.stop(grace)
         if self.health_server is not None:
             await self.health_server.stop(None)
-        await self.upstream.aclose()
+        await self.router.aclose()
 
 
-async def start(settings: Settings, upstream: UpstreamClient | None = None) -> RunningBridge:
-    """Build and start the server on `settings.listen`; port 0 picks a free one."""
+async def start(
+    settings: Settings, upstream: UpstreamClient | None = None, *, share_port: bool = False
+) -> RunningBridge:
+    """Build and start the server on `settings.listen`; port 0 picks a free one. Only with
+    `share_port` (the workers of `bridge serve --workers`) may other servers bind it too."""
     from bridge.telemetry.setup import hooks
 
     SECRETS.add(*settings.secrets())
@@ -73,24 +95,31 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
         telemetry=telemetry.rpc,
     )
     server = grpc.aio.server(
-        options=server_options(settings),
+        options=server_options(settings, share_port=share_port),
         compression=grpc.Compression.Gzip if settings.gzip else None,
         interceptors=[edge],
     )
-    if upstream is None:
+    if upstream is not None:
+        routing = Router.single(upstream)
+    elif settings.routes_file:
+        routing = router(settings)
+    else:
         from bridge.telemetry.http import request_hooks
 
         try:
-            upstream = UpstreamClient(upstream_options(settings), hooks=request_hooks())
+            routing = Router.single(
+                UpstreamClient(upstream_options(settings), hooks=request_hooks())
+            )
         except ValueError as exc:
             raise ConfigError([str(exc)]) from None
     service = ServiceOptions(
         max_call_seconds=settings.max_call_seconds,
         cancel_background=settings.cancel_background,
         max_message_bytes=settings.max_message_bytes,
+        caller_key_header=settings.caller_api_key_header,
     )
     sessions = Sessions(
-        upstream,
+        routing,
         SessionOptions(
             max_sessions=settings.max_sessions,
             max_lanes=settings.session_max_lanes,
@@ -100,7 +129,7 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
     )
     # The generated registration function has no type annotations.
     responses_service_pb2_grpc.add_ResponsesServiceServicer_to_server(  # type: ignore[no-untyped-call]
-        ResponsesServicer(upstream, service, telemetry=telemetry.telemetry, sessions=sessions),
+        ResponsesServicer(routing, service, telemetry=telemetry.telemetry, sessions=sessions),
         server,
     )
     health_servicer = health.aio.HealthServicer()
@@ -122,11 +151,7 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
     health_server = None
     if settings.health_listen:
         # Probes dial the pod IP while the API may listen on loopback only.
-        health_server = grpc.aio.server()
-        health_pb2_grpc.add_HealthServicer_to_server(health_servicer, health_server)
-        if health_server.add_insecure_port(settings.health_listen) == 0:
-            raise OSError(f"cannot listen on {settings.health_listen}")
-        await health_server.start()
+        health_server = await serve_health(settings.health_listen, health_servicer)
     await server.start()
     for name in ("", SERVICE_NAME):
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
@@ -134,10 +159,64 @@ async def start(settings: Settings, upstream: UpstreamClient | None = None) -> R
         server=server,
         port=port,
         health=health_servicer,
-        upstream=upstream,
+        upstream=routing.default.client,
         health_server=health_server,
+        router=routing,
         sessions=sessions,
     )
+
+
+async def serve_health(address: str, servicer: health.aio.HealthServicer) -> grpc.aio.Server:
+    """A started server answering only the health service on `address`, a port it shares
+    with no other server."""
+    server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
+    health_pb2_grpc.add_HealthServicer_to_server(servicer, server)
+    if server.add_insecure_port(address) == 0:
+        raise OSError(f"cannot listen on {address}")
+    await server.start()
+    return server
+
+
+def router(settings: Settings, env: Mapping[str, str] | None = None) -> Router:
+    """The upstreams and routes of `settings.routes_file`: each upstream has the
+    settings' upstream defaults unless the file says otherwise, its own HTTP spans and
+    metrics, and the routing metrics when metrics are on.
+
+    Raises:
+        ConfigError: listing every problem of the file.
+    """
+    from bridge.telemetry.attributes import UPSTREAM
+    from bridge.telemetry.http import request_hooks
+    from bridge.telemetry.routing import RoutingMetrics
+    from bridge.telemetry.setup import current
+
+    defaults = upstream_options(settings)
+    environment = os.environ if env is None else env
+    http = request_hooks()
+
+    def parse(data: bytes) -> RoutesFile:
+        return parse_routes(
+            data,
+            defaults=defaults,
+            env=environment,
+            caller_key_header=settings.caller_api_key_header,
+        )
+
+    def make_client(spec: UpstreamSpec) -> UpstreamClient:
+        hooks = http.labelled({UPSTREAM: spec.name}) if http is not None else None
+        return UpstreamClient(spec.options, hooks=hooks)
+
+    where = f"BRIDGE_ROUTES_FILE ({settings.routes_file})"
+    try:
+        routing = Router.from_file(settings.routes_file, parse=parse, make_client=make_client)
+    except RoutesFileError as exc:
+        raise ConfigError([f"{where}: {problem}" for problem in exc.problems]) from None
+    except ValueError as exc:
+        raise ConfigError([f"{where}: {exc}"]) from None
+    meter = current().meter()
+    if meter is not None:
+        routing.events = RoutingMetrics(meter, routing.ejected, lambda: routing.upstreams())
+    return routing
 
 
 def upstream_options(settings: Settings) -> UpstreamOptions:
@@ -163,8 +242,9 @@ def upstream_options(settings: Settings) -> UpstreamOptions:
     )
 
 
-def server_options(settings: Settings) -> list[tuple[str, int]]:
-    """gRPC channel arguments: sizes, concurrency, keepalive and connection age."""
+def server_options(settings: Settings, *, share_port: bool = False) -> list[tuple[str, int]]:
+    """gRPC channel arguments: sizes, concurrency, keepalive, connection age, and whether
+    the port is shared (SO_REUSEPORT)."""
     options = [
         ("grpc.max_receive_message_length", settings.max_message_bytes),
         ("grpc.max_send_message_length", settings.max_message_bytes),
@@ -182,6 +262,9 @@ def server_options(settings: Settings) -> list[tuple[str, int]]:
         # for yet stays at the initial flow-control window: unadmitted
         # requests wait in the client, not in this process's memory.
         ("grpc.http2.bdp_probe", 0),
+        # gRPC's default, on, lets a second server on a taken port share it silently;
+        # only the workers of one `bridge serve --workers` share theirs (bridge.workers).
+        ("grpc.so_reuseport", int(share_port)),
     ]
     if settings.max_connection_age_seconds > 0:
         options += [
@@ -195,28 +278,40 @@ def server_options(settings: Settings) -> list[tuple[str, int]]:
 _EXPORT_SECONDS = 2.0
 
 
-async def run(settings: Settings) -> None:
-    """Serve until SIGTERM or SIGINT, then stop gracefully."""
+async def run(settings: Settings, worker: Worker | None = None) -> None:
+    """Serve until SIGTERM or SIGINT, then stop gracefully. As a `worker` of `bridge
+    serve --workers`, name the worker in every log line and as the telemetry's
+    instance, tell the parent once serving, and stop if the parent goes."""
     from bridge.logs import configure
     from bridge.telemetry.setup import from_env, install
 
-    configure(settings.log_level, settings.log_format)
+    configure(
+        settings.log_level,
+        settings.log_format,
+        fields=None if worker is None else worker.log_fields,
+    )
     # Tracer and meter providers from the OTEL_* variables, also made the
     # global ones so any other instrumented library reports through them.
-    observability = from_env()
+    observability = from_env(instance_id=None if worker is None else worker.instance_id)
     observability.set_global()
     install(observability)
     stop_started = 0.0
     try:
-        bridge = await start(settings)
+        bridge = await start(settings, share_port=worker is not None)
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, stopping.set)
-        log.info(
-            "serving", listen=settings.listen, port=bridge.port, upstream=settings.upstream_url
+        settle()
+        upstreams = (
+            {"upstreams": sorted(bridge.router.upstreams())}
+            if bridge.router.routed
+            else {"upstream": settings.upstream_url}
         )
+        log.info("serving", listen=settings.listen, port=bridge.port, **upstreams)
+        if worker is not None:
+            worker.serving(stopping.set)
         await stopping.wait()
         log.info("draining", grace_seconds=settings.grace_seconds)
         stop_started = time.monotonic()

@@ -32,12 +32,25 @@ from grpc_status import rpc_status
 
 from bridge import codec, errors
 from bridge.batching import batches
-from bridge.events import BrokenStream, loads, translate
+from bridge.events import BrokenStream, Normalize, loads, translate
 from bridge.routes import ROUTES, FieldError, Route, Target
-from bridge.session.service import SessionOptions, Sessions
+from bridge.routing import (
+    PICK_KEY,
+    Candidate,
+    Plan,
+    Refusal,
+    Request,
+    Router,
+    RoutingError,
+    Ticket,
+    Upstream,
+    affinity_key,
+    caller_of,
+)
+from bridge.session.service import SessionCaller, SessionOptions, Sessions
 from bridge.sse import EventTooLarge, SSEDecoder, SSEEvent
 from bridge.stream_state import StreamState
-from bridge.telemetry import CallRecord, NoTelemetry, Telemetry
+from bridge.telemetry import NoTelemetry, Telemetry
 from bridge.telemetry.scope import set_conversation
 from bridge.upstream import (
     InvalidCallerKey,
@@ -73,34 +86,35 @@ class ServiceOptions:
             streaming client cancels.
         max_message_bytes: the largest message the server sends, where a
             batch of events ends (None: batches are not split).
+        caller_key_header: the metadata key of a caller's own upstream key (with a
+            routes file, `-<upstream>` ends it).
     """
 
     max_call_seconds: float = 3600.0
     cancel_background: bool = False
     max_message_bytes: int | None = None
+    caller_key_header: str = "x-upstream-api-key"
 
 
 class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
-    """Serves ResponsesService by calling the upstream Responses API."""
+    """Serves ResponsesService by calling the upstream Responses API: one upstream,
+    or those of a routes file (`bridge.routing.Router`)."""
 
     def __init__(
         self,
-        upstream: UpstreamClient,
+        upstream: UpstreamClient | Router,
         options: ServiceOptions | None = None,
         telemetry: Telemetry | None = None,
         sessions: Sessions | None = None,
     ) -> None:
-        self._upstream = upstream
+        self._router = upstream if isinstance(upstream, Router) else Router.single(upstream)
         self._options = options or ServiceOptions()
-        self._profile = profile = upstream.profile
-        # Only profiles with aliases touch each event; the others cost nothing.
-        self._normalize = profile.event if profile.response_aliases else None
         self._telemetry: Telemetry = telemetry or NoTelemetry()
         # Upstream cancels of background responses outlive their calls.
         self._background: set[asyncio.Task[None]] = set()
         #: The Session RPC's sessions (bridge.session.service).
         self.sessions = sessions or Sessions(
-            upstream,
+            self._router,
             SessionOptions(max_call_seconds=self._options.max_call_seconds),
             self._telemetry,
         )
@@ -210,16 +224,30 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         request_iterator: AsyncIterator[responses_service_pb2.ResponsesClientEvent],
         context: Context,
     ) -> None:
-        """Serve an agent session: creates on lanes, their events back (bridge.session)."""
-        route = ROUTES["Session"]
-        call = await self._call(context, route.method, route.path, idempotent=True)
-        await self.sessions.serve(
-            request_iterator,
-            context,
-            headers=call.headers,
-            api_key=call.api_key,
+        """Serve an agent session: creates on lanes, their events back (bridge.session).
+        Each create is routed as StreamCreateResponse would be; the metadata is checked
+        against every upstream at the start."""
+        metadata = _metadata(context)
+        refused_key = self._options.caller_key_header if self._router.caller_keys else ""
+        problems = _refused_key(metadata, refused_key)
+        for upstream in self._router.upstreams().values():
+            problems += _upstream_headers(upstream, metadata)[2]
+        if problems:
+            await _abort_invalid(context, list(dict.fromkeys(problems)))
+
+        def credentials(upstream: Upstream) -> tuple[dict[str, str], str | None]:
+            headers, key, problems = _upstream_headers(upstream, metadata)
+            if problems:
+                raise InvalidCallerKey(*problems[0])
+            return headers, key
+
+        caller = SessionCaller(
+            name=caller_of(getattr(context, "caller", None), context.peer()),
+            credentials=credentials,
+            picked=metadata.get(PICK_KEY),
             raw=_wants_raw_json(context),
         )
+        await self.sessions.serve(request_iterator, context, caller)
 
     # -- conversations ----------------------------------------------------------
 
@@ -314,8 +342,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
     async def _target(self, rpc: str, request: Message, context: Context) -> tuple[Route, Target]:
         """The route of `rpc` and what its call sends for `request`; or INVALID_ARGUMENT.
 
-        A create request is checked field by field too, and its body goes
-        through the profile's rewrite.
+        A create request is checked field by field too.
         """
         route = ROUTES[rpc]
         try:
@@ -328,27 +355,46 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
             problems += check_json(target.body)
             if problems:
                 await _abort_invalid(context, problems)
-            if create:
-                target.body = self._profile.request(target.body)
         return route, target
 
-    async def _prepare(
-        self, route: Route, target: Target, context: Context
-    ) -> tuple[UpstreamCall, CallRecord]:
-        """The upstream call and the telemetry record of one RPC; the JSON body
-        is encoded and then no longer held."""
-        body = target.take_body()
-        call = await self._call(
-            context,
-            route.method,
-            target.path,
-            body=body,
-            params=target.params,
-            stream=route.stream,
-            idempotent=route.idempotent,
-        )
-        record = self._telemetry.start_call(rpc=route.rpc, request=body, stream=route.stream)
-        return call, record
+    async def _plan(self, route: Route, target: Target, context: Context) -> tuple[Plan, _Call]:
+        """Where the call goes (`bridge.routing`) and what it sends there, or the call ends:
+        over its caller's limits, an upstream it may not pick, a model no route serves,
+        metadata that cannot go upstream."""
+        metadata = _metadata(context)
+        router = self._router
+        ticket: Ticket | None = None
+        request = Request(route.rpc)
+        if router.routed:
+            body = target.body
+            model = body.get("model") if body else None
+            admitted = router.admit(caller_of(getattr(context, "caller", None), context.peer()))
+            if isinstance(admitted, Refusal):
+                await _abort(context, admitted.error())
+            ticket = admitted
+            request = Request(
+                route.rpc,
+                model=model if isinstance(model, str) and model else None,
+                key=affinity_key(target.ids, body),
+                picked=metadata.get(PICK_KEY),
+                deadline=self._budget(context),
+            )
+        try:
+            plan = await router.plan(request, ticket)
+        except BaseException as exc:
+            if ticket is not None:
+                ticket.release()
+            if not isinstance(exc, RoutingError):
+                raise
+            if exc.field is not None:
+                await _abort_invalid(context, [(exc.field, exc.error.message)])
+            await _abort(context, exc.error)
+        call = _Call(route, target, metadata, keep=len(plan.candidates) > 1)
+        problems = call.check(plan, self._options.caller_key_header if router.caller_keys else "")
+        if problems:
+            plan.close()
+            await _abort_invalid(context, problems)
+        return plan, call
 
     async def _stream(
         self,
@@ -360,84 +406,159 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         batched: bool = False,
     ) -> None:
         """Relay the upstream's event stream, then end the call: one message per
-        event, or (`batched`) one per piece of the body that held events."""
-        call, record = await self._prepare(route, target, context)
-        state = StreamState(
-            self._profile.success_events, self._profile.failure_events, advice=ending_with
-        )
-        normalize = self._normalize
+        event, or (`batched`) one per piece of the body that held events. Before the
+        first event reaches the client, a failure may fall back to the next upstream."""
+        plan, call = await self._plan(route, target, context)
+        try:
+            await self._relay(plan, call, context, background, batched)
+        finally:
+            plan.close()
+
+    async def _relay(
+        self, plan: Plan, call: _Call, context: Context, background: bool, batched: bool
+    ) -> None:
+        record = self._telemetry.start_call(rpc=call.route.rpc, request=call.body, stream=True)
         raw = _wants_raw_json(context)
-        write = context.write
         failure: errors.UpstreamError | None = None
         request_id: str | None = None
-        ended = False
+        state: StreamState | None = None
+        served: Candidate | None = None
+        unsent: tuple[tuple[str, str], ...] | None = None
         try:
             with record.activate():
                 async with asyncio.timeout(self._budget(context)):
-                    async with self._upstream.exchange(call) as reply:
-                        request_id = reply.request_id
-                        await _send_reply_metadata(context, reply)
-                        if reply.status >= 400:
-                            failure = _http_error(reply, await reply.read())
-                        else:
-                            decoder = SSEDecoder(self._upstream.options.max_body_bytes)
-                            feed = decoder.feed
-                            next_chunk = reply.next_chunk
-                            started = False
-                            while chunk := await next_chunk():
-                                events = feed(chunk)
-                                if events and not started:
-                                    started = True
-                                    reply.saw_event()
-                                if batched:
-                                    await self._send_batches(events, state, raw, write)
-                                else:
-                                    for sse in events:
-                                        event = translate(sse, state, normalize, raw)
-                                        if event is not None:
-                                            await write(event)
-                                if state.ended:
-                                    # Nothing follows the last event: neither wait
-                                    # for the end of the body nor fail on it.
-                                    break
-                            last = [] if state.ended else decoder.flush()
-                            if batched:
-                                await self._send_batches(last, state, raw, write)
-                            for sse in () if batched else last:
-                                event = translate(sse, state, normalize, raw)
-                                if event is not None:
-                                    await write(event)
-        except UpstreamFailure as exc:
-            failure = exc.error
-        except BrokenStream as exc:
-            failure = errors.UpstreamError(code=grpc.StatusCode.INTERNAL, message=str(exc))
-        except EventTooLarge:
-            failure = errors.too_large("stream event", self._upstream.options.max_body_bytes)
+                    for served in plan:
+                        profile = served.upstream.profile
+                        state = StreamState(
+                            profile.success_events, profile.failure_events, advice=ending_with
+                        )
+                        attempt = record.attempt(served.upstream.tag)
+                        try:
+                            with attempt.activate():
+                                ended = await self._attempt_stream(
+                                    plan, call, served, context, state, raw, batched
+                                )
+                        except BaseException as exc:
+                            attempt.end(_interrupted(exc, self._budget(context)))
+                            raise
+                        failure, request_id, unsent = ended.error, ended.request_id, ended.unsent
+                        attempt.end(failure)
+                        if not plan.outcome(served, failure, sent=ended.sent):
+                            break
+                    if unsent is not None:
+                        await context.send_initial_metadata(unsent)
+            if served is None:
+                failure = _untried(plan)
         except TimeoutError:
             failure = errors.timed_out("call", self._budget(context))
         except BaseException as exc:
             # The client went away, or the edge refused to send a message: the
             # exchange block has closed the upstream request; a background
             # response keeps running unless cancelled.
-            ended = True
             cancelled = isinstance(exc, asyncio.CancelledError)
             record.end(state=state, cancelled=cancelled, error=_aborted(context))
-            if cancelled and background and self._options.cancel_background and state.response_id:
-                self._cancel_upstream(state.response_id)
+            if (
+                cancelled
+                and background
+                and self._options.cancel_background
+                and state is not None
+                and state.response_id
+                and served is not None
+            ):
+                self._cancel_upstream(state.response_id, served.upstream)
             raise
-        finally:
-            if not ended and failure is None:
-                failure = state.finish()
-        if failure is not None and failure.request_id is None and request_id is not None:
-            failure = dataclasses.replace(failure, request_id=request_id)
+        if failure is not None:
+            failure = plan.failure(failure)
+            if failure.request_id is None and request_id is not None:
+                failure = dataclasses.replace(failure, request_id=request_id)
         record.end(state=state, error=failure)
         if failure is not None:
             await _abort(context, failure)
+
+    async def _attempt_stream(
+        self,
+        plan: Plan,
+        call: _Call,
+        candidate: Candidate,
+        context: Context,
+        state: StreamState,
+        raw: bool,
+        batched: bool,
+    ) -> _Ended:
+        """One upstream's attempt at a stream, and how it ended."""
+        upstream = candidate.upstream
+        normalize = upstream.normalize
+        write = context.write
+        ended = _Ended()
+        try:
+            async with upstream.client.exchange(
+                call.upstream_call(candidate), plan.attempts
+            ) as reply:
+                ended.request_id = reply.request_id
+                metadata = _reply_metadata(reply, upstream.name)
+                # While another upstream may follow, nothing is sent before the first event.
+                if plan.fallback_left:
+                    ended.unsent = metadata
+                else:
+                    ended.sent = True
+                    await context.send_initial_metadata(metadata)
+                if reply.status >= 400:
+                    ended.error = _http_error(reply, await reply.read())
+                    return ended
+                decoder = SSEDecoder(upstream.client.options.max_body_bytes)
+                feed = decoder.feed
+                next_chunk = reply.next_chunk
+                started = False
+                record_id = plan.records
+                while chunk := await next_chunk():
+                    events = feed(chunk)
+                    if events and not started:
+                        started = True
+                        reply.saw_event()
+                        if ended.unsent is not None:
+                            ended.sent = True
+                            await context.send_initial_metadata(ended.unsent)
+                            ended.unsent = None
+                    if batched:
+                        await self._send_batches(events, state, normalize, raw, write)
+                    else:
+                        for sse in events:
+                            event = translate(sse, state, normalize, raw)
+                            if event is not None:
+                                await write(event)
+                    if record_id and state.response_id is not None:
+                        record_id = False
+                        plan.created_soon(candidate, state.response_id)
+                    if state.ended:
+                        # Nothing follows the last event: neither wait
+                        # for the end of the body nor fail on it.
+                        break
+                last = [] if state.ended else decoder.flush()
+                if last and ended.unsent is not None:
+                    ended.sent = True
+                    await context.send_initial_metadata(ended.unsent)
+                    ended.unsent = None
+                if batched:
+                    await self._send_batches(last, state, normalize, raw, write)
+                for sse in () if batched else last:
+                    event = translate(sse, state, normalize, raw)
+                    if event is not None:
+                        await write(event)
+        except UpstreamFailure as exc:
+            ended.error = exc.error
+        except BrokenStream as exc:
+            ended.error = errors.UpstreamError(code=grpc.StatusCode.INTERNAL, message=str(exc))
+        except EventTooLarge:
+            ended.error = errors.too_large("stream event", upstream.client.options.max_body_bytes)
+        else:
+            ended.error = state.finish()
+        return ended
 
     async def _send_batches(
         self,
         events: list[SSEEvent],
         state: StreamState,
+        normalize: Normalize | None,
         raw: bool,
         write: Callable[[bytes], Awaitable[None]],
     ) -> None:
@@ -448,7 +569,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         ready: list[bytes] = []
         try:
             for sse in events:
-                event = translate(sse, state, self._normalize, raw)
+                event = translate(sse, state, normalize, raw)
                 if event is not None:
                     ready.append(event.SerializeToString())
         finally:
@@ -457,30 +578,67 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
 
     async def _unary(self, route: Route, target: Target, context: Context) -> Any:
         """The route's call, and its reply translated into the RPC's reply message."""
-        call, record = await self._prepare(route, target, context)
-        reply_type = route.reply_type
+        plan, call = await self._plan(route, target, context)
+        try:
+            return await self._exchange(plan, call, context)
+        finally:
+            plan.close()
+
+    async def _exchange(self, plan: Plan, call: _Call, context: Context) -> Any:
+        record = self._telemetry.start_call(rpc=call.route.rpc, request=call.body, stream=False)
+        reply_type = call.route.reply_type
         failure: errors.UpstreamError | None = None
         payload: Any = None
+        reply: UpstreamReply | None = None
+        body = b""
+        served: Candidate | None = None
+        unsent: tuple[tuple[str, str], ...] | None = None
         try:
             with record.activate():
                 async with asyncio.timeout(self._budget(context)):
-                    async with self._upstream.exchange(call) as reply:
-                        await _send_reply_metadata(context, reply)
-                        body = await reply.read()
-            if reply.status >= 400:
-                failure = _http_error(reply, body)
-            else:
+                    for served in plan:
+                        upstream = served.upstream
+                        attempt = record.attempt(upstream.tag)
+                        unsent = None
+                        reply = None
+                        try:
+                            with attempt.activate():
+                                async with upstream.client.exchange(
+                                    call.upstream_call(served), plan.attempts
+                                ) as reply:
+                                    metadata = _reply_metadata(reply, upstream.name)
+                                    if plan.fallback_left:
+                                        unsent = metadata
+                                    else:
+                                        await context.send_initial_metadata(metadata)
+                                    body = await reply.read()
+                            failure = _http_error(reply, body) if reply.status >= 400 else None
+                        except UpstreamFailure as exc:
+                            failure = exc.error
+                        except BaseException as exc:
+                            attempt.end(_interrupted(exc, self._budget(context)))
+                            raise
+                        attempt.end(failure)
+                        if not plan.outcome(served, failure, sent=False):
+                            break
+                    if unsent is not None:
+                        await context.send_initial_metadata(unsent)
+            if reply is None and failure is None:
+                failure = _untried(plan)
+            if failure is None and reply is not None:
                 payload = loads(body)
                 if isinstance(payload, dict) and reply_type is response_pb2.Response:
-                    self._profile.response(payload)
+                    assert served is not None
+                    served.upstream.profile.response(payload)
                 message = codec.from_json(payload, reply_type)
                 if _wants_raw_json(context) and reply_type is response_pb2.Response:
                     message.raw_json = body.decode("utf-8", "replace")  # type: ignore[attr-defined]
-        except UpstreamFailure as exc:
-            failure = exc.error
+                if served is not None and isinstance(payload, dict):
+                    await plan.settled(served, payload)
         except TimeoutError:
             failure = errors.timed_out("call", self._budget(context))
         except (orjson.JSONDecodeError, codec.CodecError) as exc:
+            assert reply is not None
             failure = errors.UpstreamError(
                 code=grpc.StatusCode.INTERNAL,
                 message=f"upstream HTTP {reply.status} reply is not a "
@@ -491,12 +649,14 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         except BaseException as exc:
             record.end(cancelled=isinstance(exc, asyncio.CancelledError), error=_aborted(context))
             raise
+        if failure is not None:
+            failure = plan.failure(failure)
         record.end(response=payload if isinstance(payload, dict) else None, error=failure)
         if failure is not None:
             await _abort(context, failure)
         return message
 
-    def _cancel_upstream(self, response_id: str) -> None:
+    def _cancel_upstream(self, response_id: str, upstream: Upstream) -> None:
         async def cancel() -> None:
             route = ROUTES["CancelResponse"]
             try:
@@ -506,7 +666,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                 return
             call = UpstreamCall(route.method, target.path, params=target.params)
             try:
-                async with self._upstream.exchange(call) as reply:
+                async with upstream.client.exchange(call) as reply:
                     await reply.read()
                 log.info("background_cancelled", response_id=response_id, status=reply.status)
             except UpstreamFailure as failure:
@@ -521,44 +681,113 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         limit = self._options.max_call_seconds
         return limit if remaining is None else max(0.0, min(remaining, limit))
 
-    async def _call(
-        self,
-        context: Context,
-        method: str,
-        path: str,
-        *,
-        body: dict[str, Any] | None = None,
-        params: dict[str, str | list[str]] | None = None,
-        stream: bool = False,
-        idempotent: bool = False,
-    ) -> UpstreamCall:
-        """One upstream call: allowlisted metadata as headers, the caller's key if allowed."""
-        metadata = {
-            key: value
-            for key, value in context.invocation_metadata() or ()
-            if isinstance(value, str)
-        }
-        forward = self._upstream.options.forward_headers
-        headers = {key: value for key, value in metadata.items() if key in forward}
-        problems = check_metadata(headers)
-        try:
-            api_key = self._upstream.api_keys.caller_key(metadata)
-        except InvalidCallerKey as exc:
-            problems.append((exc.field, exc.why))
-        if problems:
-            await _abort_invalid(context, problems)
-        if not idempotent:
-            # One key per logical call, so the upstream can tell a retry from a new call.
-            headers.setdefault("idempotency-key", f"bridge-{uuid.uuid4()}")
+
+@dataclass(slots=True)
+class _Ended:
+    """How one upstream's attempt at a stream ended.
+
+    Attributes:
+        error: the failure (None: the stream ended OK).
+        request_id: the upstream's request id.
+        unsent: its initial metadata, held back while nothing reached the client
+            (another upstream may still serve the call).
+        sent: whether anything (metadata, events) reached the client.
+    """
+
+    error: errors.UpstreamError | None = None
+    request_id: str | None = None
+    unsent: tuple[tuple[str, str], ...] | None = None
+    sent: bool = False
+
+
+class _Call:
+    """One RPC's upstream call, as each upstream of its plan is sent it: allowlisted
+    metadata as headers, the caller's own key where that upstream takes one, the body
+    with the model the route names there (and the profile's names, for a create)."""
+
+    __slots__ = ("_metadata", "body", "headers", "keep", "keys", "params", "path", "route")
+
+    def __init__(
+        self, route: Route, target: Target, metadata: dict[str, str], *, keep: bool
+    ) -> None:
+        self.route = route
+        self.path = target.path
+        self.params = target.params
+        # Held while another upstream may need it; else given up at the first send.
+        self.body = target.take_body()
+        self.keep = keep
+        self.headers: dict[str, dict[str, str]] = {}
+        self.keys: dict[str, str | None] = {}
+        self._metadata = metadata
+
+    def check(self, plan: Plan, refused_key: str) -> list[tuple[str, str]]:
+        """Every problem of the metadata going to the plan's upstreams; `refused_key`
+        names a caller key metadata key that must name its upstream."""
+        problems = _refused_key(self._metadata, refused_key)
+        idempotency = None if self.route.idempotent else f"bridge-{uuid.uuid4()}"
+        for candidate in plan.candidates:
+            upstream = candidate.upstream
+            headers, self.keys[upstream.name], found = _upstream_headers(upstream, self._metadata)
+            problems += found
+            if idempotency is not None:
+                # One key per logical call, so an upstream can tell a retry from a new call.
+                headers.setdefault("idempotency-key", idempotency)
+            self.headers[upstream.name] = headers
+        return list(dict.fromkeys(problems))
+
+    def upstream_call(self, candidate: Candidate) -> UpstreamCall:
+        """The call as `candidate` is sent it."""
+        upstream = candidate.upstream
+        body = self.body if self.keep else self.take()
+        data = None
+        if body is not None:
+            body = candidate.body(body)
+            if self.route.request_type is responses_service_pb2.CreateResponseRequest:
+                body = upstream.profile.request(body)
+            data = orjson.dumps(body)
         return UpstreamCall(
-            method,
-            path,
-            body=None if body is None else orjson.dumps(body),
-            params=params or {},
-            headers=headers,
-            stream=stream,
-            api_key=api_key,
+            self.route.method,
+            self.path,
+            body=data,
+            params=self.params,
+            headers=self.headers.get(upstream.name, {}),
+            stream=self.route.stream,
+            api_key=self.keys.get(upstream.name),
         )
+
+    def take(self) -> dict[str, Any] | None:
+        body, self.body = self.body, None
+        return body
+
+
+def _metadata(context: Context) -> dict[str, str]:
+    """The call's text metadata, by key."""
+    return {
+        key: value for key, value in context.invocation_metadata() or () if isinstance(value, str)
+    }
+
+
+def _refused_key(metadata: dict[str, str], refused_key: str) -> list[tuple[str, str]]:
+    """The problem of a caller key metadata key that must name its upstream, if sent."""
+    if refused_key and metadata.get(refused_key):
+        return [(refused_key, f"name the upstream the key is for: {refused_key}-<upstream>")]
+    return []
+
+
+def _upstream_headers(
+    upstream: Upstream, metadata: dict[str, str]
+) -> tuple[dict[str, str], str | None, list[tuple[str, str]]]:
+    """What `upstream` is sent of the metadata: the allowlisted headers, the caller's own
+    key where it takes one, and every problem of either."""
+    forward = upstream.client.options.forward_headers
+    headers = {key: value for key, value in metadata.items() if key in forward}
+    problems = check_metadata(headers)
+    key = None
+    try:
+        key = upstream.client.api_keys.caller_key(metadata)
+    except InvalidCallerKey as exc:
+        problems.append((exc.field, exc.why))
+    return headers, key, problems
 
 
 _RAW_JSON_KEY = "x-bridge-raw-json"
@@ -589,9 +818,26 @@ def _http_error(reply: UpstreamReply, body: bytes) -> errors.UpstreamError:
     )
 
 
-async def _send_reply_metadata(context: Context, reply: UpstreamReply) -> None:
-    if reply.metadata:
-        await context.send_initial_metadata(reply.metadata)
+def _reply_metadata(reply: UpstreamReply, upstream: str) -> tuple[tuple[str, str], ...]:
+    """The initial metadata of a call: the reply's forwardable headers, and the name of the
+    upstream that served it."""
+    return (*reply.metadata, (PICK_KEY, upstream))
+
+
+def _untried(plan: Plan) -> errors.UpstreamError:
+    """The failure of a call whose plan let it try no upstream at all."""
+    return errors.UpstreamError(
+        code=grpc.StatusCode.UNAVAILABLE,
+        message="no upstream could be tried: "
+        + "; ".join(f"{name}: {why}" for name, why in plan.tried),
+    )
+
+
+def _interrupted(exc: BaseException, budget: float) -> errors.UpstreamError:
+    """What an attempt that did not end by itself ended with, for its record."""
+    if isinstance(exc, TimeoutError):
+        return errors.timed_out("call", budget)
+    return errors.UpstreamError(code=grpc.StatusCode.CANCELLED, message="cancelled")
 
 
 async def _abort(context: Context, error: errors.UpstreamError) -> NoReturn:

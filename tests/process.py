@@ -73,7 +73,8 @@ async def bridge_process(
     upstream_url: str, env: Mapping[str, str] | None = None
 ) -> AsyncIterator[BridgeProcess]:
     """Run `python -m bridge.cli serve` on a free loopback port with `env` added to a
-    clean environment; yield it once it serves, kill it at the end."""
+    clean environment; yield it once it serves (with BRIDGE_WORKERS, once every worker
+    does: the parent's `serving` line), kill it at the end."""
     clean = {
         k: v for k, v in os.environ.items() if not k.startswith(("BRIDGE_", "OPENAI_", "OTEL_"))
     }
@@ -103,13 +104,15 @@ async def bridge_process(
     handle: BridgeProcess | None = None
     reader: asyncio.Task[None] | None = None
     try:
+        before: list[dict[str, object]] = []
         async with asyncio.timeout(30):
             while handle is None:
                 line = await process.stderr.readline()
                 assert line, "the bridge exited before serving"
                 record = json.loads(line)
-                if record.get("event") == "serving":
-                    handle = BridgeProcess(int(record["port"]), process, [record])
+                before.append(record)
+                if record.get("event") == "serving" and "worker" not in record:
+                    handle = BridgeProcess(int(record["port"]), process, before)
 
         async def read_lines() -> None:
             assert process.stderr is not None and handle is not None

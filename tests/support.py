@@ -16,13 +16,14 @@ from typing import Any
 
 import grpc
 import grpc.aio
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from bridge.config import Settings
 from bridge.server import RunningBridge, start
 from bridge.upstream import UpstreamClient
 from rbridge.responses.v1 import responses_service_pb2_grpc
 
-__all__ = ["Bridges", "Running", "break_file", "log_lines", "rotate"]
+__all__ = ["Bridges", "Running", "break_file", "health_status", "log_lines", "rotate"]
 
 
 @dataclass
@@ -78,6 +79,15 @@ class Bridges:
             await running.channel.close()
             await running.bridge.stop(0)
         self.running.clear()
+
+
+async def health_status(target: str, service: str = "") -> int:
+    """What the health service at `target` says of `service`, asked on a new connection."""
+    async with grpc.aio.insecure_channel(target) as channel:
+        reply = await health_pb2_grpc.HealthStub(channel).Check(
+            health_pb2.HealthCheckRequest(service=service), timeout=2.0
+        )
+    return int(reply.status)
 
 
 def rotate(path: Path, text: str) -> None:

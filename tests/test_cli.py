@@ -4,6 +4,7 @@ simulate and serve, their flags and variables, and their one-line errors."""
 from __future__ import annotations
 
 import asyncio
+import errno
 import signal
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -253,13 +254,16 @@ async def test_dev_serves_the_simulator_through_the_bridge(by: str) -> None:
          "--listen {other} or BRIDGE_SIMULATOR_LISTEN={other}"),
         (["serve", "--listen", "{taken}"], "bridge's gRPC port",
          "--listen {other} or BRIDGE_LISTEN={other}"),
+        (["serve", "--workers", "2", "--listen", "{taken}"], "bridge's gRPC port",
+         "--listen {other} or BRIDGE_LISTEN={other}"),
     ],
-    ids=["dev-bridge", "dev-simulator", "simulate", "serve"],
+    ids=["dev-bridge", "dev-simulator", "simulate", "serve", "serve-workers"],
 )  # fmt: skip
 async def test_a_taken_port_is_one_line_naming_it_and_a_free_one(
     command: list[str], taken: str, expected: str
 ) -> None:
-    """A busy port ends the command with exit 1 and one line: the port, and a free one to use."""
+    """A busy port ends the command with exit 1 and one line (nothing else started): the port,
+    and a free one to use."""
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))
         holder.listen()
@@ -274,15 +278,41 @@ async def test_a_taken_port_is_one_line_naming_it_and_a_free_one(
     other = line.split("BRIDGE_")[1].split("=")[1].split(" ")[0]
     assert line == prefix + expected.format(other=other)
     host, _, suggested = other.rpartition(":")
+    assert int(suggested) != port
     with socket.socket() as probe:
-        probe.bind((host, int(suggested)))  # the suggestion was free
+        try:
+            probe.bind((host, int(suggested)))  # the suggestion was free
+        except OSError as exc:
+            # Unless another process on the machine has taken it since.
+            assert exc.errno == errno.EADDRINUSE
 
 
-async def test_a_second_bridge_on_the_same_port_is_refused(bridge: RunningBridge) -> None:
-    """gRPC's SO_REUSEPORT would let two bridges share a port; the command refuses instead."""
-    code, _, err = await run_bridge("serve", "--listen", f"127.0.0.1:{bridge.port}")
-    assert code == 1
-    assert err.startswith(f"error: 127.0.0.1:{bridge.port} (the bridge's gRPC port) is already")
+@pytest.mark.parametrize("workers", ["1", "2"])
+async def test_a_second_bridge_on_the_same_port_is_refused(
+    bridge: RunningBridge, workers: str
+) -> None:
+    """A second bridge, of one process or of several, started on a running bridge's port is
+    refused with one line instead of sharing the port."""
+    code, out, err = await run_bridge(
+        "serve", "--workers", workers, "--listen", f"127.0.0.1:{bridge.port}"
+    )
+    assert (code, out) == (1, "")
+    (line,) = err.splitlines()
+    assert line.startswith(f"error: 127.0.0.1:{bridge.port} (the bridge's gRPC port) is already")
+
+
+async def test_telemetry_settings_a_worker_cannot_use_stop_serve_before_it_starts() -> None:
+    """With workers, an OTEL_* exporter the bridge cannot use is reported once, exit 2, before
+    any worker starts."""
+    code, out, err = await run_bridge(
+        "serve", "--workers", "2", "--listen", f"127.0.0.1:{_free_port()}",
+        OTEL_TRACES_EXPORTER="zipkin",
+    )  # fmt: skip
+    assert (code, out) == (2, "")
+    assert err == (
+        "invalid configuration:\n"
+        "  - OTEL_TRACES_EXPORTER: 'zipkin' is not supported (otlp, console, none)\n"
+    )
 
 
 def test_invalid_configuration_exits_2(
@@ -290,6 +320,6 @@ def test_invalid_configuration_exits_2(
 ) -> None:
     """Bad settings are printed together and the command exits 2 without starting."""
     monkeypatch.setenv("BRIDGE_UPSTREAM_URL", "not-a-url")
-    assert main(["serve", "--listen", "nowhere"]) == 2
+    assert main(["serve", "--listen", "nowhere", "--workers", "none"]) == 2
     err = capsys.readouterr().err
-    assert "--listen" in err and "BRIDGE_UPSTREAM_URL" in err
+    assert "--listen" in err and "BRIDGE_UPSTREAM_URL" in err and "--workers" in err

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bridge.config import DEFAULT_UPSTREAM_URL, ConfigError, Settings, parse_hostport
+from bridge.config import (
+    DEFAULT_UPSTREAM_URL,
+    WORKERS_AUTO,
+    ConfigError,
+    Settings,
+    parse_hostport,
+)
 
 
 def test_defaults_point_at_openai() -> None:
@@ -139,3 +145,27 @@ def test_elide_password_keeps_the_rest_of_the_url() -> None:
 
     assert elide_password("https://u:p@h:8443/v1") == "https://u:***@h:8443/v1"
     assert elide_password("https://h/v1") == "https://h/v1"
+
+
+@pytest.mark.parametrize(
+    ("flags", "env", "workers"),
+    [
+        ({}, {}, 1),
+        ({}, {"BRIDGE_WORKERS": "4"}, 4),
+        ({}, {"BRIDGE_WORKERS": "Auto"}, WORKERS_AUTO),
+        ({"workers": "2"}, {"BRIDGE_WORKERS": "auto"}, 2),
+    ],
+    ids=["default", "variable", "auto", "flag-first"],
+)
+def test_workers_is_a_count_or_auto(
+    flags: dict[str, str], env: dict[str, str], workers: int
+) -> None:
+    """BRIDGE_WORKERS (or --workers) is a number of processes or `auto`; one by default."""
+    assert Settings.load(flags=flags, env=env).workers == workers
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "many", "1.5"])
+def test_workers_below_one_or_not_a_number_is_refused(value: str) -> None:
+    """Zero, negative or non-numeric BRIDGE_WORKERS is a configuration error naming it."""
+    with pytest.raises(ConfigError, match=f"BRIDGE_WORKERS: .*or auto; got {value!r}"):
+        Settings.load(env={"BRIDGE_WORKERS": value})

@@ -92,3 +92,26 @@ def test_rpc_status_carries_error_info_and_bad_request() -> None:
         "param": "input",
     }
     assert bad_request.field_violations[0].field == "input"
+
+
+def test_more_metadata_and_a_quota_subject_reach_the_details() -> None:
+    """An error's own ErrorInfo metadata joins the standard keys, and its QuotaFailure
+    subject names what was exhausted when the error says so (a caller over its limits)."""
+    error = errors.UpstreamError(
+        code=grpc.StatusCode.RESOURCE_EXHAUSTED,
+        message="caller 'batch' is over its limit",
+        error_code="caller_concurrent_limit",
+        metadata=(("caller", "batch"), ("limit", "concurrent")),
+        subject="caller:batch",
+    )
+    status = errors.to_rpc_status(error)
+    info = error_details_pb2.ErrorInfo()
+    quota = error_details_pb2.QuotaFailure()
+    assert status.details[0].Unpack(info) and status.details[1].Unpack(quota)
+    assert info.reason == "CALLER_CONCURRENT_LIMIT"
+    assert dict(info.metadata) == {
+        "code": "caller_concurrent_limit",
+        "caller": "batch",
+        "limit": "concurrent",
+    }
+    assert quota.violations[0].subject == "caller:batch"

@@ -1,11 +1,15 @@
-"""The fuzz and soak harness: bridge subprocesses report their stats, the hostile upstream
-sends exactly its script, and the raw HTTP/2 client reads a status."""
+"""The harness of the benchmark, the fuzz and the soak: bridge subprocesses report their
+stats, the hostile upstream sends exactly its script, the raw HTTP/2 client reads a status,
+the benchmark's relay and bare servers send the same messages, and /proc reports CPU."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import ssl
 import time
+from pathlib import Path
 
 import grpc.aio
 import pytest
@@ -13,7 +17,12 @@ import pytest
 from rbridge.responses.v1 import responses_service_pb2, responses_service_pb2_grpc
 from tools.harness import BridgeProcess, SimulatorProcess, rawgrpc
 from tools.harness import http as replies
+from tools.harness.events import Shape, paced_delays
+from tools.harness.floor import Relay, bare_stream, messages
 from tools.harness.hostile import HostileUpstream, Script
+from tools.harness.procfs import cpu_seconds
+from tools.harness.sse_upstream import SSEUpstream
+from tools.harness.tls import write_certificates
 
 CREATE = "/rbridge.responses.v1.ResponsesService/CreateResponse"
 
@@ -92,3 +101,68 @@ async def test_raw_client_reads_the_status_of_a_refused_call() -> None:
     assert "model" in reply.message
     details = dict(reply.metadata())[b"grpc-status-details-bin"]
     assert b"model" in details
+
+
+class _NoAbort:
+    """The relay's servicer context, for a relay driven in this process (it never aborts
+    when the upstream answers 200)."""
+
+    async def abort(self, code: object, details: object) -> None:
+        raise AssertionError(f"the relay aborted: {code} {details!r}")
+
+
+@pytest.mark.parametrize("tls", [False, True], ids=["plain", "tls"])
+@pytest.mark.parametrize(
+    "shape",
+    [Shape(3000), Shape(5, pace=0.001), Shape(5, pace=0.001, close=True)],
+    ids=["burst", "paced", "paced-close"],
+)
+async def test_relay_sends_one_prebuilt_message_per_upstream_event(
+    shape: Shape, tls: bool, tmp_path: Path
+) -> None:
+    """The relay reads the benchmark upstream's stream (64 KiB writes or one event per
+    write, plain or TLS) and sends exactly the bare server's messages, twice in a row
+    (a kept-alive connection, or a new one after `close`)."""
+    context = None
+    if tls:
+        files = write_certificates(tmp_path)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(files.cert, files.key)
+    upstream = SSEUpstream(context)
+    await upstream.start()
+    try:
+        relay = Relay(upstream.url, str(tmp_path / "ca.pem") if tls else None)
+        request = responses_service_pb2.CreateResponseRequest(model="m", metadata=shape.metadata())
+        try:
+            for _ in range(2):
+                sent = [message async for message in relay.stream(request, _NoAbort())]
+                assert sent == list(messages(shape.deltas))
+        finally:
+            await relay.close()
+        assert upstream.connections == (2 if shape.close else 1)
+    finally:
+        await upstream.stop()
+
+
+async def test_bare_server_keeps_the_pace_of_the_shape() -> None:
+    """The bare server sends a paced shape's messages no sooner than their schedule."""
+    shape = Shape(4, pace=0.02)
+    request = responses_service_pb2.CreateResponseRequest(model="m", metadata=shape.metadata())
+    start = time.monotonic()
+    arrived = []
+    async for message in bare_stream(request, None):
+        arrived.append((time.monotonic() - start, message))
+    assert [message for _, message in arrived] == list(messages(shape.deltas))
+    for (at, _), due in zip(arrived, paced_delays(shape), strict=True):
+        assert at >= due - 0.002
+
+
+def test_cpu_seconds_counts_this_process_work() -> None:
+    """A process's CPU time from /proc grows by about the CPU time it spent meanwhile."""
+    before_proc, before_self = cpu_seconds(os.getpid()), time.process_time()
+    total = 0
+    while time.process_time() - before_self < 0.2:
+        total += sum(range(1000))
+    after_proc, after_self = cpu_seconds(os.getpid()), time.process_time()
+    assert before_proc is not None and after_proc is not None
+    assert after_proc - before_proc == pytest.approx(after_self - before_self, abs=0.05)

@@ -20,7 +20,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from bridge.config import OPTIONS, ConfigError, Settings, parse_hostport
+from bridge.config import OPTIONS, WORKERS_AUTO, ConfigError, Settings, parse_hostport
 from bridge.server import SERVICE_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,6 +130,14 @@ def config(objects: list[Object]) -> dict[str, str]:
 def health_port(settings: dict[str, str]) -> int:
     """The port the kubelet must probe: the health-only port when set, else the API port."""
     return parse_hostport(settings.get("BRIDGE_HEALTH_LISTEN") or settings["BRIDGE_LISTEN"])[1]
+
+
+def quantity(text: str) -> float:
+    """A Kubernetes quantity as a number: "500m" is 0.5 (cores), "128Mi" is 2**27 (bytes)."""
+    units = {"m": 1e-3, "Mi": 2**20, "Gi": 2**30, "": 1}
+    match = re.fullmatch(r"([\d.]+)(m|Mi|Gi|)", str(text))
+    assert match, f"unexpected quantity {text!r}"
+    return float(match[1]) * units[match[2]]
 
 
 def dockerfile_uid() -> int:
@@ -283,13 +291,6 @@ def test_containers_are_restricted(overlay: str) -> None:
 def test_bridge_has_requests_and_limits(overlay: str) -> None:
     """The bridge container requests and limits CPU and memory, requests within limits."""
     resources = bridge_container(pod_spec(render(overlay)))["resources"]
-    units = {"m": 1e-3, "Mi": 2**20, "Gi": 2**30, "": 1}
-
-    def quantity(text: str) -> float:
-        match = re.fullmatch(r"([\d.]+)(m|Mi|Gi|)", str(text))
-        assert match, f"unexpected quantity {text!r}"
-        return float(match[1]) * units[match[2]]
-
     for resource in ("cpu", "memory"):
         request = quantity(resources["requests"][resource])
         limit = quantity(resources["limits"][resource])
@@ -420,3 +421,19 @@ def test_shared_autoscaler_and_budget_target_the_deployment() -> None:
         assert pdb["spec"]["minAvailable"] < hpa["spec"]["minReplicas"]
     else:
         assert pdb["spec"]["maxUnavailable"] >= 1
+
+
+def test_shared_autoscaler_target_moves_with_the_cpu_limit_and_the_workers() -> None:
+    """The HPA targets half the pod's CPU limit, the limit gives each worker one core, and a
+    pod of several workers is probed on the health port their parent serves."""
+    objects = render("shared")
+    settings = config(objects)
+    limit = quantity(bridge_container(pod_spec(objects))["resources"]["limits"]["cpu"])
+    workers = Settings.load(env=settings).workers
+    assert limit == (workers if workers != WORKERS_AUTO else limit) and limit.is_integer()
+    (metric,) = one(objects, "HorizontalPodAutoscaler")["spec"]["metrics"]
+    target = metric["resource"]["target"]
+    assert target["type"] == "AverageValue"
+    assert quantity(target["averageValue"]) == limit / 2
+    if limit > 1:
+        assert "BRIDGE_HEALTH_LISTEN" in settings

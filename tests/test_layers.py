@@ -121,6 +121,34 @@ def test_the_grpc_side_imports_nothing_of_the_upstream_side(path: Path) -> None:
     assert _forbidden(path, ("bridge.upstream", "httpx", "aiohttp")) == []
 
 
+# Routing's decisions: pure, with a clock given; I/O lives in the router and the stores.
+ROUTING_DECISIONS = (
+    "bridge.routing.routes_file",
+    "bridge.routing.table",
+    "bridge.routing.outlier",
+    "bridge.routing.affinity",
+    "bridge.routing.callers",
+)
+
+
+@pytest.mark.parametrize("path", sources("bridge/routing"), ids=lambda path: module_name(path))
+def test_routing_imports_nothing_of_the_grpc_side_and_decides_without_io(path: Path) -> None:
+    """bridge.routing never imports grpc.aio, the servicer, the server, the edge or the RPC
+    telemetry; its deciding modules import no HTTP client nor the upstream client."""
+    banned: tuple[str, ...] = (
+        "grpc.aio",
+        "bridge.servicer",
+        "bridge.server",
+        "bridge.edge",
+        "bridge.auth",
+        "bridge.telemetry.rpc",
+    )
+    if module_name(path) in ROUTING_DECISIONS:
+        banned += ("httpx", "aiohttp", "redis", "bridge.upstream.client", "bridge.upstream.wire")
+        banned += ("bridge.routing.router", "bridge.routing.redis_affinity")
+    assert _forbidden(path, banned) == []
+
+
 @pytest.mark.parametrize("path", sources("bridge", "tools"), ids=lambda path: module_name(path))
 def test_no_private_name_crosses_a_module(path: Path) -> None:
     """No module imports another module's private (underscored) names."""

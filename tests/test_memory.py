@@ -8,6 +8,8 @@ import collections
 import contextlib
 import json
 import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -199,3 +201,19 @@ def test_freed_heap_memory_is_given_back() -> None:
     release_freed_memory()
     assert rss_mib(pid) < held - 50
     assert len(survivors) == 40
+
+
+def test_settling_exempts_start_up_objects_and_spaces_young_collections() -> None:
+    """After `settle` the collector skips everything that existed, and collects young objects
+    every YOUNG_COLLECTION_ALLOCATIONS allocations (in a process of its own: it is global)."""
+    script = (
+        "import gc, json; from bridge.memory import settle, YOUNG_COLLECTION_ALLOCATIONS as n; "
+        "before = gc.get_freeze_count(); settle(); "
+        "print(json.dumps([before, gc.get_freeze_count(), gc.get_threshold()[0], n]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    before, frozen, young, expected = json.loads(out)
+    assert before == 0 and frozen > 10_000
+    assert young == expected > 700

@@ -7,7 +7,7 @@ import pytest
 from google.rpc import error_details_pb2, status_pb2
 
 from bridge.errors import UpstreamError, to_rpc_status
-from bridge.redact import REDACTED, Redactor
+from bridge.redact import REDACTED, Redactor, Secrets
 
 KEY = "opaque-gateway-key-123"
 
@@ -73,3 +73,39 @@ def test_metadata() -> None:
 def test_empty_or_short_secrets_are_ignored() -> None:
     """Missing, empty or tiny configured secrets do not redact ordinary text."""
     assert Redactor([None, "", "ab"]).text("abc ab") == "abc ab"
+
+
+def test_overlapping_and_nested_secrets_are_replaced_whole() -> None:
+    """Secrets that overlap or contain one another leave no piece of either behind."""
+    redactor = Redactor(["abcd-1234", "1234-wxyz", "abcd-1234-wxyz-long"])
+    assert redactor.text("x abcd-1234-wxyz y") == f"x {REDACTED} y"
+    assert redactor.text("abcd-1234-wxyz-long!") == f"{REDACTED}!"
+    assert redactor.text("1234-wxyz abcd-1234") == f"{REDACTED} {REDACTED}"
+
+
+def test_bytes_hold_secrets_as_their_utf8() -> None:
+    """A binary metadata value is searched for each secret's UTF-8 bytes, non-ASCII too."""
+    secret = "clé-secrète-ü"
+    redactor = Redactor([secret], patterns=False)
+    data = b"\x00\xff" + secret.encode() + b"\x01"
+    (cleaned,) = redactor.metadata((("x-echo-bin", data),))
+    assert cleaned[1] == b"\x00\xff" + REDACTED.encode() + b"\x01"
+    assert redactor.found(data) and not redactor.found(b"\x00cl\xc3\xa9")
+
+
+def test_every_recent_caller_key_is_redacted_as_keys_come_and_go() -> None:
+    """With more callers' keys than are kept, each of the most recent ones is replaced
+    wherever it occurs, through the rebuilds a stream of new keys causes; operator
+    secrets stay."""
+    secrets = Secrets(caller_capacity=100)
+    secrets.add("operator-key-0001")
+    keys = [f"caller-{n:04d}-{n * 7919 % 10007:05d}" for n in range(250)]
+    for number, key in enumerate(keys):
+        secrets.add_caller(key)
+        redactor = secrets.redactor()
+        assert redactor.text(f"echo:{key}:end") == f"echo:{REDACTED}:end"
+        assert secrets.exact().found(f"x{keys[max(0, number - 99)]}x")
+    redactor = secrets.redactor()
+    text = " ".join(keys[-100:]) + " operator-key-0001"
+    assert redactor.text(text) == " ".join([REDACTED] * 101)
+    assert not secrets.exact().found("Bearer abcdefghijk sk-abcdefghijklmnop")

@@ -92,6 +92,8 @@ def test_conversation_routes_fill_both_ids_and_keep_include_in_the_query() -> No
         {"include[]": ["a"]},
         None,
     )
+    # The ids as sent, by field, for whoever routes the call by them.
+    assert target.ids == {"conversation_id": "conv_1", "item_id": "msg:2"}
     added = conversations_pb2.CreateConversationItemsRequest(
         conversation_id="conv_1", include=["b"]
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import grpc
 import grpc.aio
+import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
@@ -92,5 +93,16 @@ async def test_gzip_responses_reach_clients(simulator: str) -> None:
     try:
         async with AsyncBridgeClient(f"127.0.0.1:{bridge.port}") as client:
             assert await client.ask("zip it", model="m") == "You said: zip it"
+    finally:
+        await bridge.stop(0)
+
+
+async def test_a_second_server_on_a_taken_port_cannot_bind(simulator: str) -> None:
+    """A bridge of one process shares its port with nothing: a second one started on it, even
+    without the command's busy-port check, fails to bind instead of splitting calls with it."""
+    bridge = await start(Settings(listen="127.0.0.1:0", upstream_url=simulator))
+    try:
+        with pytest.raises(RuntimeError, match="Failed to bind"):
+            await start(Settings(listen=f"127.0.0.1:{bridge.port}", upstream_url=simulator))
     finally:
         await bridge.stop(0)

@@ -32,8 +32,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
+import weakref
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any, Final, NoReturn, Protocol
 
@@ -44,7 +46,17 @@ from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from bridge.errors import UpstreamError
-from bridge.events import BrokenStream, translate
+from bridge.events import BrokenStream, Normalize, translate
+from bridge.routing import (
+    Candidate,
+    Plan,
+    Refusal,
+    Request,
+    Router,
+    RoutingError,
+    Upstream,
+    affinity_key,
+)
 from bridge.session.emulation import HttpEmulation
 from bridge.session.events import (
     Create,
@@ -58,16 +70,16 @@ from bridge.session.events import (
     tagged,
     unsupported_event,
 )
-from bridge.session.lanes import Admission, Lanes
+from bridge.session.lanes import DEFAULT_LANE, Admission, Lanes
 from bridge.session.websocket import WebSocketSession
 from bridge.sse import SSEEvent
 from bridge.stream_state import StreamState
 from bridge.telemetry import CallRecord, NoTelemetry, Telemetry
 from bridge.telemetry import attributes as attrs
-from bridge.upstream import Profile, UpstreamClient, UpstreamFailure, ending_with
-from rbridge.responses.v1 import responses_service_pb2
+from bridge.upstream import InvalidCallerKey, UpstreamFailure, ending_with
+from rbridge.responses.v1 import responses_service_pb2, stream_events_pb2
 
-__all__ = ["MAX_QUEUED", "SessionOptions", "Sessions"]
+__all__ = ["MAX_QUEUED", "SessionCaller", "SessionOptions", "Sessions"]
 
 log = structlog.get_logger("bridge.session")
 
@@ -77,6 +89,8 @@ MAX_QUEUED: Final = 64
 _DRAIN_MARGIN: Final = 0.25
 # When a full bridge refuses a session: the wait a client should allow.
 _RETRY_FULL_MS: Final = 1000
+# Each create is routed, and its response recorded for affinity, as this RPC's call is.
+_CREATE_RPC: Final = "StreamCreateResponse"
 
 Context = grpc.aio.ServicerContext[Any, Any]
 ClientEvents = AsyncIterator[responses_service_pb2.ResponsesClientEvent]
@@ -126,57 +140,61 @@ class SessionOptions:
     max_call_seconds: float = 3600.0
 
 
+@dataclass(frozen=True)
+class SessionCaller:
+    """Who a session serves, as its creates are routed and sent.
+
+    Attributes:
+        name: the caller its limits apply to (`bridge.routing.caller_of`).
+        credentials: the headers and caller's key an upstream is sent; raises
+            `InvalidCallerKey` for metadata that upstream cannot take.
+        picked: the upstream the caller picked (`x-bridge-upstream`), if any.
+        raw: whether each event carries its JSON in `raw_json`.
+    """
+
+    name: str
+    credentials: Callable[[Upstream], tuple[dict[str, str], str | None]]
+    picked: str | None = None
+    raw: bool = False
+
+
 class Sessions:
     """The sessions of one bridge: served, bounded, and drained at shutdown.
 
     Usage::
 
-        sessions = Sessions(upstream, SessionOptions(), telemetry)
-        await sessions.serve(client_events, context, headers={...}, api_key=None, raw=False)
+        sessions = Sessions(router, SessionOptions(), telemetry)
+        await sessions.serve(client_events, context, caller)
         ...
         sessions.drain(grace_seconds)   # at shutdown, before the server stops
     """
 
     def __init__(
         self,
-        upstream: UpstreamClient,
+        router: Router,
         options: SessionOptions | None = None,
         telemetry: Telemetry | None = None,
     ) -> None:
-        self._upstream = upstream
+        self.router = router
         self.options = options or SessionOptions()
         self._telemetry: Telemetry = telemetry or NoTelemetry()
         self._active: set[_Session] = set()
         self._draining_until: float | None = None
-        # Set once the upstream refused a WebSocket handshake: later sessions use HTTP.
-        self._websocket_refused = False
-
-    @property
-    def profile(self) -> Profile:
-        """The upstream's profile."""
-        return self._upstream.profile
+        # Upstreams that refused a WebSocket handshake: their later sessions use HTTP.
+        self._websocket_refused: weakref.WeakSet[Upstream] = weakref.WeakSet()
 
     @property
     def active(self) -> int:
         """How many sessions are being served."""
         return len(self._active)
 
-    async def serve(
-        self,
-        requests: ClientEvents,
-        context: Context,
-        *,
-        headers: Mapping[str, str],
-        api_key: str | None,
-        raw: bool,
-    ) -> None:
+    async def serve(self, requests: ClientEvents, context: Context, caller: SessionCaller) -> None:
         """Serve one Session RPC to its end."""
         if self._draining_until is not None:
             await context.abort(grpc.StatusCode.UNAVAILABLE, "the bridge is shutting down")
         if len(self._active) >= self.options.max_sessions:
             await _abort_full(context, self.options.max_sessions)
-        session = _Session(self, context, raw)
-        session.upstream = self._upstream_for(headers, api_key, session)
+        session = _Session(self, context, caller)
         self._active.add(session)
         try:
             await session.run(requests)
@@ -191,18 +209,26 @@ class Sessions:
         for session in self._active:
             session.drain(self._draining_until)
 
-    def _upstream_for(
-        self, headers: Mapping[str, str], api_key: str | None, session: _Session
+    def connect(
+        self, upstream: Upstream, caller: SessionCaller, session: _Session
     ) -> SessionUpstream:
-        if not self._upstream.profile.websocket or self._websocket_refused:
-            return HttpEmulation(self._upstream, headers, api_key)
-        return WebSocketSession(
-            self._upstream, headers, api_key, on_stray=session.stray, on_refused=self._refused
-        )
+        """Where a session's responses from `upstream` are made: its WebSocket, or HTTP
+        for upstreams without the mode (or that refused it).
 
-    def _refused(self) -> None:
-        """The upstream refused a WebSocket handshake: later sessions go over HTTP."""
-        self._websocket_refused = True
+        Raises:
+            InvalidCallerKey: the caller's metadata cannot go to `upstream`.
+        """
+        headers, api_key = caller.credentials(upstream)
+        client = upstream.client
+        if not upstream.profile.websocket or upstream in self._websocket_refused:
+            return HttpEmulation(client, headers, api_key)
+        return WebSocketSession(
+            client,
+            headers,
+            api_key,
+            on_stray=session.stray,
+            on_refused=lambda: self._websocket_refused.add(upstream),
+        )
 
     def record(self, create: Create) -> CallRecord:
         """The telemetry record of one response."""
@@ -212,14 +238,11 @@ class Sessions:
 class _Session:
     """One Session RPC's state: its lanes, responses, and how it ends."""
 
-    upstream: SessionUpstream
-
-    def __init__(self, owner: Sessions, context: Context, raw: bool) -> None:
+    def __init__(self, owner: Sessions, context: Context, caller: SessionCaller) -> None:
         self.owner = owner
         self.context = context
-        self._raw = raw
-        profile = owner.profile
-        self._profile = profile
+        self._caller = caller
+        self._raw = caller.raw
         self._lanes: Lanes[Create] = Lanes(owner.options.max_lanes)
         self._tasks: set[asyncio.Task[None]] = set()
         self._changed = asyncio.Event()
@@ -229,9 +252,16 @@ class _Session:
         self._drain_at: float | None = None
         self._withdrawn = False
         self._failure: BaseException | None = None
+        # Where the session's responses are made: one per upstream it used.
+        self._upstreams: dict[Upstream, SessionUpstream] = {}
+        # Where each lane's response in flight is made, and where the latest one was
+        # (client events the contract does not know go there).
+        self._serving: dict[str, SessionUpstream] = {}
+        self._latest: SessionUpstream | None = None
         # The session's totals, for its access line.
         self._responses = 0
         self._tokens = [0, 0, 0, 0]
+        self._used: dict[str, None] = {}
 
     # -- the RPC ------------------------------------------------------------------------
 
@@ -253,7 +283,10 @@ class _Session:
             for task in self._tasks:
                 task.cancel()
             await asyncio.gather(reader, *self._tasks, return_exceptions=True)
-            await self.upstream.aclose()
+            await asyncio.gather(
+                *(upstream.aclose() for upstream in self._upstreams.values()),
+                return_exceptions=True,
+            )
             self._totals()
         if timed_out:
             await context.abort(
@@ -346,14 +379,33 @@ class _Session:
             await self._emit(read)
             return
         type_name, stream_id, data = read
-        if self.upstream.passes_unknown_events:
+        lane = DEFAULT_LANE if stream_id is None else stream_id
+        try:
+            upstream = self._serving.get(lane) or self._latest
+            if upstream is None:
+                upstream = self._upstream(self.owner.router.default)
+        except InvalidCallerKey as exc:
+            await self._emit(failure_event(_invalid(exc), stream_id))
+            return
+        if upstream.passes_unknown_events:
             try:
-                if await self.upstream.passthrough(data):
+                if await upstream.passthrough(data):
                     return
             except UpstreamFailure as exc:
                 await self._emit(failure_event(exc.error, stream_id))
                 return
         await self._emit(unsupported_event(type_name, stream_id))
+
+    def _upstream(self, upstream: Upstream) -> SessionUpstream:
+        """Where this session's responses from `upstream` are made (opened once).
+
+        Raises:
+            InvalidCallerKey: the caller's metadata cannot go to `upstream`.
+        """
+        made = self._upstreams.get(upstream)
+        if made is None:
+            made = self._upstreams[upstream] = self.owner.connect(upstream, self._caller, self)
+        return made
 
     async def stray(self, sse: SSEEvent, stream_id: str | None) -> None:
         """An upstream event of a lane with nothing in flight: passed on as it came."""
@@ -389,88 +441,207 @@ class _Session:
             self._changed.set()
 
     async def _respond(self, create: Create) -> None:
-        """One response: its events to the client, its telemetry, its lane's memory."""
-        profile = self._profile
-        state = StreamState(profile.success_events, profile.failure_events, advice=ending_with)
-        normalize = self._normalizer(create.lane)
+        """One response, routed as StreamCreateResponse is (its model's route, or the
+        upstream holding the response it continues): its events to the client, its
+        telemetry, its lane's memory. A refusal (the caller's limits, no route) is the
+        create's error event."""
+        router = self.owner.router
+        ticket = None
+        if router.routed:
+            admitted = router.admit(self._caller.name)
+            if isinstance(admitted, Refusal):
+                await self._emit(failure_event(admitted.error(), create.stream_id))
+                return
+            ticket = admitted
+        model = create.body.get("model")
+        request = Request(
+            _CREATE_RPC,
+            model=model if isinstance(model, str) and model else None,
+            key=affinity_key({}, create.body),
+            picked=self._caller.picked,
+            deadline=self._remaining(),
+        )
+        try:
+            plan = await router.plan(request, ticket)
+        except BaseException as exc:
+            if ticket is not None:
+                ticket.release()
+            if not isinstance(exc, RoutingError):
+                raise
+            error = exc.error
+            if exc.field is not None:
+                error = dataclasses.replace(error, param=exc.field)
+            await self._emit(failure_event(error, create.stream_id))
+            return
+        try:
+            await self._serve(plan, create)
+        finally:
+            plan.close()
+
+    async def _serve(self, plan: Plan, create: Create) -> None:
+        """The response to `create` from the plan's upstreams: the next one is tried while
+        an attempt failed before anything reached the client and the plan allows it."""
         record = self.owner.record(create)
         started = time.monotonic()
+        state: StreamState | None = None
+        served: Candidate | None = None
         cancelled = False
         failure: UpstreamError | None = None
         with record.activate():
             try:
-                async with contextlib.aclosing(self.upstream.respond(create)) as events:
-                    async for sse in events:
-                        try:
-                            event = translate(sse, state, normalize, self._raw)
-                        except BrokenStream as exc:
-                            broken = UpstreamError(code=grpc.StatusCode.INTERNAL, message=str(exc))
-                            event = translate(
-                                as_sse(failure_event(broken, create.stream_id)), state, None, False
-                            )
-                        if event is not None:
-                            await self._write(tagged(event, create.stream_id))
-                        if state.ended:
-                            break
-                if not state.ended and not state.failed:
-                    # The upstream stopped without the response's last event.
-                    cut = state.finish()
-                    assert cut is not None
-                    event = translate(
-                        as_sse(failure_event(cut, create.stream_id)), state, None, False
+                for served in plan:
+                    upstream = served.upstream
+                    try:
+                        made = self._upstream(upstream)
+                    except InvalidCallerKey as exc:
+                        failure = _invalid(exc)
+                        await self._emit(failure_event(failure, create.stream_id))
+                        break
+                    profile = upstream.profile
+                    state = StreamState(
+                        profile.success_events, profile.failure_events, advice=ending_with
                     )
-                    if event is not None:
-                        await self._write(tagged(event, create.stream_id))
+                    attempt = record.attempt(upstream.tag)
+                    try:
+                        with attempt.activate():
+                            error, held = await self._attempt(plan, served, made, create, state)
+                    except BaseException:
+                        attempt.end(UpstreamError(grpc.StatusCode.CANCELLED, "cancelled"))
+                        raise
+                    attempt.end(error)
+                    if plan.outcome(served, error, sent=held is None):
+                        continue
+                    if held is not None:
+                        await self._write(held)
+                    break
+                else:
+                    if served is None:
+                        failure = UpstreamError(
+                            grpc.StatusCode.UNAVAILABLE, "no upstream of the route was tried"
+                        )
+                        await self._emit(failure_event(failure, create.stream_id))
             except asyncio.CancelledError:
                 cancelled = True
                 raise
             finally:
-                failure = None if cancelled else state.finish()
+                if state is not None and not cancelled:
+                    failure = state.finish()
                 record.end(state=state, error=failure, cancelled=cancelled)
-                self.upstream.ended(
-                    create, state.last_response if failure is None and not cancelled else None
-                )
-                self._account(create, state, failure, cancelled, started)
+                self._account(create, served, state, failure, cancelled, started)
 
-    def _normalizer(self, lane: str) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
+    async def _attempt(
+        self,
+        plan: Plan,
+        candidate: Candidate,
+        upstream: SessionUpstream,
+        create: Create,
+        state: StreamState,
+    ) -> tuple[UpstreamError | None, bytes | None]:
+        """One upstream's attempt at a response, its events written to the client as they
+        come; how it failed (None: it did not), and the error event held back when it
+        failed at once in a way another upstream of the plan may not."""
+        body = candidate.body(create.body)
+        sent = create if body is create.body else dataclasses.replace(create, body=body)
+        lane = create.lane
+        self._serving[lane] = self._latest = upstream
+        normalize = self._normalizer(candidate.upstream.normalize, upstream, lane)
+        recording = plan.records
+        held: bytes | None = None
+        status: int | None = None
+        try:
+            async with contextlib.aclosing(upstream.respond(sent)) as events:
+                async for sse in events:
+                    try:
+                        event = translate(sse, state, normalize, self._raw)
+                    except BrokenStream as exc:
+                        broken = UpstreamError(code=grpc.StatusCode.INTERNAL, message=str(exc))
+                        event = translate(
+                            as_sse(failure_event(broken, create.stream_id)), state, None, False
+                        )
+                    if event is None:
+                        continue
+                    data = tagged(event, create.stream_id)
+                    if state.events == 1 and state.failed and plan.fallback_left:
+                        status = _status(event)
+                        if status is not None:
+                            held = data
+                            break
+                    await self._write(data)
+                    if recording and state.response_id is not None:
+                        recording = False
+                        plan.created_soon(candidate, state.response_id)
+                    if state.ended:
+                        break
+            if not state.ended and not state.failed:
+                # The upstream stopped without the response's last event.
+                cut = state.finish()
+                assert cut is not None
+                event = translate(as_sse(failure_event(cut, create.stream_id)), state, None, False)
+                if event is not None:
+                    await self._write(tagged(event, create.stream_id))
+        finally:
+            error = state.finish()
+            upstream.ended(sent, state.last_response if error is None else None)
+            if self._serving.get(lane) is upstream:
+                del self._serving[lane]
+        if error is not None and status is not None:
+            error = dataclasses.replace(error, http_status=status)
+        return error, held
+
+    def _normalizer(
+        self, normalize: Normalize | None, upstream: SessionUpstream, lane: str
+    ) -> Normalize:
         """The profile's normalization of each event, and for a create whose continued
         context was expanded, the `previous_response_id` it named, as the WebSocket server
         would report it."""
-        profile = self._profile
-        upstream = self.upstream
 
-        def normalize(event: dict[str, Any]) -> dict[str, Any]:
+        def normalized(event: dict[str, Any]) -> dict[str, Any]:
+            if normalize is not None:
+                normalize(event)
             response = event.get("response")
             if isinstance(response, dict):
-                if profile.response_aliases:
-                    profile.response(response)
                 continued = upstream.continuing(lane)
                 if continued is not None and response.get("previous_response_id") is None:
                     response["previous_response_id"] = continued
             return event
 
-        return normalize
+        return normalized
+
+    def _remaining(self) -> float:
+        """The seconds the session has left."""
+        remaining = self.context.time_remaining()
+        limit = self.owner.options.max_call_seconds
+        return limit if remaining is None else max(0.0, min(remaining, limit))
 
     def _account(
         self,
         create: Create,
-        state: StreamState,
+        served: Candidate | None,
+        state: StreamState | None,
         failure: UpstreamError | None,
         cancelled: bool,
         started: float,
     ) -> None:
         """Count the response in the session's totals, and write its access line."""
         self._responses += 1
-        counts = attrs.usage(state.last_response)
+        final = state.last_response if state is not None else None
+        counts = attrs.usage(final)
         if counts is not None:
             for index, value in enumerate(counts):
                 self._tokens[index] += value or 0
+        name = served.upstream.tag.name if served is not None else None
+        if name is not None:
+            self._used[name] = None
+        scope = getattr(self.context, "scope", None)
+        # Each response's attempts go on its own line, not piling up on the session's.
+        attempts = None
+        if scope is not None:
+            attempts, scope.attempts = scope.attempts, None
         access = getattr(self.context, "access", None)
         if access is None:
             return
-        response = state.last_response or {}
-        status = response.get("status") if isinstance(response, dict) else None
-        first = state.first_event_at
+        status = final.get("status") if isinstance(final, dict) else None
+        first = state.first_event_at if state is not None else None
         fields: dict[str, Any] = {
             "stream_id": create.stream_id,
             "model": create.body.get("model"),
@@ -479,12 +650,14 @@ class _Session:
             "time_to_first_event_ms": (
                 None if first is None else round((first - started) * 1000.0, 3)
             ),
-            "events": state.events,
+            "events": state.events if state is not None else 0,
             "input_tokens": counts.input_tokens if counts else None,
             "output_tokens": counts.output_tokens if counts else None,
             "cached_tokens": counts.cache_read_input_tokens if counts else None,
             "reasoning_tokens": counts.reasoning_output_tokens if counts else None,
-            "response_id": state.response_id,
+            "response_id": state.response_id if state is not None else None,
+            "upstream": name,
+            "upstream_attempts": attempts,
             "error_type": "cancelled"
             if cancelled
             else (attrs.error_type(failure) if failure else None),
@@ -497,6 +670,9 @@ class _Session:
         if scope is None:
             return
         scope.responses = self._responses
+        # Every upstream the session's responses came from.
+        scope.upstream = ",".join(self._used) or None
+        scope.attempts = None
         if self._responses:
             (
                 scope.input_tokens,
@@ -520,6 +696,20 @@ class _Session:
         """One message to the client; lanes take turns, each message whole."""
         async with self._write_lock:
             await self.context.write(data)
+
+
+def _invalid(exc: InvalidCallerKey) -> UpstreamError:
+    """The failure of metadata an upstream cannot take."""
+    return UpstreamError(
+        grpc.StatusCode.INVALID_ARGUMENT, f"{exc.field}: {exc.why}", param=exc.field
+    )
+
+
+def _status(event: stream_events_pb2.ResponseStreamEvent) -> int | None:
+    """The HTTP status an `error` event carries, if any."""
+    if event.WhichOneof("event") != "error" or not event.error.HasField("status"):
+        return None
+    return event.error.status
 
 
 async def _abort_full(context: Context, limit: int) -> NoReturn:

@@ -1,4 +1,5 @@
-"""The simulator's WebSocket mode: `GET /v1/responses` upgraded, as `client.responses.connect()` uses it.
+"""The simulator's WebSocket mode: `GET /v1/responses` upgraded, as the SDK's
+`client.responses.connect()` uses it.
 
 Each text frame the client sends is one client event; the server's events go back one frame
 each, as JSON. What a connection does:
@@ -276,7 +277,11 @@ class _Connection:
                 response = produced.get("response")
                 if produced["type"] in ("response.completed", "response.incomplete"):
                     final = response if isinstance(response, dict) else None
-                if produced["type"] in ("response.completed", "response.incomplete", "response.failed"):
+                if produced["type"] in (
+                    "response.completed",
+                    "response.incomplete",
+                    "response.failed",
+                ):
                     finished = True
         finally:
             lane.response_id = None
@@ -307,7 +312,9 @@ class _Connection:
 
     async def _steer(self, event: dict[str, Any]) -> None:
         target = event.get("previous_response_id")
-        steer_id = derive_id("steer", next_serial(), orjson.dumps(event, option=orjson.OPT_SORT_KEYS))
+        steer_id = derive_id(
+            "steer", next_serial(), orjson.dumps(event, option=orjson.OPT_SORT_KEYS)
+        )
         for name, lane in self._lanes.items():
             if lane.response_id is not None and lane.response_id == target:
                 accepted: dict[str, Any] = {

@@ -33,6 +33,8 @@ __all__ = [
     "PREVIOUS_RESPONSE_ID",
     "REASONING_LEVEL",
     "RESPONSE_STATUS",
+    "UPSTREAM",
+    "UPSTREAM_ATTEMPT",
     "Usage",
     "capped_json",
     "conversation_of",
@@ -63,6 +65,10 @@ PREVIOUS_RESPONSE_ID: Final = "gen_ai.request.previous_response.id"
 REASONING_LEVEL: Final = "gen_ai.request.reasoning.level"
 RESPONSE_STATUS: Final = "gen_ai.response.status"
 CONVERSATION_ID: Final = genai.GEN_AI_CONVERSATION_ID
+# Bridge-specific: the routes file's name of the upstream a call went to, and
+# the number of an attempt among the upstreams a call tried.
+UPSTREAM: Final = "bridge.upstream"
+UPSTREAM_ATTEMPT: Final = "bridge.upstream.attempt"
 
 # The `object` of the replies that are a conversation rather than a response.
 _CONVERSATION_OBJECTS: Final = frozenset({"conversation", "conversation.deleted"})

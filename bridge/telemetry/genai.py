@@ -3,7 +3,10 @@
 `GenAITelemetry.start_call` opens a span named `chat {model}` (a child of the
 RPC's SERVER span when the interceptor made one current), `activate` makes it
 current around the upstream exchange so the HTTP span nests under it, and
-`end` adds what the upstream said (response id and model, finish reasons,
+`attempt` notes each upstream tried (with a routes file: a child span per
+attempt, named `upstream {name}`, under which the HTTP spans nest, and the
+GenAI span's server.address becomes the upstream's), `end` adds what the
+upstream said (response id and model, finish reasons,
 usage from the unary reply or the stream's last Response: completed,
 incomplete and failed alike), the stream's time to first event and event
 count, or the failure (`error.type`: the upstream's error code, the gRPC code
@@ -27,7 +30,7 @@ from opentelemetry.trace import Span, SpanKind, Status, StatusCode, Tracer
 from bridge.errors import UpstreamError
 from bridge.redact import SECRETS
 from bridge.stream_state import StreamState
-from bridge.telemetry import CallRecord, NoTelemetry
+from bridge.telemetry import AttemptRecord, CallRecord, NoTelemetry, UpstreamTag
 from bridge.telemetry import attributes as attrs
 from bridge.telemetry.metrics import Instruments
 from bridge.telemetry.redaction import MetricLabels
@@ -77,12 +80,17 @@ class GenAITelemetry:
             return _NO_RECORD
         return _Record(self, scope, request, stream)
 
-    def metric_attributes(self, model: str | None, response_model: str | None) -> dict[str, Any]:
+    def metric_attributes(
+        self, model: str | None, response_model: str | None, upstream: UpstreamTag | None = None
+    ) -> dict[str, Any]:
         """The attributes every GenAI metric point carries; models are bounded
-        (known ones by name, the rest as `other`) and secrets redacted."""
+        (known ones by name, the rest as `other`) and secrets redacted. A named
+        upstream (routes file) gives its name, address and provider."""
+        named = upstream is not None and upstream.name is not None
+        provider = upstream.provider if upstream is not None and named else None
         result: dict[str, Any] = {
             genai.GEN_AI_OPERATION_NAME: attrs.OPERATION_NAME,
-            genai.GEN_AI_PROVIDER_NAME: self.provider,
+            genai.GEN_AI_PROVIDER_NAME: provider or self.provider,
         }
         model = self.labels.model(model)
         if model:
@@ -90,14 +98,64 @@ class GenAITelemetry:
         response_model = self.labels.model(response_model)
         if response_model:
             result[genai.GEN_AI_RESPONSE_MODEL] = response_model
-        if self.endpoint is not None:
+        if named and upstream is not None:
+            result[server_attributes.SERVER_ADDRESS] = upstream.address
+            result[server_attributes.SERVER_PORT] = upstream.port
+            result[attrs.UPSTREAM] = upstream.name
+        elif self.endpoint is not None:
             result[server_attributes.SERVER_ADDRESS] = self.endpoint[0]
             result[server_attributes.SERVER_PORT] = self.endpoint[1]
         return self.labels.clean(result)
 
 
+class _Attempt:
+    """One named upstream's attempt: a child span, and a note for the access log."""
+
+    __slots__ = ("_name", "_record", "_span")
+
+    def __init__(self, record: _Record, name: str, span: Span | None) -> None:
+        self._record = record
+        self._name = name
+        self._span = span
+
+    def activate(self) -> contextlib.AbstractContextManager[None]:
+        if self._span is None:
+            return contextlib.nullcontext()
+        return _current(self._span)
+
+    def end(self, error: UpstreamError | None) -> None:
+        outcome = "ok" if error is None else _short(error)
+        scope = self._record.scope
+        if scope is not None:
+            if scope.attempts is None:
+                scope.attempts = []
+            scope.attempts.append(f"{self._name}: {outcome}")
+        span = self._span
+        if span is not None:
+            if error is not None and span.is_recording():
+                span.set_attribute(error_attributes.ERROR_TYPE, attrs.error_type(error))
+                span.set_status(Status(StatusCode.ERROR, SECRETS.redactor().text(error.message)))
+            span.end()
+
+
+def _short(error: UpstreamError) -> str:
+    if error.http_status is not None:
+        return f"HTTP {error.http_status}"
+    return error.code.name
+
+
 class _Record:
-    __slots__ = ("_ended", "_model", "_owner", "_scope", "_span", "_started", "_stream")
+    __slots__ = (
+        "_attempts",
+        "_ended",
+        "_model",
+        "_owner",
+        "_span",
+        "_started",
+        "_stream",
+        "_upstream",
+        "scope",
+    )
 
     def __init__(
         self,
@@ -107,9 +165,11 @@ class _Record:
         stream: bool,
     ) -> None:
         self._owner = owner
-        self._scope = scope
+        self.scope = scope
         self._stream = stream
         self._ended = False
+        self._upstream: UpstreamTag | None = None
+        self._attempts = 0
         if scope is not None:
             scope.records += 1
         self._started = time.monotonic()
@@ -137,6 +197,39 @@ class _Record:
         if self._span is None:
             return contextlib.nullcontext()
         return _current(self._span)
+
+    def attempt(self, upstream: UpstreamTag) -> AttemptRecord:
+        self._upstream = upstream
+        name = upstream.name
+        if name is None:
+            return _NO_RECORD.attempt(upstream)
+        self._attempts += 1
+        if self.scope is not None:
+            self.scope.upstream = name
+        span = None
+        parent = self._span
+        if parent is not None:
+            endpoint: dict[str, str | int] = {
+                server_attributes.SERVER_ADDRESS: upstream.address,
+                server_attributes.SERVER_PORT: upstream.port,
+            }
+            if parent.is_recording():
+                parent.set_attributes({**endpoint, attrs.UPSTREAM: name})
+                if upstream.provider:
+                    parent.set_attribute(genai.GEN_AI_PROVIDER_NAME, upstream.provider)
+            tracer = self._owner.tracer
+            assert tracer is not None
+            span = tracer.start_span(
+                f"upstream {name}",
+                context=trace.set_span_in_context(parent),
+                kind=SpanKind.INTERNAL,
+                attributes={
+                    **endpoint,
+                    attrs.UPSTREAM: name,
+                    attrs.UPSTREAM_ATTEMPT: self._attempts,
+                },
+            )
+        return _Attempt(self, name, span)
 
     def end(
         self,
@@ -167,7 +260,7 @@ class _Record:
             self._record_metrics(
                 owner.instruments, counts, failure, response_model, first, events, now
             )
-        scope = self._scope
+        scope = self.scope
         if scope is not None:
             scope.model = self._model
             scope.response_model = response_model
@@ -229,7 +322,7 @@ class _Record:
             # The upstream served this model: a real name, fit to be a series.
             self._owner.labels.learn(self._model)
             self._owner.labels.learn(response_model)
-        base = self._owner.metric_attributes(self._model, response_model)
+        base = self._owner.metric_attributes(self._model, response_model, self._upstream)
         timed = {**base, error_attributes.ERROR_TYPE: failure} if failure else base
         instruments.operation_duration.record(now - self._started, timed)
         if counts is not None:

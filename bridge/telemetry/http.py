@@ -8,13 +8,16 @@ span ends when the response head arrives, or with the attempt's failure; the
 GenAI span above it lasts until the body (the whole stream) is read. The
 `http.client.request.duration` histogram records the same.
 
+With a routes file each upstream has its own hooks, whose spans and points
+also carry the upstream's name (`bridge.upstream`).
+
 Nothing is hooked when the process's tracing and metrics are both off.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import MutableSequence
+from collections.abc import Mapping, MutableSequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -50,9 +53,15 @@ class HttpSpans:
         upstream = UpstreamClient(options, hooks=HttpSpans(tracer, histogram))
     """
 
-    def __init__(self, tracer: Tracer | None, duration: Histogram | None) -> None:
+    def __init__(
+        self,
+        tracer: Tracer | None,
+        duration: Histogram | None,
+        labels: Mapping[str, str] | None = None,
+    ) -> None:
         self._tracer = tracer
         self._duration = duration
+        self._labels = dict(labels or {})
         self._servers: dict[str, dict[str, str | int]] = {}
 
     def _server(self, url: str) -> dict[str, str | int]:
@@ -64,10 +73,15 @@ class HttpSpans:
             known = {
                 server_attributes.SERVER_ADDRESS: parts.hostname or "",
                 server_attributes.SERVER_PORT: port,
+                **self._labels,
             }
             if len(self._servers) < 64:  # fixed paths only; ids vary
                 self._servers[base] = known
         return known
+
+    def labelled(self, labels: Mapping[str, str]) -> HttpSpans:
+        """These hooks, adding `labels` to every span and point (an upstream's name)."""
+        return HttpSpans(self._tracer, self._duration, {**self._labels, **labels})
 
     def started(self, method: str, url: str, headers: MutableSequence[tuple[str, str]]) -> object:
         attributes: dict[str, str | int] = {

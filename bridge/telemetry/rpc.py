@@ -171,6 +171,8 @@ class RpcTelemetry:
                 rpc_attributes.RPC_METHOD: scope.rpc,
                 rpc_attributes.RPC_GRPC_STATUS_CODE: number,
             }
+            if scope.upstream is not None:
+                labels[attrs.UPSTREAM] = scope.upstream
             instruments.rpc_duration.record(elapsed * 1000.0, labels)
             instruments.rpc_requests.record(1, labels)
             instruments.rpc_responses.record(scope.messages_sent, labels)
@@ -212,6 +214,8 @@ class RpcTelemetry:
             "responses": scope.responses,
             "response_id": scope.response_id,
             "conversation_id": scope.conversation_id,
+            "upstream": scope.upstream,
+            "upstream_attempts": scope.attempts,
             "upstream_request_id": scope.request_id,
             "error_type": scope.genai_error,
         }

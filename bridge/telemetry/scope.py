@@ -32,6 +32,7 @@ class RpcScope:
     """One RPC's facts, for its spans, metrics and access log line."""
 
     __slots__ = (
+        "attempts",
         "cached_tokens",
         "caller",
         "closed",
@@ -58,6 +59,7 @@ class RpcScope:
         "span",
         "started",
         "stream",
+        "upstream",
     )
 
     def __init__(
@@ -95,6 +97,10 @@ class RpcScope:
         self.first_event_ms: float | None = None
         self.events: int | None = None
         self.genai_error: str | None = None
+        # With a routes file: the upstream that served (or failed) the call, and
+        # each upstream tried, "name: outcome".
+        self.upstream: str | None = None
+        self.attempts: list[str] | None = None
         # The conversation the RPC acts on: its path's, the create request's,
         # or the one the reply names.
         self.conversation_id: str | None = None

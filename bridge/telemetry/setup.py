@@ -58,6 +58,7 @@ __all__ = [
     "BridgeHooks",
     "Observability",
     "TelemetryConfigError",
+    "check_env",
     "current",
     "from_env",
     "hooks",
@@ -184,8 +185,12 @@ def build(
     return Observability(tracer_provider=tracer_provider, meter_provider=meter_provider)
 
 
-def from_env(env: Mapping[str, str] | None = None) -> Observability:
-    """Providers as the OTEL_* variables in `env` (default: the process's) ask.
+def from_env(
+    env: Mapping[str, str] | None = None, *, instance_id: str | None = None
+) -> Observability:
+    """Providers as the OTEL_* variables in `env` (default: the process's) ask;
+    `instance_id`, when given, is the resource's `service.instance.id` (each worker
+    of `bridge serve --workers` is an instance of its own).
 
     Raises:
         TelemetryConfigError: an unknown exporter or protocol is named.
@@ -199,12 +204,20 @@ def from_env(env: Mapping[str, str] | None = None) -> Observability:
     ]
     # The server flushes them itself, bounded by its grace period; an exit
     # hook would wait for an unreachable collector without bound.
-    return build(span_processors=processors, metric_readers=readers, shutdown_on_exit=False)
+    return build(
+        span_processors=processors,
+        metric_readers=readers,
+        resource=default_resource(instance_id),
+        shutdown_on_exit=False,
+    )
 
 
-def default_resource() -> Resource:
-    """The SDK's resource from the environment, named "responses-bridge" unless set."""
+def default_resource(instance_id: str | None = None) -> Resource:
+    """The SDK's resource from the environment, named "responses-bridge" unless set,
+    with `service.instance.id` set to `instance_id` when given."""
     resource = Resource.create()
+    if instance_id is not None:
+        resource = resource.merge(Resource({"service.instance.id": instance_id}))
     defaults: dict[str, str] = {}
     name = resource.attributes.get("service.name")
     if not isinstance(name, str) or name.startswith("unknown_service"):
@@ -258,7 +271,8 @@ def hooks(settings: Settings, observability: Observability | None = None) -> Bri
     telemetry = GenAITelemetry(
         tracer=tracer,
         instruments=instruments,
-        upstream_url=settings.upstream_url,
+        # With a routes file, each call's upstream says where it went.
+        upstream_url="" if settings.routes_file else settings.upstream_url,
         provider=settings.genai_provider_name,
         capture_content=settings.capture_content,
         content_max_bytes=settings.capture_content_max_bytes,
@@ -303,6 +317,29 @@ def _protocol(env: Mapping[str, str], signal: str) -> str:
     return protocol
 
 
+def check_env(env: Mapping[str, str] | None = None) -> None:
+    """Check the exporters and protocols the OTEL_* variables in `env` (default: the
+    process's) name, building nothing (`bridge serve --workers` checks before it starts
+    any worker).
+
+    Raises:
+        TelemetryConfigError: one the bridge cannot use.
+    """
+    env = os.environ if env is None else env
+    for signal in ("TRACES", "METRICS"):
+        for name in _names(env, signal):
+            if name == "otlp":
+                _protocol(env, signal)
+            elif name != "console":
+                raise _unsupported(signal, name)
+
+
+def _unsupported(signal: str, name: str) -> TelemetryConfigError:
+    return TelemetryConfigError(
+        f"OTEL_{signal}_EXPORTER: {name!r} is not supported (otlp, console, none)"
+    )
+
+
 def _span_exporters(env: Mapping[str, str]) -> list[SpanExporter]:
     exporters: list[SpanExporter] = []
     for name in _names(env, "TRACES"):
@@ -324,9 +361,7 @@ def _span_exporters(env: Mapping[str, str]) -> list[SpanExporter]:
 
             exporters.append(ConsoleSpanExporter())
         else:
-            raise TelemetryConfigError(
-                f"OTEL_TRACES_EXPORTER: {name!r} is not supported (otlp, console, none)"
-            )
+            raise _unsupported("TRACES", name)
     return exporters
 
 
@@ -351,9 +386,7 @@ def _metric_exporters(env: Mapping[str, str]) -> list[MetricExporter]:
 
             exporters.append(ConsoleMetricExporter())
         else:
-            raise TelemetryConfigError(
-                f"OTEL_METRICS_EXPORTER: {name!r} is not supported (otlp, console, none)"
-            )
+            raise _unsupported("METRICS", name)
     return exporters
 
 

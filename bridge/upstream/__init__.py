@@ -13,13 +13,14 @@ from bridge.upstream.credentials import ApiKeySource, InvalidCallerKey
 from bridge.upstream.options import RequestHooks, UpstreamOptions
 from bridge.upstream.profiles import BUILTIN, OPENAI, Profile, ending_with, load_profile
 from bridge.upstream.reply import UpstreamFailure, UpstreamReply
-from bridge.upstream.retry import RetryBudget, RetryPolicy, parse_retry_after
+from bridge.upstream.retry import AttemptBudget, RetryBudget, RetryPolicy, parse_retry_after
 from bridge.upstream.websocket import UpstreamSocket, WebSocketRefused
 
 __all__ = [
     "BUILTIN",
     "OPENAI",
     "ApiKeySource",
+    "AttemptBudget",
     "InvalidCallerKey",
     "Profile",
     "RequestHooks",

@@ -30,7 +30,7 @@ from bridge.decoding import ACCEPTED_ENCODINGS
 from bridge.upstream.credentials import ApiKeySource
 from bridge.upstream.options import RequestHooks, UpstreamOptions
 from bridge.upstream.reply import UpstreamFailure, UpstreamReply
-from bridge.upstream.retry import RetryBudget, RetryPolicy
+from bridge.upstream.retry import AttemptBudget, RetryBudget, RetryPolicy
 from bridge.upstream.websocket import UpstreamSocket, WebSocketDialer, websocket_url
 from bridge.upstream.wire import (
     AiohttpWire,
@@ -132,6 +132,12 @@ class UpstreamClient:
         self._headers = (
             ("user-agent", "responses-bridge"),
             ("accept-encoding", ACCEPTED_ENCODINGS),
+            *options.headers,
+        )
+        # Header values kept in files (credentials a provider wants besides the key).
+        self._header_files = tuple(
+            (name, ApiKeySource(key_file=path, what=f"the file of header {name}"))
+            for name, path in options.header_files
         )
         self._urls: dict[str, str] = {}
         self._dialer = WebSocketDialer(options, ssl_context)
@@ -174,21 +180,22 @@ class UpstreamClient:
         return url
 
     @asynccontextmanager
-    async def exchange(self, call: UpstreamCall) -> AsyncIterator[UpstreamReply]:
+    async def exchange(
+        self, call: UpstreamCall, attempts: AttemptBudget | None = None
+    ) -> AsyncIterator[UpstreamReply]:
         """Send `call`, retrying while nothing has reached the client; yield the reply.
 
         The reply's body is unread; it is closed when the block exits, whatever
         way it exits. Retries happen on connection failures and on retryable
-        statuses (see `bridge.upstream.retry`), never once the block has been entered.
+        statuses (see `bridge.upstream.retry`), never once the block has been entered,
+        and each one takes one of `attempts` when given (the caller's budget across
+        upstreams; the first attempt is the caller's to count).
 
         Raises:
             UpstreamFailure: the upstream could not be reached or timed out.
         """
-        headers = [*self._headers, *call.headers.items()]
+        headers = self._request_headers(call.headers, call.api_key)
         names = call.headers.keys()
-        api_key = self.api_keys.key(call.api_key)
-        if api_key:
-            headers.append(("authorization", f"Bearer {api_key}"))
         if call.body is not None and "content-type" not in names:
             headers.append(("content-type", "application/json"))
         if call.stream and "accept" not in names:
@@ -205,6 +212,7 @@ class UpstreamClient:
                     failure.error.code.name != "UNAVAILABLE"
                     or not self.policy.allows(attempt)
                     or not self._budgeted()
+                    or (attempts is not None and not attempts.take())
                 ):
                     raise
                 await asyncio.sleep(self.policy.delay(attempt))
@@ -219,6 +227,7 @@ class UpstreamClient:
                     and (reply.retry_after is None or reply.retry_after <= self.policy.max_backoff)
                     and await self._retryable(reply)
                     and self._budgeted()
+                    and (attempts is None or attempts.take())
                 )
             except BaseException:
                 await _close(response)
@@ -298,6 +307,21 @@ class UpstreamClient:
         error = errors.from_http(reply.status, body, reply.content_type)
         return RetryPolicy.retryable_status(reply.status, error.error_code)
 
+    def _request_headers(
+        self, headers: Mapping[str, str], api_key: str | None
+    ) -> list[tuple[str, str]]:
+        """Every request's headers: the bridge's and the configured ones, the call's, the
+        values kept in files, and the key as a bearer token."""
+        sent = [*self._headers, *headers.items()]
+        for name, source in self._header_files:
+            value = source.key()
+            if value:
+                sent.append((name, value))
+        key = self.api_keys.key(api_key)
+        if key:
+            sent.append(("authorization", f"Bearer {key}"))
+        return sent
+
     async def websocket(
         self, path: str, headers: Mapping[str, str], api_key: str | None = None
     ) -> UpstreamSocket:
@@ -308,10 +332,7 @@ class UpstreamClient:
             WebSocketRefused: the upstream answered the handshake with an HTTP status.
             UpstreamFailure: it could not be reached, or not in time.
         """
-        sent = [("user-agent", "responses-bridge"), *headers.items()]
-        key = self.api_keys.key(api_key)
-        if key:
-            sent.append(("authorization", f"Bearer {key}"))
+        sent = self._request_headers(headers, api_key)
         url = websocket_url(f"{self._base}{path}")
         hooks = self._hooks
         token = hooks.started("GET", url, sent) if hooks is not None else None

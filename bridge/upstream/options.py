@@ -44,6 +44,9 @@ class UpstreamOptions:
         caller_key_header: the metadata key of a caller's own key; None: callers
             cannot bring their own key to this upstream.
         forward_headers: metadata keys sent upstream as headers.
+        headers: headers sent with every request (name, value), besides the key.
+        header_files: headers whose value is a file's content (name, path),
+            re-read when rotated; the values are registered as secrets.
         connect_timeout: seconds to connect (and to write the request).
         first_event_timeout: seconds from a stream's request to its first event.
         read_timeout: seconds a body may go without a byte.
@@ -64,6 +67,8 @@ class UpstreamOptions:
     api_key_file_setting: str = "BRIDGE_UPSTREAM_API_KEY_FILE"
     caller_key_header: str | None = None
     forward_headers: tuple[str, ...] = ()
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    header_files: tuple[tuple[str, str], ...] = ()
     connect_timeout: float = 10.0
     first_event_timeout: float = 300.0
     read_timeout: float = 300.0

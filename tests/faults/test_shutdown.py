@@ -10,13 +10,14 @@ from pathlib import Path
 import grpc
 import grpc.aio
 import pytest
-from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_health.v1 import health_pb2
 
 from bridge import codec
 from rbridge.responses.v1 import responses_service_pb2_grpc
 from tests.faults.fault_server import FaultServer
 from tests.faults.harness import closed_port, request
 from tests.process import bridge_process
+from tests.support import health_status
 
 GRACE = 2.0
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,14 +30,6 @@ def _env(health_port: int) -> dict[str, str]:
         "BRIDGE_UPSTREAM_API_KEY": "sk-fault",
         "BRIDGE_ACCESS_LOG_LEVEL": "info",
     }
-
-
-async def _health(target: str) -> int:
-    async with grpc.aio.insecure_channel(target) as channel:
-        reply = await health_pb2_grpc.HealthStub(channel).Check(
-            health_pb2.HealthCheckRequest(), timeout=2.0
-        )
-    return int(reply.status)
 
 
 async def _refused(target: str) -> grpc.StatusCode:
@@ -54,7 +47,7 @@ async def test_sigterm_drains_then_cancels_and_exits_zero(fault_server: FaultSer
     async with bridge_process(fault_server.url, _env(health_port)) as bridge:
         port, process = bridge.port, bridge.process
         target, health_target = f"127.0.0.1:{port}", f"127.0.0.1:{health_port}"
-        assert await _health(target) == health_pb2.HealthCheckResponse.SERVING
+        assert await health_status(target) == health_pb2.HealthCheckResponse.SERVING
         async with grpc.aio.insecure_channel(target) as channel:
             stub = responses_service_pb2_grpc.ResponsesServiceStub(channel)
             call = stub.StreamCreateResponse(request("paced"))
@@ -66,7 +59,7 @@ async def test_sigterm_drains_then_cancels_and_exits_zero(fault_server: FaultSer
             process.send_signal(signal.SIGTERM)
             terminated_at = time.monotonic()
             await asyncio.sleep(0.2)
-            assert await _health(health_target) == health_pb2.HealthCheckResponse.NOT_SERVING
+            assert await health_status(health_target) == health_pb2.HealthCheckResponse.NOT_SERVING
             assert await _refused(target) == grpc.StatusCode.UNAVAILABLE
             with pytest.raises(grpc.aio.AioRpcError) as on_old_channel:
                 await stub.CreateResponse(request("ok"), timeout=2.0)

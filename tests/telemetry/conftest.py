@@ -23,7 +23,7 @@ from bridge.telemetry import setup
 from bridge.telemetry.rpc import RpcTelemetry
 from rbridge.responses.v1 import responses_service_pb2
 from tests.support import Bridges, Running
-from tests.telemetry.otlp_receiver import OTLPReceiver
+from tools.harness.otlp import OTLPReceiver
 
 SECRET = "sk-test-SECRET-4f1c2b9a7e6d5c3b"
 FAIL_MODEL = "fail-401"

@@ -102,7 +102,7 @@ def test_emit_writes_what_the_pipeline_writes(restore_logging: None, fmt: str) -
     """`emit` gives the line structlog would (JSON: the same object, bar the time), redacted
     and filtered by level."""
     output = io.StringIO()
-    configure("info", fmt, stream=output, secrets=[KEY])
+    configure("info", fmt, stream=output, secrets=[KEY], fields={"worker": 2})
     fields = {"status": "OK", "duration_ms": 1.5, "peer": f"Bearer {KEY}", "events": [1, "é"]}
     tracer = TracerProvider().get_tracer("test")
     with tracer.start_as_current_span("work"):
@@ -120,4 +120,21 @@ def test_emit_writes_what_the_pipeline_writes(restore_logging: None, fmt: str) -
     fast, slow = (orjson.loads(line) for line in lines)
     assert fast.pop("timestamp").endswith("Z") and slow.pop("timestamp").endswith("Z")
     assert fast == slow
-    assert fast["peer"] == "Bearer [REDACTED]"
+    assert fast["peer"] == "Bearer [REDACTED]" and fast["worker"] == 2
+
+
+@pytest.mark.parametrize("source", ["structlog", "stdlib"])
+def test_fields_go_on_every_line(restore_logging: None, source: str) -> None:
+    """Fields given to `configure` (a worker's number) are on every line, from structlog and
+    standard logging alike; a structlog line's own value wins."""
+    output = io.StringIO()
+    configure("info", "json", stream=output, fields={"worker": 3})
+    if source == "structlog":
+        structlog.get_logger("bridge.test").info("hello")
+        structlog.get_logger("bridge.test").info("mine", worker="parent")
+        expected: list[object] = [3, "parent"]
+    else:
+        logging.getLogger("grpc.test").warning("hello")
+        expected = [3]
+    lines = [orjson.loads(text) for text in output.getvalue().splitlines()]
+    assert [line["worker"] for line in lines] == expected

@@ -18,7 +18,7 @@ import pytest
 from bridge.telemetry import setup
 from rbridge.responses.v1 import responses_service_pb2_grpc
 from tests.telemetry.conftest import FAIL_MODEL, SECRET, Upstream, create_request
-from tests.telemetry.otlp_receiver import ExportedSpan, OTLPReceiver
+from tools.harness.otlp import ExportedSpan, OTLPReceiver
 
 SERVER, CLIENT = 2, 3  # OTLP Span.SpanKind values
 CALLER_SPAN = "00f067aa0ba902b7"

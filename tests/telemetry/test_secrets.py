@@ -14,8 +14,8 @@ import pytest
 from bridge.redact import SECRETS
 from bridge.telemetry import setup
 from tests.telemetry.conftest import SECRET, Upstream, create_request, edge_for
-from tests.telemetry.otlp_receiver import OTLPReceiver
 from tests.telemetry.test_otlp_export import SCENARIOS, exported_spans, run_scenario
+from tools.harness.otlp import OTLPReceiver
 
 
 def client_visible(error: grpc.aio.AioRpcError) -> bytes:

@@ -159,3 +159,37 @@ async def test_tracing_off_leaves_the_http_client_alone(
     finally:
         setup.install(previous)
     assert "traceparent" not in upstream.requests[-1].headers
+
+
+def test_an_instance_id_given_names_the_instance(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`from_env(instance_id=...)` sets service.instance.id (a worker's), over what the
+    environment says; without one the resource is the environment's."""
+    monkeypatch.setenv("OTEL_RESOURCE_ATTRIBUTES", "service.instance.id=pod-1,team=ai")
+    assert setup.default_resource("pod-1-2").attributes["service.instance.id"] == "pod-1-2"
+    assert setup.default_resource().attributes["service.instance.id"] == "pod-1"
+    observability = setup.from_env({"OTEL_TRACES_EXPORTER": "console"}, instance_id="pool-3")
+    assert observability.tracer_provider is not None
+    assert observability.tracer_provider.resource.attributes["service.instance.id"] == "pool-3"
+    assert observability.tracer_provider.resource.attributes["team"] == "ai"
+    observability.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("env", "problem"),
+    [
+        ({"OTEL_TRACES_EXPORTER": "console", "OTEL_METRICS_EXPORTER": "prometheus"}, "METRICS"),
+        ({"OTEL_EXPORTER_OTLP_ENDPOINT": ENDPOINT, "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"},
+         "PROTOCOL"),
+        ({"OTEL_TRACES_EXPORTER": "otlp,console", "OTEL_METRICS_EXPORTER": "none"}, None),
+    ],
+    ids=["exporter", "protocol", "valid"],
+)  # fmt: skip
+def test_check_env_refuses_what_from_env_would(env: dict[str, str], problem: str | None) -> None:
+    """`check_env` raises where `from_env` would, building nothing."""
+    if problem is None:
+        setup.check_env(env)
+        return
+    with pytest.raises(setup.TelemetryConfigError, match=problem):
+        setup.check_env(env)
+    with pytest.raises(setup.TelemetryConfigError, match=problem):
+        setup.from_env(env)

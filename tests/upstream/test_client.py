@@ -303,3 +303,56 @@ async def test_reply_headers_become_clean_metadata() -> None:
             ("openai-processing-ms", "12"),
         )
     await client.aclose()
+
+
+async def test_extra_headers_are_sent_and_file_headers_follow_their_file(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upstream's own headers go with every request; one kept in a file is re-read when
+    the file is rotated."""
+    from bridge import files
+    from tests.support import rotate
+
+    monkeypatch.setattr(files, "CHECK_INTERVAL", 0.0)
+    secret = tmp_path / "tenant"
+    secret.write_text("tenant-key-0001\n")
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={})
+
+    client = upstream(
+        handler, headers=(("x-team", "search"),), header_files=(("x-tenant", str(secret)),)
+    )
+    async with client.exchange(UpstreamCall("GET", "/responses/r")):
+        pass
+    rotate(secret, "tenant-key-0002\n")
+    async with client.exchange(UpstreamCall("GET", "/responses/r")):
+        pass
+    await client.aclose()
+    assert [r.headers["x-team"] for r in seen] == ["search", "search"]
+    assert [r.headers["x-tenant"] for r in seen] == ["tenant-key-0001", "tenant-key-0002"]
+
+
+async def test_retries_take_from_the_calls_attempt_budget(
+    sleeps: list[tuple[float, float]],
+) -> None:
+    """With an attempt budget, each retry takes one attempt from it: an empty budget stops
+    retries the policy would allow, and the reply of the last attempt is handed over."""
+    from bridge.upstream import AttemptBudget
+
+    statuses: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        statuses.append(503)
+        return streamed(503, {"error": {"message": "busy"}})
+
+    client = upstream(handler, max_retries=5)
+    attempts = AttemptBudget(3)
+    assert attempts.take()  # the caller's first attempt
+    async with client.exchange(UpstreamCall("GET", "/responses/r"), attempts) as reply:
+        assert reply.status == 503
+    await client.aclose()
+    assert len(statuses) == 3
+    assert attempts.left == 0 and not attempts.take()

@@ -15,7 +15,7 @@ import re
 import shutil
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from google.rpc import status_pb2
 
 from bridge import codec
 from bridge.upstream.profiles import OPENAI
+from rbridge.responses.v1 import stream_events_pb2
 from tools.fuzz.cases import Case, Expect, Family
 from tools.fuzz.messages import message_class
 from tools.fuzz.report import FamilyReport, Outcome, Reproduction
@@ -243,7 +244,7 @@ def _leaks(
         raw = value if isinstance(value, bytes) else str(value).encode("utf-8", "replace")
         places.append((f"metadata {key}", key.encode() + b"=" + raw))
     if case.method.server_streaming:
-        for index, event in enumerate(decoded):
+        for index, event in enumerate(_events(decoded)):
             if codec.event_type(event) in OPENAI.failure_events:
                 places.append(
                     (f"event {index + 1} ({codec.event_type(event)})", event.SerializeToString())
@@ -255,6 +256,15 @@ def _leaks(
                 outcome.defects.append("key_leak")
                 outcome.notes.append(f"secret {secret[:10]}... in {where}")
                 return
+
+
+def _events(decoded: list[Message]) -> Iterator[Message]:
+    """A stream's events, one by one, whether each message is an event or a batch."""
+    for message in decoded:
+        if isinstance(message, stream_events_pb2.ResponseStreamEventBatch):
+            yield from message.events
+        else:
+            yield message
 
 
 def _path_escape(expect: Expect, seen: list[Request], outcome: Outcome) -> None:

@@ -5,19 +5,26 @@
 same event loop, a loopback TCP server answers each line it receives with one JSON line:
 the process's asyncio task count (its own stats task excluded), open file descriptors,
 RSS and peak RSS. The first line on stdout is ``STATS <port>``; nothing else is written
-there.
+there. With ``HARNESS_CPROFILE`` set to a path, the bridge runs under cProfile, which
+writes its statistics there when the bridge stops.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import cProfile
 import json
 import os
 import sys
 from typing import Any
 
+from tools.harness.aio import run
 from tools.harness.procfs import fd_count, memory_kib
+
+__all__ = ["PROFILE_VARIABLE", "main", "stats"]
+
+PROFILE_VARIABLE = "HARNESS_CPROFILE"
 
 
 def stats() -> dict[str, Any]:
@@ -54,18 +61,23 @@ async def _main() -> int:
     server = await asyncio.start_server(_answer, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     print(f"STATS {port}", flush=True)
+    profile_path = os.environ.get(PROFILE_VARIABLE)
+    profiler = cProfile.Profile() if profile_path else None
     async with server:
-        await run(settings)
+        if profiler is not None:
+            profiler.enable()
+        try:
+            await run(settings)
+        finally:
+            if profiler is not None and profile_path:
+                profiler.disable()
+                profiler.dump_stats(profile_path)
     return 0
 
 
 def main() -> int:
     """Entry point: serve until SIGTERM or SIGINT, as `bridge serve` does."""
-    try:
-        import uvloop
-    except ImportError:  # pragma: no cover - uvloop is absent on Windows
-        return asyncio.run(_main())
-    return uvloop.run(_main())
+    return run(_main())
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""What /proc says about a process: memory lines and open file descriptors (Linux)."""
+"""What /proc says about a process: CPU time, memory lines, open file descriptors, its
+children and its TCP connections (Linux)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,112 @@ import os
 from collections import Counter
 from pathlib import Path
 
-__all__ = ["fd_count", "fd_kinds", "memory_kib"]
+__all__ = [
+    "children",
+    "cpu_seconds",
+    "descendants",
+    "fd_count",
+    "fd_kinds",
+    "memory_kib",
+    "socket_inodes",
+    "tcp_established",
+]
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+_ESTABLISHED = "01"
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) the process has used; None if it is gone.
+
+    Its own time, not its children's: a server's CPU, whatever the machine runs besides.
+    The sum of its threads' run time from schedstat (nanoseconds; a thread that exited
+    no longer counts, and server threads live as long as their server), else utime +
+    stime from stat (clock ticks, 10 ms).
+    """
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+        return sum(_run_ns(pid, thread) for thread in threads) / 1e9
+    except (OSError, ValueError):
+        pass
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # Fields after the ")" that closes the command name start at field 3 (state);
+    # utime and stime are fields 14 and 15.
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+
+
+def _run_ns(pid: int, thread: str) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/task/{thread}/schedstat").read_text().split()[0])
+    except FileNotFoundError:  # the thread just exited
+        return 0
+
+
+def children(pid: int) -> list[int]:
+    """The process's children alive now."""
+    found: list[int] = []
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for thread in threads:
+        try:
+            found += map(int, Path(f"/proc/{pid}/task/{thread}/children").read_text().split())
+        except OSError:
+            continue
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    """The process's children, their children and so on, alive now."""
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        below = children(todo.pop())
+        found += below
+        todo += below
+    return found
+
+
+def _fd_targets(pid: int) -> list[str]:
+    """What each open file descriptor of the process points at ("socket:[123]", a path)."""
+    try:
+        names = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return []
+    targets = []
+    for name in names:
+        try:
+            targets.append(os.readlink(f"/proc/{pid}/fd/{name}"))
+        except OSError:  # closed meanwhile
+            continue
+    return targets
+
+
+def socket_inodes(pid: int) -> set[int]:
+    """The inodes of the sockets the process has open."""
+    return {int(target[8:-1]) for target in _fd_targets(pid) if target.startswith("socket:[")}
+
+
+def tcp_established(local_port: int) -> set[int]:
+    """The inodes of the established TCP connections (IPv4 and IPv6) whose local port is
+    `local_port`: the connections a server listening there has accepted."""
+    inodes: set[int] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            port = int(fields[1].rsplit(":", 1)[1], 16)
+            if port == local_port and fields[3] == _ESTABLISHED:
+                inodes.add(int(fields[9]))
+    return inodes
 
 
 def memory_kib(pid: int) -> dict[str, int]:
@@ -34,15 +140,7 @@ def fd_count(pid: int) -> int | None:
 def fd_kinds(pid: int) -> Counter[str]:
     """Open file descriptors by kind: "socket", "pipe", an anon inode's name, or the path."""
     kinds: Counter[str] = Counter()
-    try:
-        names = os.listdir(f"/proc/{pid}/fd")
-    except OSError:
-        return kinds
-    for name in names:
-        try:
-            target = os.readlink(f"/proc/{pid}/fd/{name}")
-        except OSError:
-            continue
+    for target in _fd_targets(pid):
         if target.startswith(("socket:", "pipe:")):
             target = target.split(":", 1)[0]
         elif target.startswith("anon_inode:"):

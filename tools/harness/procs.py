@@ -1,10 +1,13 @@
-"""Servers in subprocesses: a bridge (with a stats socket) and the simulator.
+"""Servers in subprocesses: a bridge (with a stats socket), the simulator, and any
+module that serves on a free port and says which (`ServerProcess`).
 
-Both listen on loopback only. A bridge runs `tools.harness.bridge_main`, which is
+All listen on loopback only. A bridge runs `tools.harness.bridge_main`, which is
 `bridge serve` plus a stats socket, with the environment it is given on top of a clean
-one (no inherited ``BRIDGE_*``, ``OPENAI_*`` or ``OTEL_*`` variables). Its stderr (the
-bridge's log) goes to a file the caller can read, for instance to look for secrets.
-Every wait here is bounded.
+one (no inherited ``BRIDGE_*``, ``OPENAI_*`` or ``OTEL_*`` variables); given
+`serve_args`, it runs ``bridge serve`` itself with them instead (no stats socket).
+Its stderr (the bridge's log) goes to a file the caller can read, for instance to look
+for secrets. Every process reports the CPU time it used, read from /proc. Every wait
+here is bounded.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import socket
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -28,9 +31,16 @@ import grpc
 import grpc.aio
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from tools.harness.procfs import fd_count, memory_kib
+from tools.harness.procfs import cpu_seconds, descendants, fd_count, memory_kib
 
-__all__ = ["BridgeProcess", "ProcessGone", "SimulatorProcess", "Stats", "free_port"]
+__all__ = [
+    "BridgeProcess",
+    "ProcessGone",
+    "ServerProcess",
+    "SimulatorProcess",
+    "Stats",
+    "free_port",
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
@@ -94,7 +104,10 @@ class _Child:
     ) -> None:
         await self.stop()
 
-    async def _spawn(self, argv: list[str], env: dict[str, str]) -> asyncio.StreamReader:
+    async def _spawn(
+        self, argv: list[str], env: dict[str, str], *, read_stdout: bool = True
+    ) -> asyncio.StreamReader:
+        """Start `argv`; its stderr (and its stdout when unread) goes to the log."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("ab")
         self._proc = await asyncio.create_subprocess_exec(
@@ -102,11 +115,10 @@ class _Child:
             cwd=ROOT,
             env=env,
             stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE if read_stdout else self._log,
             stderr=self._log,
         )
-        assert self._proc.stdout is not None
-        return self._proc.stdout
+        return self._proc.stdout or asyncio.StreamReader()
 
     async def _first_line(self, stdout: asyncio.StreamReader, prefix: bytes) -> bytes:
         try:
@@ -134,6 +146,20 @@ class _Child:
     def returncode(self) -> int | None:
         """The exit status once it exited (negative: killed by that signal)."""
         return None if self._proc is None else self._proc.returncode
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time the process itself has used (user + system); None once it is gone."""
+        return cpu_seconds(self.pid) if self.alive else None
+
+    def tree(self) -> list[int]:
+        """Its pid and those of its descendants alive now (a supervisor and its workers)."""
+        return [self.pid, *descendants(self.pid)] if self.alive else []
+
+    def tree_cpu_seconds(self) -> float | None:
+        """CPU time of the process and of its descendants alive now; None once it is gone."""
+        if not self.alive:
+            return None
+        return sum(filter(None, (cpu_seconds(pid) for pid in self.tree())))
 
     def log_text(self) -> str:
         """Everything the process wrote to stderr so far."""
@@ -176,8 +202,15 @@ class BridgeProcess(_Child):
 
     name = "bridge"
 
-    def __init__(self, env: Mapping[str, str], *, log_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        *,
+        log_path: Path | None = None,
+        serve_args: Sequence[str] | None = None,
+    ) -> None:
         super().__init__(log_path)
+        self.serve_args = None if serve_args is None else list(serve_args)
         self.port = free_port()
         self.env = {
             "BRIDGE_LISTEN": f"{HOST}:{self.port}",
@@ -195,6 +228,11 @@ class BridgeProcess(_Child):
 
     async def start(self) -> None:
         """Start the process and wait until its health service says SERVING."""
+        if self.serve_args is not None:
+            argv = [sys.executable, "-m", "bridge", "serve", *self.serve_args]
+            await self._spawn(argv, _clean_env(self.env), read_stdout=False)
+            await self.wait_serving()
+            return
         stdout = await self._spawn(
             [sys.executable, "-m", "tools.harness.bridge_main"], _clean_env(self.env)
         )
@@ -223,6 +261,8 @@ class BridgeProcess(_Child):
 
     async def stats(self) -> Stats:
         """Ask the process for its task count, fds and memory."""
+        if not self._stats_port:
+            raise ProcessGone("a bridge started by `bridge serve` has no stats socket")
         if not self.alive:
             raise ProcessGone(f"bridge exited with {self.returncode}")
         if self._stats_io is None:
@@ -284,3 +324,32 @@ class SimulatorProcess(_Child):
         argv += ["--token-delay", str(self.token_delay)]
         line = await self._first_line(await self._spawn(argv, _clean_env({})), b"simulator ")
         self.url = line.decode().rsplit(" ", 1)[1].strip()
+
+
+class ServerProcess(_Child):
+    """``python -m <module> <args>`` in a subprocess: a server that prints ``PORT <port>``
+    first (as `tools.harness.sse_upstream` and `tools.harness.floor` do)."""
+
+    def __init__(
+        self,
+        name: str,
+        module: str,
+        *args: str,
+        env: Mapping[str, str] | None = None,
+        log_path: Path | None = None,
+    ) -> None:
+        self.name = name
+        super().__init__(log_path)
+        self._argv = [sys.executable, "-m", module, *args]
+        self._env = dict(env or {})
+        self.port = 0
+
+    @property
+    def target(self) -> str:
+        """host:port it serves on."""
+        return f"{HOST}:{self.port}"
+
+    async def start(self) -> None:
+        """Start the process and wait until it prints its port."""
+        stdout = await self._spawn(self._argv, _clean_env(self._env))
+        self.port = int((await self._first_line(stdout, b"PORT ")).split()[1])

@@ -1,4 +1,5 @@
-"""A real OTLP/gRPC receiver on loopback, for tests: what an OpenTelemetry Collector sees.
+"""A real OTLP/gRPC receiver on loopback, for tests and the benchmark: what an OpenTelemetry
+Collector sees.
 
 Built on the collector service definitions of the `opentelemetry-proto`
 package (TraceService and MetricsService) on a plain `grpc.server` bound to

@@ -1,0 +1,133 @@
+"""The benchmark runs every workload end to end in its smallest configuration and reports
+every figure beside its baseline, every ratio and every target (their values are the
+benchmark's business: speed is never asserted in a test)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tools.bench.__main__ import WORKLOADS
+from tools.bench.batched import NO_RPC, find_batched
+from tools.bench.workers import NO_WORKERS, has_workers
+
+ROOT = Path(__file__).resolve().parents[1]
+# Each target the benchmark checks, by workload.
+CHECKS = {
+    "paced": ["paced.cpu_per_event"],
+    "unary": ["unary.cpu_per_call", "unary.added_p50"],
+    "burst": ["burst.events_per_s"],
+    "storm": ["storm.plain.first_event_p99", "storm.tls.first_event_p99"],
+    "batched": ["batched.events_per_s"],
+    "workers": [
+        "workers.cpu_per_event",
+        "workers.connections_split",
+        "workers.cpu_split",
+        "workers.capacity",
+    ],
+    "cancel": [],
+    "load": [],
+    "codec": [],
+    "tracing": [],
+}
+# The columns (servers) of each workload's figures, and figures each column must have.
+COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "paced": (
+        ("bridge", "relay", "bare"),
+        ("server_cpu_us_per_event", "events", "first_event_p99_ms", "gap_p99_ms"),
+    ),
+    "unary": (("bridge", "direct", "bare"), ("server_cpu_ms_per_call", "p50_ms", "p99_ms")),
+    "burst": (("bridge", "relay", "bare"), ("events_per_s", "server_cpu_us_per_event")),
+    "load": (
+        ("bridge", "relay", "bare"),
+        ("completed", "first_event_p99_ms", "gap_p99_ms", "server_cpu_us_per_event"),
+    ),
+    "tracing": (("bare", "off", "traced"), ("cpu_us_per_event", "cpu_us_per_call")),
+}
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
+    """One smoke run of the benchmark: its JSON document and what it printed."""
+    out = tmp_path_factory.mktemp("bench") / "bench.json"
+    run = subprocess.run(
+        [sys.executable, "-m", "tools.bench", "--smoke", "--json", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    return json.loads(out.read_text()), run.stdout
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def test_every_workload_runs(smoke: tuple[dict[str, Any], str]) -> None:
+    """Every workload ran, none failed, each in the order of the command's list."""
+    document, _ = smoke
+    assert document["mode"] == "smoke"
+    assert list(document["workloads"]) == list(WORKLOADS) == list(CHECKS)
+    assert {
+        name: report["error"] for name, report in document["workloads"].items()
+    } == dict.fromkeys(WORKLOADS)
+
+
+def test_every_target_has_its_figure_baseline_and_ratio(smoke: tuple[dict[str, Any], str]) -> None:
+    """Each target is reported with the bridge's figure, the baseline's, their ratio and the
+    target (and floor where there is one), printed as well; a target skipped says why,
+    and only batching and workers may be skipped, each for its one reason."""
+    document, printed = smoke
+    skippable = {"batched": NO_RPC if find_batched() is None else None}
+    skippable["workers"] = None if has_workers() else NO_WORKERS
+    for name, keys in CHECKS.items():
+        checks = document["workloads"][name]["checks"]
+        assert [check["key"] for check in checks] == keys
+        for check in checks:
+            assert check["label"] in printed
+            reason = skippable.get(name)
+            if reason is not None:
+                assert check["skipped"] == reason
+                continue
+            if check["key"] == "workers.capacity" and check["skipped"]:
+                assert "CPUs here" in check["skipped"]
+                continue
+            assert check["skipped"] is None
+            assert _number(check["ratio"]), check
+            if check["key"] not in ("workers.connections_split", "workers.cpu_split"):
+                assert _number(check["subject"]) and _number(check["baseline"]), check
+                assert check["baseline_name"]
+            if check["key"] != "workers.capacity":
+                assert check["target"] is not None and check["met"] in (True, False)
+            if check["floor"] is not None:
+                assert check["floor_held"] in (True, False)
+
+
+def test_every_workload_reports_each_column(smoke: tuple[dict[str, Any], str]) -> None:
+    """The stream and unary workloads report each of their servers' figures side by side."""
+    document, _ = smoke
+    for name, (columns, keys) in COLUMNS.items():
+        figures = document["workloads"][name]["figures"]
+        for column in columns:
+            missing = [key for key in keys if not _number(figures[column].get(key))]
+            assert missing == [], f"{name}/{column}"
+    storm = document["workloads"]["storm"]["figures"]
+    for variant in ("plain", "tls"):
+        for column in ("bridge", "relay", "bare"):
+            assert _number(storm[variant][column]["first_event_p99_ms"])
+    cancel = document["workloads"]["cancel"]["figures"]
+    assert all(_number(entry["p99_ms"]) for entry in cancel["bridge"].values())
+    assert all(
+        _number(micros)
+        for micros in document["workloads"]["codec"]["figures"]["us_per_event"].values()
+    )
+    assert _number(document["workloads"]["load"]["figures"]["bridge_rss"]["peak_mib"])
+    assert document["workloads"]["tracing"]["figures"]["spans_exported"] > 0

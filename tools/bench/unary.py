@@ -1,0 +1,172 @@
+"""unary: sequential CreateResponse calls, the bridge against the bare gRPC hop.
+
+One call at a time, in alternating blocks: through the bridge to the upstream; straight
+to the same upstream over HTTP (httpx, the same JSON body the bridge sends); and to the
+bare server, which answers the same Response prebuilt (the gRPC hop alone). Figures:
+each server's own CPU time per call, and p50/p99 latency. Targets: the bridge's CPU per
+call at most 2x the bare server's (floor 3x); the latency it adds over the direct HTTP
+call (p50) at most 1.5x the bare gRPC hop's p50.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import httpx
+import orjson
+
+from bridge import codec
+from rbridge.responses.v1 import items_pb2, responses_service_pb2
+from tools.bench.context import Context, Server
+from tools.bench.fleet import UNARY_METHOD, open_channels
+from tools.bench.report import Bound, Check, Report, figure_table
+from tools.bench.stats import Deadline, percentile
+from tools.harness.events import MODEL
+
+__all__ = ["NAME", "SERVERS", "SIZES", "Size", "run"]
+
+NAME = "unary"
+# The shared servers it uses (`Context.servers`).
+SERVERS = ("upstream", "bridge", "bare")
+CPU_TARGET = Bound("<=", 2.0)
+CPU_FLOOR = Bound("<=", 3.0)
+LATENCY_TARGET = Bound("<=", 1.5)
+CALL_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class Size:
+    """How much the workload does."""
+
+    warmup: int
+    calls: int
+    blocks: int
+    budget: float
+
+
+SIZES = {
+    "full": Size(warmup=200, calls=2000, blocks=4, budget=150),
+    "quick": Size(warmup=50, calls=300, blocks=3, budget=40),
+    "smoke": Size(warmup=2, calls=6, blocks=2, budget=20),
+}
+
+ROWS = (
+    ("server CPU per call (ms)", "server_cpu_ms_per_call"),
+    ("latency p50 (ms)", "p50_ms"),
+    ("latency p99 (ms)", "p99_ms"),
+    ("calls", "calls"),
+)
+
+
+async def _timed(
+    call: Callable[[], Awaitable[None]], count: int, deadline: Deadline
+) -> list[float]:
+    """Milliseconds of `count` sequential calls."""
+    samples = []
+    for _ in range(count):
+        start = time.perf_counter_ns()
+        await call()
+        samples.append((time.perf_counter_ns() - start) / 1e6)
+        deadline.check()
+    return samples
+
+
+async def run(ctx: Context, size: Size) -> Report:
+    """Measure the unary workload; its report."""
+    report = Report(NAME, "sequential CreateResponse: CPU per call and added latency")
+    deadline = Deadline(size.budget, NAME)
+    upstream, bridge, bare = await ctx.servers("upstream", "bridge", "bare")
+    request = responses_service_pb2.CreateResponseRequest(
+        model=MODEL, input=items_pb2.Input(text="Please count 20 words for me.")
+    )
+    serialized = request.SerializeToString()
+    # The body the bridge sends upstream for this request.
+    body = orjson.dumps({**codec.to_json(request), "stream": False})
+    url = f"{ctx.upstream_url()}/responses"
+    # Each side's calls are charged to the server that answers them.
+    servers: dict[str, Server] = {"bridge": bridge, "direct": upstream, "bare": bare}
+    samples: dict[str, list[float]] = {name: [] for name in servers}
+    cpu = dict.fromkeys(servers, 0.0)
+    async with contextlib.AsyncExitStack() as stack:
+        channels = await open_channels(stack, {"bridge": bridge, "bare": bare})
+        http = await stack.enter_async_context(
+            httpx.AsyncClient(
+                headers={"content-type": "application/json", "authorization": "Bearer sk-bench"},
+                timeout=CALL_TIMEOUT,
+            )
+        )
+        bridge_call = channels["bridge"].unary_unary(UNARY_METHOD)
+        bare_call = channels["bare"].unary_unary(UNARY_METHOD)
+
+        async def direct() -> None:
+            reply = await http.post(url, content=body)
+            if reply.status_code != 200:
+                raise RuntimeError(f"the upstream answered HTTP {reply.status_code}")
+            orjson.loads(reply.content)
+
+        async def through_bridge() -> None:
+            await bridge_call(serialized, timeout=CALL_TIMEOUT)
+
+        async def bare_hop() -> None:
+            await bare_call(serialized, timeout=CALL_TIMEOUT)
+
+        calls = {"bridge": through_bridge, "direct": direct, "bare": bare_hop}
+        for call in calls.values():
+            await _timed(call, size.warmup, deadline)
+        # Alternating blocks, so that a noisy spell hits every side alike.
+        for _ in range(size.blocks):
+            for name, call in calls.items():
+                before = servers[name].cpu_seconds() or 0.0
+                profiled = ctx.profiled(bridge) if name == "bridge" else contextlib.nullcontext()
+                async with profiled:
+                    samples[name] += await _timed(call, size.calls // size.blocks, deadline)
+                cpu[name] += (servers[name].cpu_seconds() or 0.0) - before
+    figures: dict[str, dict[str, Any]] = {}
+    for name, values in samples.items():
+        figures[name] = {
+            "calls": len(values),
+            "p50_ms": percentile(values, 0.50),
+            "p99_ms": percentile(values, 0.99),
+            "server_cpu_ms_per_call": cpu[name] / len(values) * 1e3 if values else None,
+        }
+    added = {
+        "p50_ms": _minus(figures["bridge"]["p50_ms"], figures["direct"]["p50_ms"]),
+        "p99_ms": _minus(figures["bridge"]["p99_ms"], figures["direct"]["p99_ms"]),
+    }
+    report.figures = {"size": asdict(size), **figures, "added_by_bridge": added}
+    report.add(
+        f"({size.calls} sequential calls per side, {size.blocks} alternating blocks, after "
+        f"{size.warmup} warm-up calls; direct: httpx to the same upstream, its CPU the "
+        "upstream's)",
+        *figure_table({**figures, "bridge - direct": added}, ROWS),
+    )
+    report.checks += [
+        Check(
+            "unary.cpu_per_call",
+            "CPU per unary call, bridge / bare",
+            subject=figures["bridge"]["server_cpu_ms_per_call"],
+            baseline=figures["bare"]["server_cpu_ms_per_call"],
+            baseline_name="bare",
+            unit=" ms",
+            target=CPU_TARGET,
+            floor=CPU_FLOOR,
+        ),
+        Check(
+            "unary.added_p50",
+            "unary p50 added over direct HTTP / bare gRPC hop p50",
+            subject=added["p50_ms"],
+            baseline=figures["bare"]["p50_ms"],
+            baseline_name="bare hop",
+            unit=" ms",
+            target=LATENCY_TARGET,
+        ),
+    ]
+    return report
+
+
+def _minus(left: float | None, right: float | None) -> float | None:
+    return None if left is None or right is None else left - right
