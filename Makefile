@@ -16,7 +16,7 @@ BUF    := node_modules/.bin/buf
 BRIDGE_LISTEN    ?= 127.0.0.1:50051
 SIMULATOR_LISTEN ?= $(or $(BRIDGE_SIMULATOR_LISTEN),127.0.0.1:8080)
 
-.PHONY: all setup generate lint format test run bench api-coverage stubs release-contract docs clean redis
+.PHONY: all setup generate lint format test run bench api-coverage stubs release-contract docs clean redis prometheus
 
 all: test
 
@@ -30,12 +30,16 @@ $(STAMP): $(RUN_STAMP)
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-## The development environment: .venv with the dev tools, buf, and Debian's redis-server.
-setup: $(STAMP) $(BUF) redis
+## The development environment: .venv with the dev tools, buf, Debian's redis-server and prometheus.
+setup: $(STAMP) $(BUF) redis prometheus
 
 ## redis-server for the tests of affinity shared through Redis (installed once, with apt).
 redis:
 	@bash tools/redis.sh
+
+## prometheus and promtool, for the tests of the alert rules and the dashboard (apt, once).
+prometheus:
+	@bash tools/prometheus.sh
 
 # `npm ci` installs exactly what package-lock.json pins and never rewrites it.
 $(BUF): package.json package-lock.json
@@ -66,7 +70,7 @@ format: $(STAMP) $(BUF)
 	$(BIN)/ruff check --fix bridge tests tools
 
 ## The whole suite: lint, type checks, and every test.
-test: $(STAMP) $(BUF) redis
+test: $(STAMP) $(BUF) redis prometheus
 	$(MAKE) --no-print-directory lint
 	$(BIN)/pytest -q
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import urlsplit
 
+from bridge.upstream.options import WIRES, wire_problem
 from bridge.upstream.profiles import OPENAI, Profile, load_profile
 
 __all__ = [
@@ -252,6 +253,13 @@ OPTIONS: tuple[Option, ...] = (
         "with workers, served by the parent for all of them",
     ),
     Option(
+        "metrics_listen",
+        ("BRIDGE_METRICS_LISTEN",),
+        _optional_address,
+        "address of the Prometheus scrape endpoint (`/metrics`), off when unset; with workers, "
+        "served by the parent for all of them (docs/metrics.md)",
+    ),
+    Option(
         "workers",
         ("BRIDGE_WORKERS",),
         _workers,
@@ -313,13 +321,25 @@ OPTIONS: tuple[Option, ...] = (
         load_profile,
         "upstream profile: openai, modelverse, lenient, or a JSON file (see docs/providers.md)",
     ),
-    Option("proxy", ("BRIDGE_UPSTREAM_PROXY",), _optional_url, "outbound HTTP(S) proxy URL"),
+    Option(
+        "proxy",
+        ("BRIDGE_UPSTREAM_PROXY",),
+        _optional_url,
+        "outbound HTTP(S) proxy URL (over aiohttp's client, or httpx's)",
+    ),
     Option("ca_bundle", ("BRIDGE_UPSTREAM_CA_BUNDLE",), _text, "CA bundle file for the upstream"),
     Option(
         "http2",
         ("BRIDGE_UPSTREAM_HTTP2",),
         _boolean,
-        "HTTP/2 when the upstream offers it, over httpx's transport (else HTTP/1.1 over aiohttp)",
+        "HTTP/2 when the upstream offers it, over httpx's transport (else HTTP/1.1)",
+    ),
+    Option(
+        "wire",
+        ("BRIDGE_UPSTREAM_WIRE",),
+        _one_of(*WIRES),
+        "HTTP client of upstream requests: http1 (asyncio and llhttp), aiohttp, httpx, or "
+        "auto: httpx for HTTP/2, aiohttp through a proxy, else http1",
     ),
     Option(
         "max_connections",
@@ -488,6 +508,7 @@ class Settings:
 
     listen: str = "127.0.0.1:50051"
     health_listen: str | None = None
+    metrics_listen: str | None = None
     workers: int = 1
     upstream_url: str = DEFAULT_UPSTREAM_URL
     api_key: str | None = field(default=None, repr=False)
@@ -508,6 +529,7 @@ class Settings:
     proxy: str | None = field(default=None, repr=False)
     ca_bundle: str = ""
     http2: bool = False
+    wire: str = "auto"
     max_connections: int = 1000
     max_message_bytes: int = 64 * 1024 * 1024
     max_inflight_request_bytes: int = 96 * 1024 * 1024
@@ -590,6 +612,11 @@ class Settings:
         proxy = values.get("proxy")
         if proxy and urlsplit(proxy).password is not None and not urlsplit(proxy).password:
             problems.append("BRIDGE_UPSTREAM_PROXY: empty proxy password")
+        problem = wire_problem(
+            values.get("wire", cls.wire), http2=values.get("http2", False), proxy=bool(proxy)
+        )
+        if problem is not None:
+            problems.append(f"BRIDGE_UPSTREAM_WIRE: {problem}")
         budget = values.get("max_inflight_request_bytes", cls.max_inflight_request_bytes)
         largest = values.get("max_message_bytes", cls.max_message_bytes)
         if budget < largest:

@@ -30,6 +30,7 @@ from bridge.upstream import UpstreamClient, UpstreamOptions
 from rbridge.responses.v1 import responses_service_pb2, responses_service_pb2_grpc
 
 if TYPE_CHECKING:
+    from bridge.telemetry.prometheus import Exposition, MetricsServer
     from bridge.workers import Worker
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "router",
     "run",
     "serve_health",
+    "serve_metrics",
     "server_options",
     "start",
     "upstream_options",
@@ -177,6 +179,29 @@ async def serve_health(address: str, servicer: health.aio.HealthServicer) -> grp
     return server
 
 
+async def serve_metrics(
+    exposition: Exposition, settings: Settings, worker: Worker | None = None
+) -> MetricsServer:
+    """The Prometheus endpoint of this process's `exposition`: on `settings.metrics_listen`,
+    or, for a `worker`, on the Unix socket its parent's endpoint asks.
+
+    Raises:
+        OSError: the address cannot be bound.
+    """
+    from pathlib import Path
+
+    from bridge.telemetry.prometheus import serve
+
+    async def render() -> bytes:
+        return exposition.render()
+
+    if worker is not None and worker.metrics_socket:
+        return await serve(render, unix_socket=Path(worker.metrics_socket))
+    server = await serve(render, address=settings.metrics_listen)
+    log.info("metrics_serving", metrics_listen=settings.metrics_listen, port=server.port)
+    return server
+
+
 def router(settings: Settings, env: Mapping[str, str] | None = None) -> Router:
     """The upstreams and routes of `settings.routes_file`: each upstream has the
     settings' upstream defaults unless the file says otherwise, its own HTTP spans and
@@ -238,6 +263,7 @@ def upstream_options(settings: Settings) -> UpstreamOptions:
         http2=settings.http2,
         ca_bundle=settings.ca_bundle,
         proxy=settings.proxy,
+        wire=settings.wire,
         max_body_bytes=settings.max_message_bytes,
     )
 
@@ -292,12 +318,26 @@ async def run(settings: Settings, worker: Worker | None = None) -> None:
     )
     # Tracer and meter providers from the OTEL_* variables, also made the
     # global ones so any other instrumented library reports through them.
-    observability = from_env(instance_id=None if worker is None else worker.instance_id)
+    # The Prometheus endpoint reads the same metrics: on its own port, or for a worker
+    # on the socket its parent's endpoint asks.
+    exposition = None
+    scraped = settings.metrics_listen or (worker is not None and worker.metrics_socket)
+    if scraped:
+        from bridge.telemetry.prometheus import Exposition
+
+        exposition = Exposition()
+    observability = from_env(
+        instance_id=None if worker is None else worker.instance_id,
+        readers=[exposition.reader] if exposition is not None else (),
+    )
     observability.set_global()
     install(observability)
     stop_started = 0.0
+    metrics: MetricsServer | None = None
     try:
         bridge = await start(settings, share_port=worker is not None)
+        if exposition is not None:
+            metrics = await serve_metrics(exposition, settings, worker)
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -318,6 +358,8 @@ async def run(settings: Settings, worker: Worker | None = None) -> None:
         await bridge.stop(settings.grace_seconds)
         log.info("stopped")
     finally:
+        if metrics is not None:
+            await metrics.stop()
         # Export what the last calls recorded, within what is left of the
         # grace period (2 s at most): a collector that cannot be reached must
         # not hold the pod past terminationGracePeriodSeconds.

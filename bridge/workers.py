@@ -12,6 +12,9 @@ A bridge process runs one event loop and so uses one core at most. With more CPU
 - The health port (BRIDGE_HEALTH_LISTEN) is the parent's: SERVING while every worker
   serves, NOT_SERVING while one is missing or the pool drains. On the API port each
   worker answers for itself, that is for the connection the question came on.
+- So is the Prometheus endpoint (BRIDGE_METRICS_LISTEN): each worker serves its metrics on
+  a Unix socket in a directory of the parent's, which asks them all at each scrape and
+  answers with every series labelled by its worker (`bridge.telemetry.prometheus`).
 - A worker that exits is replaced and its exit code or signal logged. More than
   `max(RESTARTS, N)` restarts within `WINDOW_SECONDS` and the parent gives up (exit 1),
   leaving restarts to the container's own policy and its back-off. A worker that exits 2
@@ -35,6 +38,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import tempfile
 import time
 import uuid
 from collections import deque
@@ -53,6 +57,8 @@ from bridge.devserver import reserve
 
 if TYPE_CHECKING:
     import grpc.aio
+
+    from bridge.telemetry.prometheus import MetricsServer
 
 __all__ = [
     "EXIT_MARGIN_SECONDS",
@@ -190,6 +196,8 @@ class Worker:
     index: int
     pool: str
     pipe: Connection
+    # Where the worker serves its metrics to the parent's endpoint ("": no endpoint).
+    metrics_socket: str = ""
 
     @property
     def log_fields(self) -> dict[str, object]:
@@ -277,7 +285,11 @@ class _Supervisor:
         # What every worker runs with: the port the parent holds, and no health port
         # of its own (the parent's answers for all).
         self.worker_settings = replace(
-            settings, listen=f"{shown}:{port}", health_listen=None, workers=count
+            settings,
+            listen=f"{shown}:{port}",
+            health_listen=None,
+            metrics_listen=None,
+            workers=count,
         )
         self.pool = str(uuid.uuid4())
         self.context = multiprocessing.get_context("spawn")
@@ -288,12 +300,14 @@ class _Supervisor:
         self.announced = False
         self.serving = False
         self.health: health.aio.HealthServicer | None = None
+        self.metrics_directory: tempfile.TemporaryDirectory[str] | None = None
 
     async def run(self) -> int:
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError):
                 self.loop.add_signal_handler(sig, self.events.put_nowait, None)
         health_server = await self._serve_health()
+        metrics_server = await self._serve_metrics()
         try:
             for index in range(1, self.count + 1):
                 self._spawn(index)
@@ -307,6 +321,10 @@ class _Supervisor:
         finally:
             if health_server is not None:
                 await health_server.stop(None)
+            if metrics_server is not None:
+                await metrics_server.stop()
+            if self.metrics_directory is not None:
+                self.metrics_directory.cleanup()
 
     async def _serve_health(self) -> grpc.aio.Server | None:
         if not self.settings.health_listen:
@@ -316,6 +334,23 @@ class _Supervisor:
         self.health = health.aio.HealthServicer()
         await self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
         return await serve_health(self.settings.health_listen, self.health)
+
+    async def _serve_metrics(self) -> MetricsServer | None:
+        if not self.settings.metrics_listen:
+            return None
+        from bridge.telemetry.prometheus import WorkerScraper, serve
+
+        self.metrics_directory = tempfile.TemporaryDirectory(prefix="bridge-metrics-")
+        scraper = WorkerScraper(
+            lambda: {index: self._metrics_socket(index) for index in sorted(self.slots)}
+        )
+        server = await serve(scraper.render, address=self.settings.metrics_listen)
+        log.info("metrics_serving", metrics_listen=self.settings.metrics_listen, port=server.port)
+        return server
+
+    def _metrics_socket(self, index: int) -> Path:
+        assert self.metrics_directory is not None
+        return Path(self.metrics_directory.name) / f"worker-{index}.sock"
 
     async def _set_health(self, status: health_pb2.HealthCheckResponse.ServingStatus) -> None:
         from bridge.server import SERVICE_NAME
@@ -328,7 +363,15 @@ class _Supervisor:
         parent_end, child_end = self.context.Pipe()
         process = self.context.Process(
             target=_work,
-            args=(self.worker_settings, Worker(index, self.pool, child_end)),
+            args=(
+                self.worker_settings,
+                Worker(
+                    index,
+                    self.pool,
+                    child_end,
+                    str(self._metrics_socket(index)) if self.metrics_directory else "",
+                ),
+            ),
             name=f"bridge-worker-{index}",
             # Should the parent die without stopping them, multiprocessing's exit hook
             # terminates daemonic children instead of waiting for them.

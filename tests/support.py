@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any
 
 import grpc
 import grpc.aio
+import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from bridge.config import Settings
@@ -23,7 +25,15 @@ from bridge.server import RunningBridge, start
 from bridge.upstream import UpstreamClient
 from rbridge.responses.v1 import responses_service_pb2_grpc
 
-__all__ = ["Bridges", "Running", "break_file", "health_status", "log_lines", "rotate"]
+__all__ = [
+    "Bridges",
+    "Running",
+    "break_file",
+    "health_status",
+    "log_lines",
+    "prometheus_tool",
+    "rotate",
+]
 
 
 @dataclass
@@ -116,3 +126,16 @@ def break_file(path: Path, how: str) -> None:
 def log_lines(output: io.StringIO) -> list[dict[str, Any]]:
     """The JSON log lines captured in `output`."""
     return [json.loads(line) for line in output.getvalue().splitlines() if line.startswith("{")]
+
+
+def prometheus_tool(name: str) -> str:
+    """The path of `prometheus` or `promtool` (Debian's `prometheus` package, which `make
+    test` installs). Skips the test saying so when it is missing, except under CI=true,
+    where that fails it."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (make test installs Debian's prometheus package)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path

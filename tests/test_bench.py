@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from tools.bench.__main__ import WORKLOADS
+from tools.bench.__main__ import WORKLOADS, argument_parser
 from tools.bench.batched import NO_RPC, find_batched
+from tools.bench.context import Context
 from tools.bench.workers import NO_WORKERS, has_workers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,3 +132,17 @@ def test_every_workload_reports_each_column(smoke: tuple[dict[str, Any], str]) -
     )
     assert _number(document["workloads"]["load"]["figures"]["bridge_rss"]["peak_mib"])
     assert document["workloads"]["tracing"]["figures"]["spans_exported"] > 0
+
+
+def test_settings_given_to_the_run_reach_every_bridge(tmp_path: Path) -> None:
+    """`--bridge-env BRIDGE_NAME=VALUE` is in every bridge's environment; anything but a
+    BRIDGE_ setting is refused."""
+    args = argument_parser().parse_args(
+        ["--bridge-env", "BRIDGE_UPSTREAM_WIRE=aiohttp", "--bridge-env", "BRIDGE_GZIP=true"]
+    )
+    ctx = Context("smoke", tmp_path, bridge_settings=dict(args.bridge_env))
+    env = ctx.bridge_env("http://127.0.0.1:9/v1", BRIDGE_GZIP="false")
+    assert env["BRIDGE_UPSTREAM_WIRE"] == "aiohttp"
+    assert env["BRIDGE_GZIP"] == "false"  # a workload's own setting wins
+    with pytest.raises(SystemExit):
+        argument_parser().parse_args(["--bridge-env", "PATH=/tmp"])

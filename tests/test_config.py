@@ -11,6 +11,7 @@ from bridge.config import (
     Settings,
     parse_hostport,
 )
+from bridge.server import upstream_options
 
 
 def test_defaults_point_at_openai() -> None:
@@ -169,3 +170,51 @@ def test_workers_below_one_or_not_a_number_is_refused(value: str) -> None:
     """Zero, negative or non-numeric BRIDGE_WORKERS is a configuration error naming it."""
     with pytest.raises(ConfigError, match=f"BRIDGE_WORKERS: .*or auto; got {value!r}"):
         Settings.load(env={"BRIDGE_WORKERS": value})
+
+
+@pytest.mark.parametrize(
+    ("env", "chosen"),
+    [
+        ({}, "http1"),
+        ({"BRIDGE_UPSTREAM_PROXY": "http://proxy.local:3128"}, "aiohttp"),
+        ({"BRIDGE_UPSTREAM_HTTP2": "true"}, "httpx"),
+        ({"BRIDGE_UPSTREAM_WIRE": "AIOHTTP"}, "aiohttp"),
+        ({"BRIDGE_UPSTREAM_WIRE": "httpx", "BRIDGE_UPSTREAM_PROXY": "http://p.local:3"}, "httpx"),
+        ({"BRIDGE_UPSTREAM_WIRE": "httpx"}, "httpx"),
+    ],
+    ids=["auto", "auto-proxy", "auto-http2", "aiohttp", "httpx-proxy", "httpx-http1"],
+)
+def test_the_wire_is_chosen_or_follows_http2_and_the_proxy(
+    env: dict[str, str], chosen: str
+) -> None:
+    """BRIDGE_UPSTREAM_WIRE names the upstream's HTTP client; auto picks httpx for HTTP/2,
+    aiohttp through a proxy, else the HTTP/1.1 wire."""
+    settings = Settings.load(env=env)
+    assert upstream_options(settings).chosen_wire == chosen
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"BRIDGE_UPSTREAM_WIRE": "curl"}, "one of auto, http1, aiohttp, httpx; got 'curl'"),
+        (
+            {"BRIDGE_UPSTREAM_WIRE": "http1", "BRIDGE_UPSTREAM_PROXY": "http://p.local:3"},
+            "the http1 wire sends through no proxy",
+        ),
+        (
+            {"BRIDGE_UPSTREAM_WIRE": "aiohttp", "BRIDGE_UPSTREAM_HTTP2": "1"},
+            "the aiohttp wire speaks HTTP/1.1 only",
+        ),
+    ],
+    ids=["unknown", "http1-proxy", "aiohttp-http2"],
+)
+def test_a_wire_that_cannot_carry_the_requests_is_refused(
+    env: dict[str, str], expected: str
+) -> None:
+    """An unknown wire, the HTTP/1.1 wire with a proxy, or HTTP/2 off httpx is refused."""
+    with pytest.raises(ConfigError) as failure:
+        Settings.load(env=env)
+    assert any(
+        problem.startswith(f"BRIDGE_UPSTREAM_WIRE: {expected}")
+        for problem in failure.value.problems
+    ), failure.value.problems

@@ -9,6 +9,8 @@ saying so, where kubectl is not installed.
 from __future__ import annotations
 
 import functools
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -16,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import kubernetes_validate
 import pytest
 import yaml
@@ -26,6 +29,15 @@ from bridge.server import SERVICE_NAME
 ROOT = Path(__file__).resolve().parent.parent
 K8S = ROOT / "k8s"
 OVERLAYS = ("shared", "sidecar")
+COMPONENTS = ("servicemonitor",)
+# Custom resources, validated against vendored schemas (tests/fixtures/crds/README.md).
+CRD_SCHEMAS = {
+    ("monitoring.coreos.com/v1", "ServiceMonitor"): ROOT
+    / "tests"
+    / "fixtures"
+    / "crds"
+    / "servicemonitor-v1.schema.json",
+}
 # The oldest version these manifests must work on: native sidecars and the
 # preStop `sleep` action are both on by default from 1.30.
 KUBERNETES_VERSION = "1.30.0"
@@ -36,6 +48,7 @@ KUSTOMIZATION_KEYS = {
     "configMapGenerator",
     "labels",
     "images",
+    "components",
 }
 SECRET_NAME = "responses-bridge-upstream"
 SECRETISH = re.compile(r"key|token|secret|password|credential", re.IGNORECASE)
@@ -60,8 +73,16 @@ def load_all(text: str) -> list[Object]:
 
 
 def validate(obj: Object, where: str) -> None:
-    """Fail unless `obj` matches the strict Kubernetes schema of KUBERNETES_VERSION."""
+    """Fail unless `obj` matches the strict Kubernetes schema of KUBERNETES_VERSION, or for a
+    custom resource its CRD's vendored schema."""
     name = f"{where}: {obj.get('kind')}/{obj.get('metadata', {}).get('name')}"
+    crd = CRD_SCHEMAS.get((obj.get("apiVersion", ""), obj.get("kind", "")))
+    if crd is not None:
+        try:
+            jsonschema.validate(obj, json.loads(crd.read_text()))
+        except jsonschema.ValidationError as exc:
+            pytest.fail(f"{name} is invalid at {'.'.join(map(str, exc.path))}: {exc.message}")
+        return
     try:
         kubernetes_validate.validate(obj, KUBERNETES_VERSION, strict=True)
     except kubernetes_validate.ValidationError as exc:
@@ -77,7 +98,11 @@ def _kustomize(overlay: str) -> str:
     if kubectl is None:
         pytest.skip("kubectl is not on PATH, so the overlays cannot be rendered here")
     result = subprocess.run(
-        [kubectl, "kustomize", str(K8S / "overlays" / overlay)],
+        [
+            kubectl,
+            "kustomize",
+            overlay if os.path.isabs(overlay) else str(K8S / "overlays" / overlay),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -151,8 +176,13 @@ def dockerfile_uid() -> int:
 
 
 def test_layout_has_a_base_and_both_overlays() -> None:
-    """k8s/ holds a base and the sidecar and shared overlays, each with a kustomization."""
-    expected = {K8S / "base", *(K8S / "overlays" / o for o in OVERLAYS)}
+    """k8s/ holds a base, the sidecar and shared overlays and the optional components, each
+    with a kustomization."""
+    expected = {
+        K8S / "base",
+        *(K8S / "overlays" / o for o in OVERLAYS),
+        *(K8S / "components" / c for c in COMPONENTS),
+    }
     assert {f.parent for f in kustomization_files()} == expected
     assert manifest_files(), "k8s/ holds no manifests to validate"
 
@@ -170,8 +200,12 @@ def test_manifest_file_is_valid_kubernetes(path: Path) -> None:
 def test_kustomization_file_is_well_formed(path: Path) -> None:
     """Each kustomization is a v1beta1 Kustomization using known keys and existing resources."""
     data = yaml.safe_load(path.read_text())
-    assert data["apiVersion"] == "kustomize.config.k8s.io/v1beta1"
-    assert data["kind"] == "Kustomization"
+    if path.parent.parent.name == "components":
+        assert data["apiVersion"] == "kustomize.config.k8s.io/v1alpha1"
+        assert data["kind"] == "Component"
+    else:
+        assert data["apiVersion"] == "kustomize.config.k8s.io/v1beta1"
+        assert data["kind"] == "Kustomization"
     assert set(data) <= KUSTOMIZATION_KEYS, set(data) - KUSTOMIZATION_KEYS
     for resource in data.get("resources", []):
         target = (path.parent / resource).resolve()
@@ -437,3 +471,90 @@ def test_shared_autoscaler_target_moves_with_the_cpu_limit_and_the_workers() -> 
     assert quantity(target["averageValue"]) == limit / 2
     if limit > 1:
         assert "BRIDGE_HEALTH_LISTEN" in settings
+
+
+# --- metrics: the scrape endpoint and the ServiceMonitor component ---------
+
+
+def with_servicemonitor(tmp_path: Path) -> list[Object]:
+    """What the shared overlay renders with the ServiceMonitor component added, as the
+    component's comment shows (an overlay of one's own, by relative paths)."""
+    overlay = tmp_path / "with-servicemonitor"
+    overlay.mkdir()
+    to_k8s = os.path.relpath(K8S, overlay)
+    (overlay / "kustomization.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "kustomize.config.k8s.io/v1beta1",
+                "kind": "Kustomization",
+                "resources": [f"{to_k8s}/overlays/shared"],
+                "components": [f"{to_k8s}/components/servicemonitor"],
+            }
+        )
+    )
+    return load_all(_kustomize(str(overlay)))
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_metrics_port_is_declared_and_bound_like_the_health_port(overlay: str) -> None:
+    """BRIDGE_METRICS_LISTEN listens on every interface (the pod IP Prometheus dials) on the
+    port the bridge container declares as `metrics`."""
+    objects = render(overlay)
+    host, port = parse_hostport(config(objects)["BRIDGE_METRICS_LISTEN"])
+    assert host in ("0.0.0.0", "::")
+    ports = {p["name"]: p["containerPort"] for p in bridge_container(pod_spec(objects))["ports"]}
+    assert ports["metrics"] == port
+
+
+def test_shared_pods_are_annotated_for_scraping() -> None:
+    """The shared overlay's pod template carries the prometheus.io annotations, naming the
+    metrics port and path."""
+    objects = render("shared")
+    annotations = one(objects, "Deployment")["spec"]["template"]["metadata"]["annotations"]
+    _, port = parse_hostport(config(objects)["BRIDGE_METRICS_LISTEN"])
+    assert annotations["prometheus.io/scrape"] == "true"
+    assert annotations["prometheus.io/port"] == str(port)
+    assert annotations["prometheus.io/path"] == "/metrics"
+
+
+def test_servicemonitor_component_renders_valid_objects(tmp_path: Path) -> None:
+    """With the component, every rendered object validates: the Kubernetes ones strictly, the
+    ServiceMonitor against its CRD's vendored schema."""
+    objects = with_servicemonitor(tmp_path)
+    one(objects, "ServiceMonitor")
+    for obj in objects:
+        validate(obj, "overlays/shared + components/servicemonitor")
+
+
+def test_servicemonitor_scrapes_the_metrics_port_of_the_bridge_pods(tmp_path: Path) -> None:
+    """The ServiceMonitor selects the metrics Service alone, whose selector picks the bridge
+    pods and whose port reaches their metrics port, at the endpoint's path."""
+    objects = with_servicemonitor(tmp_path)
+    monitor = one(objects, "ServiceMonitor")["spec"]
+    wanted = monitor["selector"]["matchLabels"]
+    services = [
+        o
+        for o in objects
+        if o["kind"] == "Service" and wanted.items() <= o["metadata"]["labels"].items()
+    ]
+    assert [s["metadata"]["name"] for s in services] == ["responses-bridge-metrics"]
+    service = services[0]["spec"]
+    deployment = one(objects, "Deployment")
+    pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
+    assert service["selector"].items() <= pod_labels.items()
+    (endpoint,) = monitor["endpoints"]
+    (port,) = [p for p in service["ports"] if p["name"] == endpoint["port"]]
+    container_ports = {p["name"] for p in bridge_container(pod_spec(objects))["ports"]}
+    assert port["targetPort"] in container_ports
+    assert endpoint["path"] == "/metrics"
+
+
+def test_crd_schema_rejects_an_unknown_field() -> None:
+    """The vendored ServiceMonitor schema catches a misspelled field, so the pass above means
+    something."""
+    path = K8S / "components" / "servicemonitor" / "servicemonitor.yaml"
+    monitor = one(load_all(path.read_text()), "ServiceMonitor")
+    monitor["spec"]["endpoints"][0]["scrapeTimout"] = "10s"
+    schema = json.loads(CRD_SCHEMAS[("monitoring.coreos.com/v1", "ServiceMonitor")].read_text())
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(monitor, schema)

@@ -26,6 +26,7 @@ Layout (docs/several-providers.md is the guide)::
         http2: false
         ca_bundle: /etc/provider-ca.pem
         proxy: http://proxy.internal:3128
+        wire: auto                  # or http1, aiohttp, httpx (BRIDGE_UPSTREAM_WIRE)
         genai_provider_name: openai
     routes:                         # model -> ordered upstreams
       - model: gpt-4.1              # exact names beat patterns
@@ -65,7 +66,7 @@ import yaml
 
 from bridge.config import HOP_BY_HOP_HEADERS, forward_header_names, http_url
 from bridge.redact import SECRETS
-from bridge.upstream.options import UpstreamOptions
+from bridge.upstream.options import UpstreamOptions, wire_problem
 from bridge.upstream.profiles import OPENAI, load_profile
 
 __all__ = [
@@ -486,6 +487,7 @@ _UPSTREAM_KEYS = (
     "http2",
     "ca_bundle",
     "proxy",
+    "wire",
     "genai_provider_name",
 )
 
@@ -538,6 +540,11 @@ def _upstream(
     )
     connections = reader.typed(values, "max_connections", where, _count, defaults.max_connections)
     http2 = reader.typed(values, "http2", where, _boolean, defaults.http2)
+    given = len(reader.problems)
+    wire = reader.typed(values, "wire", where, _wire, defaults.wire)
+    problem = wire_problem(wire, http2=http2, proxy=proxy is not None)
+    if problem is not None and len(reader.problems) == given:
+        reader.fail(f"{where}.wire", problem)
     pickable = reader.typed(values, "pickable", where, _boolean, False)
     lookup = reader.typed(values, "lookup", where, _boolean, True)
     provider = reader.typed(values, "genai_provider_name", where, _string, None)
@@ -564,6 +571,7 @@ def _upstream(
         http2=http2,
         ca_bundle=ca_bundle,
         proxy=proxy,
+        wire=wire,
     )
     return UpstreamSpec(
         name=name,
@@ -573,6 +581,14 @@ def _upstream(
         lookup=lookup,
         provider_name=provider,
     )
+
+
+def _wire(value: Any) -> str:
+    wire = _string(value)
+    problem = wire_problem(wire, http2=False, proxy=False)
+    if problem is not None:
+        raise ValueError(problem)
+    return wire
 
 
 def _base_url(value: Any) -> str:

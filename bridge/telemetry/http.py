@@ -6,7 +6,9 @@ span (the GenAI span the servicer makes current around the exchange), and the
 W3C `traceparent` (with the caller's `baggage`) is added to the request. The
 span ends when the response head arrives, or with the attempt's failure; the
 GenAI span above it lasts until the body (the whole stream) is read. The
-`http.client.request.duration` histogram records the same.
+`http.client.request.duration` histogram records the same; the counters
+`bridge.upstream.retries` and `bridge.upstream.retry_budget.exhausted` count the
+retries made, and those the retry budget refused.
 
 With a routes file each upstream has its own hooks, whose spans and points
 also carry the upstream's name (`bridge.upstream`).
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from opentelemetry import propagate, trace
-from opentelemetry.metrics import Histogram
+from opentelemetry.metrics import Counter, Histogram, Meter
 from opentelemetry.semconv.attributes import (
     error_attributes,
     http_attributes,
@@ -33,9 +35,33 @@ from opentelemetry.trace import Span, SpanKind, Status, StatusCode, Tracer
 
 from bridge.telemetry.setup import Observability, current
 
-__all__ = ["HttpSpans", "request_hooks"]
+__all__ = ["HttpSpans", "RetryCounters", "request_hooks"]
 
 _DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryCounters:
+    """Retries made, and retries the retry budget refused."""
+
+    made: Counter
+    refused: Counter
+
+    @classmethod
+    def create(cls, meter: Meter) -> RetryCounters:
+        """The two counters, on `meter`."""
+        return cls(
+            made=meter.create_counter(
+                "bridge.upstream.retries",
+                unit="{retry}",
+                description="Upstream attempts retried.",
+            ),
+            refused=meter.create_counter(
+                "bridge.upstream.retry_budget.exhausted",
+                unit="{retry}",
+                description="Retries not made because the retry budget was spent.",
+            ),
+        )
 
 
 @dataclass(slots=True)
@@ -58,10 +84,12 @@ class HttpSpans:
         tracer: Tracer | None,
         duration: Histogram | None,
         labels: Mapping[str, str] | None = None,
+        retries: RetryCounters | None = None,
     ) -> None:
         self._tracer = tracer
         self._duration = duration
         self._labels = dict(labels or {})
+        self._retries = retries
         self._servers: dict[str, dict[str, str | int]] = {}
 
     def _server(self, url: str) -> dict[str, str | int]:
@@ -81,7 +109,15 @@ class HttpSpans:
 
     def labelled(self, labels: Mapping[str, str]) -> HttpSpans:
         """These hooks, adding `labels` to every span and point (an upstream's name)."""
-        return HttpSpans(self._tracer, self._duration, {**self._labels, **labels})
+        return HttpSpans(self._tracer, self._duration, {**self._labels, **labels}, self._retries)
+
+    def retried(self) -> None:
+        if self._retries is not None:
+            self._retries.made.add(1, self._labels)
+
+    def budget_exhausted(self) -> None:
+        if self._retries is not None:
+            self._retries.refused.add(1, self._labels)
 
     def started(self, method: str, url: str, headers: MutableSequence[tuple[str, str]]) -> object:
         attributes: dict[str, str | int] = {
@@ -127,14 +163,12 @@ def request_hooks(observability: Observability | None = None) -> HttpSpans | Non
     if not observability.enabled:
         return None
     meter = observability.meter()
-    duration = (
-        meter.create_histogram(
-            "http.client.request.duration",
-            unit="s",
-            description="Duration of upstream HTTP requests, to the response head.",
-            explicit_bucket_boundaries_advisory=list(_DURATION_BUCKETS),
-        )
-        if meter is not None
-        else None
+    if meter is None:
+        return HttpSpans(observability.tracer(), None)
+    duration = meter.create_histogram(
+        "http.client.request.duration",
+        unit="s",
+        description="Duration of upstream HTTP requests, to the response head.",
+        explicit_bucket_boundaries_advisory=list(_DURATION_BUCKETS),
     )
-    return HttpSpans(observability.tracer(), duration)
+    return HttpSpans(observability.tracer(), duration, retries=RetryCounters.create(meter))

@@ -1,4 +1,5 @@
-"""The bridge's metric instruments: GenAI client metrics and gRPC server metrics.
+"""The bridge's metric instruments: GenAI client metrics, gRPC server metrics, and the
+process's load (streams in flight, events sent, CPU time).
 
 Names and units follow the semantic conventions; bucket boundaries are the
 ones the GenAI conventions advise, given as advisory boundaries so a View can
@@ -8,9 +9,18 @@ cancelled call (whose task is being cancelled) still records its points.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from typing import Final
 
-from opentelemetry.metrics import Histogram, Meter
+from opentelemetry.metrics import (
+    CallbackOptions,
+    Counter,
+    Histogram,
+    Meter,
+    Observation,
+    UpDownCounter,
+)
 from opentelemetry.semconv._incubating.metrics import gen_ai_metrics, rpc_metrics
 
 __all__ = [
@@ -89,7 +99,8 @@ TIME_PER_CHUNK_BUCKETS: Final = (
 
 
 class Instruments:
-    """Every histogram the bridge records, created once per meter."""
+    """Every instrument the bridge records per RPC, created once per meter, and the
+    process's CPU time (observed at each collection)."""
 
     def __init__(self, meter: Meter) -> None:
         self.token_usage: Histogram = meter.create_histogram(
@@ -134,3 +145,29 @@ class Instruments:
             unit="{count}",
             description="Messages sent per RPC, by method and status.",
         )
+        # Saturation: streams open now, and what they cost. CPU time over events sent
+        # is the CPU an event costs, the figure the benchmarks measure.
+        self.active_streams: UpDownCounter = meter.create_up_down_counter(
+            "bridge.rpc.active_streams",
+            unit="{stream}",
+            description="Server-streaming RPCs in flight, by method.",
+        )
+        self.stream_events: Counter = meter.create_counter(
+            "bridge.rpc.stream_events",
+            unit="{event}",
+            description="Stream events sent to clients, by method; counted when a stream ends.",
+        )
+        meter.create_observable_counter(
+            "process.cpu.time",
+            callbacks=[_cpu_time],
+            unit="s",
+            description="CPU time this process has used, by mode (user, system).",
+        )
+
+
+def _cpu_time(options: CallbackOptions) -> Iterable[Observation]:
+    times = os.times()
+    return [
+        Observation(times.user, {"cpu.mode": "user"}),
+        Observation(times.system, {"cpu.mode": "system"}),
+    ]

@@ -123,6 +123,8 @@ class RpcTelemetry:
             span=span,
         )
         enter_scope(scope)
+        if stream and self._instruments is not None:
+            self._instruments.active_streams.add(1, {rpc_attributes.RPC_METHOD: rpc})
         return scope, previous
 
     @staticmethod
@@ -138,6 +140,8 @@ class RpcTelemetry:
             return
         scope.closed = True
         elapsed = time.monotonic() - scope.started
+        if scope.stream and self._instruments is not None:
+            self._instruments.active_streams.add(-1, {rpc_attributes.RPC_METHOD: scope.rpc})
         end_ns = time.time_ns()
 
         def finish() -> None:
@@ -176,6 +180,8 @@ class RpcTelemetry:
             instruments.rpc_duration.record(elapsed * 1000.0, labels)
             instruments.rpc_requests.record(1, labels)
             instruments.rpc_responses.record(scope.messages_sent, labels)
+            if scope.stream and scope.events:
+                instruments.stream_events.add(scope.events, {rpc_attributes.RPC_METHOD: scope.rpc})
         if self._level is not None:
             self._access_line(scope, code, elapsed)
 

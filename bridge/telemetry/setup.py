@@ -186,11 +186,15 @@ def build(
 
 
 def from_env(
-    env: Mapping[str, str] | None = None, *, instance_id: str | None = None
+    env: Mapping[str, str] | None = None,
+    *,
+    instance_id: str | None = None,
+    readers: Sequence[MetricReader] = (),
 ) -> Observability:
     """Providers as the OTEL_* variables in `env` (default: the process's) ask;
     `instance_id`, when given, is the resource's `service.instance.id` (each worker
-    of `bridge serve --workers` is an instance of its own).
+    of `bridge serve --workers` is an instance of its own). `readers` read the
+    metrics too, whatever the variables say (the Prometheus endpoint's).
 
     Raises:
         TelemetryConfigError: an unknown exporter or protocol is named.
@@ -199,8 +203,9 @@ def from_env(
     processors: list[SpanProcessor] = [
         BatchSpanProcessor(exporter) for exporter in _span_exporters(env)
     ]
-    readers: list[MetricReader] = [
-        PeriodicExportingMetricReader(exporter) for exporter in _metric_exporters(env)
+    readers = [
+        *readers,
+        *(PeriodicExportingMetricReader(exporter) for exporter in _metric_exporters(env)),
     ]
     # The server flushes them itself, bounded by its grace period; an exit
     # hook would wait for an unreachable collector without bound.

@@ -1,8 +1,9 @@
 """Calls of one upstream Responses API: the only code that sends HTTP requests.
 
 One `UpstreamClient` per upstream, configured by its `UpstreamOptions`, sends
-every call over one `Wire` (`bridge.upstream.wire`) and its connection pool:
-aiohttp's client for HTTP/1.1, httpx's for HTTP/2 or a given httpx transport.
+every call over one `Wire` (`bridge.upstream.wire`) and its connection pool, as
+`UpstreamOptions.wire` says: by default `Http1Wire` for HTTP/1.1, aiohttp's client
+through a proxy, httpx's for HTTP/2 or a given httpx transport.
 Replies are read incrementally and closed as soon as the caller leaves the
 `exchange` block, so a cancelled gRPC call closes its upstream request at once,
 before the first byte or mid-stream. Transport failures become
@@ -28,6 +29,7 @@ import structlog
 from bridge import errors
 from bridge.decoding import ACCEPTED_ENCODINGS
 from bridge.upstream.credentials import ApiKeySource
+from bridge.upstream.http1 import Http1Wire
 from bridge.upstream.options import RequestHooks, UpstreamOptions
 from bridge.upstream.reply import UpstreamFailure, UpstreamReply
 from bridge.upstream.retry import AttemptBudget, RetryBudget, RetryPolicy
@@ -104,6 +106,9 @@ class UpstreamClient:
             body = await reply.read()
         await upstream.aclose()
 
+    The options choose the wire (`UpstreamOptions.chosen_wire`); a `transport` (an httpx
+    transport) sends over httpx's client.
+
     Raises (at construction):
         ValueError: the API key file cannot be read.
     """
@@ -142,7 +147,14 @@ class UpstreamClient:
         self._urls: dict[str, str] = {}
         self._dialer = WebSocketDialer(options, ssl_context)
         self._wire: Wire
-        if transport is None and not options.http2:
+        chosen = "httpx" if transport is not None else options.chosen_wire
+        if chosen == "http1":
+            self._wire = Http1Wire(
+                max_connections=options.max_connections,
+                connect_timeout=options.connect_timeout,
+                ssl_context=ssl_context,
+            )
+        elif chosen == "aiohttp":
             self._wire = AiohttpWire(
                 max_connections=options.max_connections,
                 connect_timeout=options.connect_timeout,
@@ -215,6 +227,8 @@ class UpstreamClient:
                     or (attempts is not None and not attempts.take())
                 ):
                     raise
+                if self._hooks is not None:
+                    self._hooks.retried()
                 await asyncio.sleep(self.policy.delay(attempt))
                 attempt += 1
                 continue
@@ -234,6 +248,8 @@ class UpstreamClient:
                 raise
             if retry:
                 await _close(reply)
+                if self._hooks is not None:
+                    self._hooks.retried()
                 await asyncio.sleep(self.policy.delay(attempt, reply.retry_after))
                 attempt += 1
                 continue
@@ -249,6 +265,8 @@ class UpstreamClient:
         if self.budget.try_retry():
             return True
         log.warning("retry_budget_exhausted", ratio=self.budget.ratio)
+        if self._hooks is not None:
+            self._hooks.budget_exhausted()
         return False
 
     async def _send(

@@ -12,7 +12,24 @@ from typing import Protocol
 
 from bridge.upstream.profiles import OPENAI, Profile
 
-__all__ = ["RequestHooks", "UpstreamOptions"]
+__all__ = ["WIRES", "RequestHooks", "UpstreamOptions", "wire_problem"]
+
+#: The HTTP clients an upstream's requests can go over (`UpstreamOptions.wire`):
+#: "http1" (asyncio and llhttp, `bridge.upstream.http1`), "aiohttp" (aiohttp's client),
+#: "httpx" (httpx's, HTTP/2 where offered), or "auto": httpx for HTTP/2, aiohttp through
+#: a proxy, else http1.
+WIRES = ("auto", "http1", "aiohttp", "httpx")
+
+
+def wire_problem(wire: str, *, http2: bool, proxy: bool) -> str | None:
+    """Why `wire` cannot carry an upstream's requests with these settings, or None."""
+    if wire not in WIRES:
+        return f"one of {', '.join(WIRES)}; got {wire!r}"
+    if http2 and wire in ("http1", "aiohttp"):
+        return f"the {wire} wire speaks HTTP/1.1 only: HTTP/2 goes over httpx (or auto)"
+    if proxy and wire == "http1":
+        return "the http1 wire sends through no proxy: use aiohttp, httpx or auto"
+    return None
 
 
 class RequestHooks(Protocol):
@@ -27,6 +44,14 @@ class RequestHooks(Protocol):
 
     def ended(self, token: object, status: int | None, error: BaseException | None) -> None:
         """Its response head arrived (`status`), or the attempt failed (`error`)."""
+        ...
+
+    def retried(self) -> None:
+        """A failed attempt is retried."""
+        ...
+
+    def budget_exhausted(self) -> None:
+        """A failed attempt is not retried: the retry budget is spent."""
         ...
 
 
@@ -56,6 +81,7 @@ class UpstreamOptions:
         http2: use HTTP/2 where offered, over httpx's own transport.
         ca_bundle: a CA bundle file to verify the upstream with ("" for the system's).
         proxy: an outbound proxy URL, credentials allowed.
+        wire: the HTTP client of its requests, one of `WIRES` (see `wire_problem`).
         max_body_bytes: the largest reply body, stream event or line held.
     """
 
@@ -78,4 +104,14 @@ class UpstreamOptions:
     http2: bool = False
     ca_bundle: str = ""
     proxy: str | None = field(default=None, repr=False)
+    wire: str = "auto"
     max_body_bytes: int = 64 * 1024 * 1024
+
+    @property
+    def chosen_wire(self) -> str:
+        """The wire that carries the requests: `wire`, or what "auto" picks."""
+        if self.wire != "auto":
+            return self.wire
+        if self.http2:
+            return "httpx"
+        return "aiohttp" if self.proxy is not None else "http1"

@@ -1,15 +1,21 @@
-"""How requests reach an upstream: one HTTP exchange at a time, over aiohttp or httpx.
+"""How requests reach an upstream: one HTTP exchange at a time, over one of three clients.
 
 `Wire.send` sends one request and returns a `WireResponse` as soon as the
 response head has arrived; the body is read with `read_chunk()` (b"" at its
 end), one await per chunk and no generator layers between the socket and the
 caller, and `close()` drops the connection of a body left unfinished.
 
-`AiohttpWire` (HTTP/1.1, the default) sends over aiohttp's C-accelerated
-client directly: it costs a fraction of the CPU per request and per streamed
-event of httpx's own stack. `HttpxWire` sends over an `httpx.AsyncClient`:
-HTTP/2 where the upstream offers it (`BRIDGE_UPSTREAM_HTTP2=true`), or any
-httpx transport (the tests' mock transport).
+The three wires (`UpstreamOptions.wire` chooses; "auto" as below):
+- `bridge.upstream.http1.Http1Wire` for HTTP/1.1 (auto's choice): asyncio and
+  llhttp's C parser (httptools), a connection pool of its own. Per unary call
+  it costs a fraction of the CPU of aiohttp's client (no per-request timers,
+  cookie jar or redirect logic) and opens connections without aiohttp's
+  connector bookkeeping.
+- `AiohttpWire`: aiohttp's client, auto's choice when an outbound proxy is
+  configured (it speaks to HTTP proxies and tunnels through them).
+- `HttpxWire`: httpx's client, auto's choice for HTTP/2 where the upstream
+  offers it (`BRIDGE_UPSTREAM_HTTP2=true`), and for any httpx transport (the
+  tests' mock transport).
 
 Failures map onto `WireError`s by where they happen, named as httpx names
 them: before the response head a failed connection is `ConnectError`, and one
@@ -18,8 +24,8 @@ received, so a retry is safe); a connect or write timeout is `ConnectTimeout`
 or `WriteTimeout`; a head the HTTP parser refuses (a line over 8190 bytes, over
 128 headers, broken framing) is `UnreadableHead`, with the parser's reason and
 without the URL; a body that breaks is `ReadError`, or `RemoteProtocolError`
-when it ends before its framing said, raised only after every byte that
-arrived before the break was handed over.
+when it ends before its framing said (or its framing is malformed), raised only
+after every byte that arrived before the break was handed over.
 """
 
 from __future__ import annotations
@@ -34,8 +40,10 @@ import httpx
 from yarl import URL
 
 __all__ = [
+    "HEADER_TOO_LONG",
     "MAX_HEADERS",
     "MAX_HEADER_LINE",
+    "TOO_MANY_HEADERS",
     "AiohttpWire",
     "ConnectError",
     "ConnectTimeout",
@@ -50,9 +58,12 @@ __all__ = [
     "head_problem",
 ]
 
-# A response head's bounds, aiohttp's parser's: both wires hold a reply to them.
+# A response head's bounds, aiohttp's parser's: every wire holds a reply to them.
 MAX_HEADERS = 128
 MAX_HEADER_LINE = 8190
+# What `UnreadableHead` says of a head past them.
+TOO_MANY_HEADERS = "Too many headers received"
+HEADER_TOO_LONG = f"Got more than {MAX_HEADER_LINE} bytes when reading a header"
 # aiohttp writes a bytes body in one go, holding the event loop while it does.
 _LARGE_BODY = 1 << 20
 
@@ -94,10 +105,10 @@ class UnreadableHead(WireError):
 def head_problem(headers: Sequence[tuple[bytes, bytes]]) -> str | None:
     """Why a response head is past the bounds above, or None."""
     if len(headers) > MAX_HEADERS:
-        return "Too many headers received"
+        return TOO_MANY_HEADERS
     for name, value in headers:
         if len(name) + len(value) + 2 > MAX_HEADER_LINE:
-            return f"Got more than {MAX_HEADER_LINE} bytes when reading a header"
+            return HEADER_TOO_LONG
     return None
 
 
@@ -209,7 +220,7 @@ def _payload(content: bytes | None) -> bytes | io.BytesIO | None:
 
 
 class AiohttpWire:
-    """Sends requests through one shared aiohttp session (HTTP/1.1)."""
+    """Sends requests through one shared aiohttp session (HTTP/1.1, through a proxy)."""
 
     def __init__(
         self,

@@ -43,12 +43,13 @@ async def fault_server() -> AsyncIterator[FaultServer]:
         await server.close()
 
 
-@pytest.fixture(params=["aiohttp", "httpx"])
+@pytest.fixture(params=["http1", "aiohttp", "httpx"])
 async def bridges(
     fault_server: FaultServer, request: pytest.FixtureRequest
 ) -> AsyncIterator[Bridges]:
-    """Starts bridges pointed at the fault server, over each upstream transport (aiohttp's,
-    and httpx's own, which BRIDGE_UPSTREAM_HTTP2 selects); stops them after the checks."""
+    """Starts bridges pointed at the fault server, over each upstream transport (the HTTP/1.1
+    wire, aiohttp's client, and httpx's own, which BRIDGE_UPSTREAM_HTTP2 selects); stops
+    them after the checks."""
     started = Bridges(fault_server, request.param)
     try:
         yield started

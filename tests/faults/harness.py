@@ -165,10 +165,12 @@ class BridgeHandle(Running):
 class Bridges(SupportBridges):
     """Starts real bridges on loopback, pointed at the fault server unless told otherwise."""
 
-    def __init__(self, server: FaultServer, transport: str = "aiohttp") -> None:
-        # "aiohttp" (HTTP/1.1, the default), or "httpx": httpx's own stack, which
-        # BRIDGE_UPSTREAM_HTTP2 selects (HTTP/2 where offered, HTTP/1.1 here).
-        super().__init__(max_retries=0, api_key="sk-fault", http2=transport == "httpx")
+    def __init__(self, server: FaultServer, transport: str = "http1") -> None:
+        # "http1": the default wire (BRIDGE_UPSTREAM_WIRE=auto, asyncio and llhttp);
+        # "aiohttp": aiohttp's client (BRIDGE_UPSTREAM_WIRE=aiohttp); "httpx": httpx's own
+        # stack, which BRIDGE_UPSTREAM_HTTP2 selects (HTTP/1.1 here, in clear).
+        wire = {"http1": "auto", "aiohttp": "aiohttp", "httpx": "auto"}[transport]
+        super().__init__(max_retries=0, api_key="sk-fault", http2=transport == "httpx", wire=wire)
         self.server = server
         self.transport = transport
         self.running: list[BridgeHandle] = []  # type: ignore[assignment]

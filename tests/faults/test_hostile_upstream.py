@@ -713,6 +713,7 @@ async def start_bridge(
     return await bridges.start(
         upstream_url=h2_upstream.url,
         http2=True,
+        wire="httpx",
         ca_bundle=str(h2_upstream.ca_file),
         forward_headers=(HEADER,),
     )

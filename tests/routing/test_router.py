@@ -1,6 +1,7 @@
 """Where calls go through a bridge with a routes file: routes by model and their precedence,
 renames, models no route serves, calls without a model, picking an upstream, weights,
-callers' keys, and reloads with calls in flight; without a routes file, nothing changes."""
+callers' keys, each upstream's wire, and reloads with calls in flight; without a routes
+file, nothing changes."""
 
 from __future__ import annotations
 
@@ -52,6 +53,27 @@ default_upstream: rest
         assert (unary.upstream, unary.code) == (upstream, grpc.StatusCode.OK)
         streamed = await stream(bridge.stub.StreamCreateResponse(create(model)))
         assert (streamed.upstream, streamed.code) == (upstream, grpc.StatusCode.OK)
+        assert streamed.response.status == "completed"
+
+
+async def test_each_upstream_sends_over_its_own_wire(
+    simulators: StartSimulator, routed: StartRouted
+) -> None:
+    """Upstreams of one file on the HTTP/1.1 wire, aiohttp's client and httpx's each serve
+    unary and streamed calls whole."""
+    wires = ("http1", "aiohttp", "httpx")
+    urls = {wire: (await simulators()).url for wire in wires}
+    upstreams = "".join(
+        f'  {wire}: {{base_url: "{url}", wire: {wire}}}\n' for wire, url in urls.items()
+    )
+    routes = "".join(f"  - {{model: m-{wire}, upstreams: [{wire}]}}\n" for wire in wires)
+    bridge = await routed(f"upstreams:\n{upstreams}routes:\n{routes}default_upstream: http1\n")
+    for wire in wires:
+        unary = await served(bridge.stub.CreateResponse(create(f"m-{wire}")))
+        assert (unary.upstream, unary.code) == (wire, grpc.StatusCode.OK)
+        assert unary.response.status == "completed"
+        streamed = await stream(bridge.stub.StreamCreateResponse(create(f"m-{wire}")))
+        assert (streamed.upstream, streamed.code) == (wire, grpc.StatusCode.OK)
         assert streamed.response.status == "completed"
 
 

@@ -90,6 +90,7 @@ upstreams:
     http2: true
     ca_bundle: {ca}
     proxy: http://proxy.internal:3128
+    wire: httpx
     genai_provider_name: modelverse
 routes:
   - {{model: "*", upstreams: [modelverse]}}
@@ -117,6 +118,7 @@ routes:
     )
     assert options.http2 and options.ca_bundle == str(ca)
     assert options.proxy == "http://proxy.internal:3128"
+    assert options.wire == options.chosen_wire == "httpx"
     assert spec.provider_name == "modelverse"
 
 
@@ -196,6 +198,7 @@ upstreams:
     api_key: sk-literal-key-in-the-file
     timeouts: {{connect: -1, idle: 3}}
     retries: two
+    wire: curl
     headers: {{authorization: "Bearer x", api-key: literal, x-ok: fine}}
     colour: blue
   b:
@@ -204,6 +207,12 @@ upstreams:
   c:
     base_url: "http://user:pw@c.invalid/v1"
     api_key: {{file: {tmp_path / "missing-key"}}}
+    proxy: http://proxy.internal:3128
+    wire: http1
+  d:
+    base_url: "http://d.invalid/v1"
+    http2: true
+    wire: aiohttp
 routes:
   - model: "*"
     upstreams: [a]
@@ -225,6 +234,7 @@ limits: {{default: {{burst: 3}}, callers: [x]}}
         "upstreams.a.timeouts: unknown key 'idle'",
         "upstreams.a.timeouts.connect: must be > 0",
         "upstreams.a.retries: expected a whole number",
+        "upstreams.a.wire: one of auto, http1, aiohttp, httpx; got 'curl'",
         "upstreams.a.headers.authorization: cannot be set: the upstream's key is api_key",
         "upstreams.a.headers.api-key: a secret never sits in the routes file",
         "upstreams.a: unknown key 'colour'",
@@ -233,6 +243,8 @@ limits: {{default: {{burst: 3}}, callers: [x]}}
         "upstreams.b.ca_bundle: no such file",
         "upstreams.c.base_url: credentials in the URL are not allowed",
         "upstreams.c.api_key.file: no such file",
+        "upstreams.c.wire: the http1 wire sends through no proxy",
+        "upstreams.d.wire: the aiohttp wire speaks HTTP/1.1 only",
         "routes[0].model: the catch-all '*' must be the last route",
         "routes[1].upstreams[2].upstream: no upstream named 'nowhere'",
         "routes[2].upstreams: give every upstream a weight, or none",

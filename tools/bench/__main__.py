@@ -47,7 +47,7 @@ from tools.bench.report import Check, Report
 from tools.bench.stats import cores, load_average
 from tools.harness.aio import loop_name, run
 
-__all__ = ["MODES", "WORKLOADS", "main"]
+__all__ = ["MODES", "WORKLOADS", "argument_parser", "main"]
 
 WORKLOADS: dict[str, ModuleType] = {
     module.NAME: module
@@ -70,7 +70,14 @@ def _names(text: str) -> list[str]:
     return names
 
 
-def _parser() -> argparse.ArgumentParser:
+def _setting(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.startswith("BRIDGE_"):
+        raise argparse.ArgumentTypeError(f"expected BRIDGE_NAME=VALUE; got {text!r}")
+    return name, value
+
+
+def argument_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m tools.bench",
         description="Benchmarks of the bridge, each figure beside a baseline from the same run.",
@@ -86,6 +93,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--only", type=_names, metavar="NAMES", help="run only these workloads (comma-separated)"
+    )
+    parser.add_argument(
+        "--bridge-env",
+        type=_setting,
+        action="append",
+        default=[],
+        metavar="BRIDGE_NAME=VALUE",
+        help="a setting every bridge of the run gets (repeatable), e.g. "
+        "BRIDGE_UPSTREAM_WIRE=aiohttp",
     )
     parser.add_argument("--json", metavar="PATH", help="also write every figure as JSON")
     parser.add_argument(
@@ -124,7 +140,13 @@ async def _run(args: argparse.Namespace, mode: str, names: list[str]) -> list[Re
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
         # Figures of each workload from bridges no other workload aged (not worth the
         # starts in the smoke configuration).
-        ctx = Context(mode, Path(folder), profiler, fresh_bridges=mode != "smoke")
+        ctx = Context(
+            mode,
+            Path(folder),
+            profiler,
+            fresh_bridges=mode != "smoke",
+            bridge_settings=dict(args.bridge_env),
+        )
         ctx.workload = names[0]
         try:
             # Every shared server at once: they start faster together than one by one.
@@ -158,14 +180,15 @@ def _summary(reports: list[Report]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; 1 when a workload failed."""
-    args = _parser().parse_args(argv)
+    args = argument_parser().parse_args(argv)
     mode = "smoke" if args.smoke else "quick" if args.quick else "full"
     names = args.only or list(WORKLOADS)
     started = time.monotonic()
     print(
         f"bridge benchmarks, {mode} mode: Python {platform.python_version()}, grpcio "
         f"{grpc.__version__}, {loop_name()}, {cores()} CPUs; load average at start "
-        f"{load_average()}; servers each in their own process, clients in this one",
+        f"{load_average()}; servers each in their own process, clients in this one"
+        + "".join(f"; bridges with {name}={value}" for name, value in args.bridge_env),
         end="\n\n",
         flush=True,
     )

@@ -45,8 +45,11 @@ class Context:
         profiler: Profiler | None = None,
         *,
         fresh_bridges: bool = False,
+        bridge_settings: Mapping[str, str] | None = None,
     ) -> None:
         self.mode = mode
+        # BRIDGE_* variables every bridge of the run gets (`--bridge-env`).
+        self.bridge_settings = dict(bridge_settings or {})
         self.folder = folder
         self.profiler = profiler
         self.fresh_bridges = fresh_bridges
@@ -125,7 +128,8 @@ class Context:
 
     def bridge_env(self, upstream_url: str, tls: bool = False, **extra: str) -> dict[str, str]:
         """The environment of a bridge pointed at `upstream_url`: `bridge serve`'s
-        defaults, a key, the CA for a TLS upstream, and `extra`."""
+        defaults, a key, the CA for a TLS upstream, the run's `bridge_settings`, and
+        `extra`."""
         env = {
             "BRIDGE_UPSTREAM_URL": upstream_url,
             "BRIDGE_UPSTREAM_API_KEY": "sk-bench",
@@ -133,7 +137,7 @@ class Context:
         }
         if tls:
             env["BRIDGE_UPSTREAM_CA_BUNDLE"] = str(self.certificates().ca)
-        return env | extra
+        return env | self.bridge_settings | extra
 
     async def own_bridge(
         self, env: Mapping[str, str], name: str = "bridge", **options: Any

@@ -16,10 +16,12 @@ __all__ = [
     "memory_kib",
     "socket_inodes",
     "tcp_established",
+    "tcp_listening",
 ]
 
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 _ESTABLISHED = "01"
+_LISTEN = "0A"
 
 
 def cpu_seconds(pid: int) -> float | None:
@@ -98,10 +100,9 @@ def socket_inodes(pid: int) -> set[int]:
     return {int(target[8:-1]) for target in _fd_targets(pid) if target.startswith("socket:[")}
 
 
-def tcp_established(local_port: int) -> set[int]:
-    """The inodes of the established TCP connections (IPv4 and IPv6) whose local port is
-    `local_port`: the connections a server listening there has accepted."""
-    inodes: set[int] = set()
+def _tcp_sockets(state: str) -> list[tuple[int, int]]:
+    """(local port, inode) of every TCP socket (IPv4 and IPv6) in `state`."""
+    found: list[tuple[int, int]] = []
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
             lines = Path(table).read_text().splitlines()[1:]
@@ -109,10 +110,23 @@ def tcp_established(local_port: int) -> set[int]:
             continue
         for line in lines:
             fields = line.split()
-            port = int(fields[1].rsplit(":", 1)[1], 16)
-            if port == local_port and fields[3] == _ESTABLISHED:
-                inodes.add(int(fields[9]))
-    return inodes
+            if fields[3] == state:
+                found.append((int(fields[1].rsplit(":", 1)[1], 16), int(fields[9])))
+    return found
+
+
+def tcp_established(local_port: int) -> set[int]:
+    """The inodes of the established TCP connections (IPv4 and IPv6) whose local port is
+    `local_port`: the connections a server listening there has accepted."""
+    return {inode for port, inode in _tcp_sockets(_ESTABLISHED) if port == local_port}
+
+
+def tcp_listening(pids: list[int]) -> set[int]:
+    """The TCP ports on which any of the processes `pids` listens."""
+    inodes: set[int] = set()
+    for pid in pids:
+        inodes |= socket_inodes(pid)
+    return {port for port, inode in _tcp_sockets(_LISTEN) if inode in inodes}
 
 
 def memory_kib(pid: int) -> dict[str, int]:
