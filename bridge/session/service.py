@@ -89,6 +89,8 @@ MAX_QUEUED: Final = 64
 _DRAIN_MARGIN: Final = 0.25
 # When a full bridge refuses a session: the wait a client should allow.
 _RETRY_FULL_MS: Final = 1000
+# The most upstreams, and models, a session's access line lists.
+_MAX_LISTED: Final = 16
 # Each create is routed, and its response recorded for affinity, as this RPC's call is.
 _CREATE_RPC: Final = "StreamCreateResponse"
 
@@ -261,7 +263,9 @@ class _Session:
         # The session's totals, for its access line.
         self._responses = 0
         self._tokens = [0, 0, 0, 0]
+        # The upstreams and models of its responses, in order of first use.
         self._used: dict[str, None] = {}
+        self._models: dict[str, None] = {}
 
     # -- the RPC ------------------------------------------------------------------------
 
@@ -630,8 +634,11 @@ class _Session:
             for index, value in enumerate(counts):
                 self._tokens[index] += value or 0
         name = served.upstream.tag.name if served is not None else None
-        if name is not None:
+        if name is not None and len(self._used) < _MAX_LISTED:
             self._used[name] = None
+        model = create.body.get("model")
+        if isinstance(model, str) and len(self._models) < _MAX_LISTED:
+            self._models[model] = None
         scope = getattr(self.context, "scope", None)
         # Each response's attempts go on its own line, not piling up on the session's.
         attempts = None
@@ -670,8 +677,10 @@ class _Session:
         if scope is None:
             return
         scope.responses = self._responses
-        # Every upstream the session's responses came from.
+        # Every upstream and model of the session's responses.
         scope.upstream = ",".join(self._used) or None
+        scope.model = ",".join(self._models) or None
+        scope.response_model = None
         scope.attempts = None
         if self._responses:
             (
