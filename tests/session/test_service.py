@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from typing import Any
 
 import grpc
@@ -11,9 +12,11 @@ import httpx
 import pytest
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
+from opentelemetry.trace import SpanKind
 
 from bridge.client import AsyncBridgeClient, SessionError
 from rbridge.responses.v1 import responses_service_pb2 as service
+from tests.conftest import access_lines
 from tests.session.conftest import (
     ENDS,
     MODEL,
@@ -25,7 +28,10 @@ from tests.session.conftest import (
     lane_of,
     text_of,
 )
+from tests.telemetry.conftest import Captured, otel
 from tests.test_simulator import WEATHER_TOOL
+
+__all__ = ["otel"]
 
 pytestmark = pytest.mark.parametrize("path", PATHS)
 
@@ -335,3 +341,45 @@ async def test_the_refusal_carries_retry_and_quota_details(path: str, serve: Ser
     quota = error_details_pb2.QuotaFailure()
     next(d for d in status.details if d.Is(quota.DESCRIPTOR)).Unpack(quota)
     assert quota.violations[0].subject == "BRIDGE_MAX_SESSIONS"
+
+
+async def test_telemetry_has_a_span_and_a_line_per_session_and_per_response(
+    path: str, serve: Serve, otel: Captured, log_output: io.StringIO
+) -> None:
+    """The session's SERVER span parents one GenAI span per response, each with its model,
+    response id and usage; the access log has a line per response and one for the session,
+    which counts the responses and sums their tokens."""
+    served = await serve(path)
+    events, code, _ = await collect(
+        served.stub.Session(feed(create("count 3 words", "a"), create("hello there", "b")))
+    )
+    assert code is grpc.StatusCode.OK
+    done = {lane_of(e): e["response"] for e in events if e["type"] == "response.completed"}
+    spans = await otel.wait_spans(3)
+    server = next(s for s in spans if s.kind is SpanKind.SERVER)
+    assert server.name.endswith("ResponsesService/Session")
+    genai = sorted(
+        (s for s in spans if s.kind is SpanKind.CLIENT and s.name.startswith("chat")),
+        key=lambda s: str((s.attributes or {})["gen_ai.response.id"]),
+    )
+    assert len(genai) == 2
+    for span in genai:
+        attributes = dict(span.attributes or {})
+        assert span.parent is not None and span.parent.span_id == server.context.span_id
+        assert attributes["gen_ai.request.model"] == MODEL
+        assert attributes["gen_ai.operation.name"] == "chat"
+    by_id = {str((s.attributes or {})["gen_ai.response.id"]): s for s in genai}
+    for response in done.values():
+        attributes = dict(by_id[response["id"]].attributes or {})
+        assert attributes["gen_ai.usage.input_tokens"] == response["usage"]["input_tokens"]
+        assert attributes["gen_ai.usage.output_tokens"] == response["usage"]["output_tokens"]
+    lines = access_lines(log_output)
+    per_response = {line["stream_id"]: line for line in lines if line["event"] == "response"}
+    assert {lane: line["response_id"] for lane, line in per_response.items()} == {
+        lane: response["id"] for lane, response in done.items()
+    }
+    assert all(line["status"] == "completed" for line in per_response.values())
+    (session,) = [line for line in lines if line["event"] == "rpc"]
+    assert (session["status"], session["responses"]) == ("OK", 2)
+    assert session["input_tokens"] == sum(r["usage"]["input_tokens"] for r in done.values())
+    assert session["output_tokens"] == sum(r["usage"]["output_tokens"] for r in done.values())
