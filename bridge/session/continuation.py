@@ -10,7 +10,8 @@ context expanded before its own input, without `previous_response_id`.
 Only responses created with `store: false` are expanded: a stored response is the
 upstream's to continue, and a create naming any other response goes as it came (the
 upstream answers for it). A lane's context is replaced by its next response's, and
-forgotten when a response on it fails, as the WebSocket forgets on an error. Any lane's
+forgotten when a response on it fails, as the WebSocket forgets on an error, and at most
+`MAX_LANES_KEPT` lanes' are kept (the least recently used go first). Any lane's
 last response can be continued from any lane: `stream_id` schedules, `previous_response_id`
 says the lineage.
 
@@ -25,11 +26,14 @@ Usage::
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
-__all__ = ["Continuations", "input_items"]
+__all__ = ["MAX_LANES_KEPT", "Continuations", "input_items"]
 
 _PREVIOUS = "previous_response_id"
+#: The lanes whose last response a session keeps; past it, the least recently used lane's
+#: is forgotten (a client opening lane after lane cannot grow the process without end).
+MAX_LANES_KEPT: Final = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +58,11 @@ def input_items(value: Any) -> list[Any]:
 class Continuations:
     """The last `store: false` response of each lane of one session, with its context."""
 
-    __slots__ = ("_lanes",)
+    __slots__ = ("_lanes", "max_lanes")
 
-    def __init__(self) -> None:
+    def __init__(self, max_lanes: int = MAX_LANES_KEPT) -> None:
+        self.max_lanes = max_lanes
+        # Least recently remembered first.
         self._lanes: dict[str, _Context] = {}
 
     def expand(
@@ -99,7 +105,10 @@ class Continuations:
         assert response is not None
         output = response.get("output")
         items = [*input_items(sent.get("input")), *(output if isinstance(output, list) else [])]
+        self._lanes.pop(lane, None)
         self._lanes[lane] = _Context(response["id"], items, generation)
+        if len(self._lanes) > self.max_lanes:
+            del self._lanes[next(iter(self._lanes))]
 
     def forget(self, lane: str) -> None:
         """Drop what `lane` keeps (its response failed)."""

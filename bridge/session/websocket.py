@@ -172,6 +172,7 @@ class WebSocketSession:
         finally:
             if self._routes.get(lane) is queue:
                 del self._routes[lane]
+                self._lane_generation.pop(lane, None)
             if counted is not None:
                 self._release(counted)
 

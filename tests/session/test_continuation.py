@@ -76,3 +76,17 @@ def test_input_items_of_every_form() -> None:
     assert input_items("hi") == [{"type": "message", "role": "user", "content": "hi"}]
     assert input_items([USER]) == [USER]
     assert input_items(None) == []
+
+
+def test_past_its_bound_the_least_recently_used_lane_is_forgotten() -> None:
+    """A client opening lane after lane keeps at most `max_lanes` contexts: the lane
+    remembered longest ago goes first, and one remembered again counts as new."""
+    memory = Continuations(max_lanes=2)
+    memory.remember("a", {"input": "1", "store": False}, completed("r1"))
+    memory.remember("b", {"input": "2", "store": False}, completed("r2"))
+    memory.remember("a", {"input": "3", "store": False}, completed("r3"))
+    memory.remember("c", {"input": "4", "store": False}, completed("r4"))
+    assert len(memory) == 2
+    assert memory.expand({"previous_response_id": "r2"})[1] is None
+    assert memory.expand({"previous_response_id": "r3"})[1] == "r3"
+    assert memory.expand({"previous_response_id": "r4"})[1] == "r4"
