@@ -383,3 +383,51 @@ async def test_telemetry_has_a_span_and_a_line_per_session_and_per_response(
     assert (session["status"], session["responses"]) == ("OK", 2)
     assert session["input_tokens"] == sum(r["usage"]["input_tokens"] for r in done.values())
     assert session["output_tokens"] == sum(r["usage"]["output_tokens"] for r in done.values())
+
+
+async def test_a_thousand_lanes_at_once_get_the_limit_error_and_the_rest_is_served(
+    path: str, serve: Serve
+) -> None:
+    """A hostile client opening 1,000 lanes at once: each create past the limit is that
+    lane's 400 error event; every other create completes, and the session ends OK."""
+    served = await serve(path, simulator={"token_delay": 0.01}, session_max_lanes=4)
+    creates = [create("count 5 words", f"lane{n}") for n in range(1000)]
+    events, code, _ = await collect(served.stub.Session(feed(*creates)))
+    assert code is grpc.StatusCode.OK
+    ends = {lane_of(e): e for e in events if e["type"] in ("error", "response.completed")}
+    assert len(ends) == 1000
+    refused = [e for e in ends.values() if e["type"] == "error"]
+    assert {e["error"]["code"] for e in refused} == {"websocket_stream_limit_reached"}
+    assert 4 <= 1000 - len(refused) < 1000
+
+
+async def test_a_client_that_never_reads_is_held_back_by_flow_control(
+    path: str, serve: Serve
+) -> None:
+    """A client sending creates without end and reading nothing: the session stops reading
+    once MAX_QUEUED creates wait, so the client's sends stall instead of the bridge's
+    memory growing; cancelling the session then ends it."""
+    served = await serve(path, simulator={"token_delay": 0.05})
+    sent = 0
+    body = "count 100 words " + "x" * (64 << 10)
+
+    async def endless() -> Any:
+        nonlocal sent
+        while sent < 5000:
+            sent += 1
+            yield create(body, "a")
+
+    call = served.stub.Session(endless())
+    await asyncio.sleep(2.0)
+    stalled = sent
+    await asyncio.sleep(0.5)
+    # What the bridge read, plus what flow control's windows hold, and no more.
+    assert stalled == sent < 300
+    call.cancel()
+    assert await call.code() is grpc.StatusCode.CANCELLED
+    for _ in range(100):
+        if served.running.bridge.sessions is not None and not served.running.bridge.sessions.active:
+            break
+        await asyncio.sleep(0.02)
+    assert served.running.bridge.sessions is not None
+    assert served.running.bridge.sessions.active == 0
