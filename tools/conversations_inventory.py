@@ -24,6 +24,7 @@ import hashlib
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -198,24 +199,30 @@ def extract(data: Json, sha256: str) -> Json:
     }
 
 
-def render(spec_path: Path) -> str:
-    """The inventory file's text for the spec at `spec_path`."""
+Extract = Callable[[Json, str], Json]
+
+
+def render(spec_path: Path, extractor: Extract | None = None) -> str:
+    """The inventory file's text for the spec at `spec_path` (`extractor`: this module's
+    `extract`, unless another inventory's is given)."""
     import yaml
 
     raw = spec_path.read_bytes()
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     data = yaml.load(raw, Loader=loader)
-    inventory = extract(data, hashlib.sha256(raw).hexdigest())
+    inventory = (extractor or extract)(data, hashlib.sha256(raw).hexdigest())
     return json.dumps(inventory, indent=2, ensure_ascii=False) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--spec", type=Path, default=SPEC)
-    parser.add_argument("--out", type=Path, default=OUT)
+def cli(argv: list[str] | None, description: str, spec: Path, out: Path, extractor: Extract) -> int:
+    """An inventory tool's command line: write the inventory, or `--check` that it is
+    what the spec gives."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--spec", type=Path, default=spec)
+    parser.add_argument("--out", type=Path, default=out)
     parser.add_argument("--check", action="store_true", help="compare, do not write")
     args = parser.parse_args(argv)
-    text = render(args.spec)
+    text = render(args.spec, extractor)
     if args.check:
         current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
         if current != text:
@@ -224,6 +231,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     args.out.write_text(text, encoding="utf-8")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return cli(argv, __doc__.splitlines()[0], SPEC, OUT, extract)
 
 
 if __name__ == "__main__":

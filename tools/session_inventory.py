@@ -21,13 +21,11 @@ The inventory holds the members of the two unions the WebSocket mode is made of:
 
 from __future__ import annotations
 
-import argparse
-import hashlib
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from tools import conversations_inventory
 from tools.conversations_inventory import Spec, doc, object_fields, type_string
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,30 +106,11 @@ def extract(data: Json, sha256: str) -> Json:
 
 def render(spec_path: Path) -> str:
     """The inventory file's text for the spec at `spec_path`."""
-    import yaml
-
-    raw = spec_path.read_bytes()
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(raw, Loader=loader)
-    inventory = extract(data, hashlib.sha256(raw).hexdigest())
-    return json.dumps(inventory, indent=2, ensure_ascii=False) + "\n"
+    return conversations_inventory.render(spec_path, extract)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--spec", type=Path, default=SPEC)
-    parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--check", action="store_true", help="compare, do not write")
-    args = parser.parse_args(argv)
-    text = render(args.spec)
-    if args.check:
-        current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-        if current != text:
-            print(f"{args.out} differs from what {args.spec} gives", file=sys.stderr)
-            return 1
-        return 0
-    args.out.write_text(text, encoding="utf-8")
-    return 0
+    return conversations_inventory.cli(argv, __doc__.splitlines()[0], SPEC, OUT, extract)
 
 
 if __name__ == "__main__":

@@ -44,6 +44,20 @@ def responses(log_output: io.StringIO) -> dict[str | None, list[dict[str, Any]]]
     return lines
 
 
+def routes_file(
+    profile: str, upstreams: dict[str, str], *routes: str, default: str, extra: str = ""
+) -> str:
+    """A routes file: each upstream at its URL (its options may follow after a comma) with
+    the path's profile, the routes, the default upstream, then `extra` lines."""
+    lines = ["upstreams:"]
+    for name, url_and_options in upstreams.items():
+        url, _, options = url_and_options.partition(",")
+        more = f", {options.strip()}" if options else ""
+        lines.append(f'  {name}: {{base_url: "{url}", profile: "{profile}"{more}}}')
+    lines += ["routes:", *(f"  - {route}" for route in routes), f"default_upstream: {default}"]
+    return "\n".join(lines) + "\n" + extra
+
+
 async def requests(*events: Any) -> Any:
     for event in events:
         yield event
@@ -60,15 +74,13 @@ async def test_each_create_goes_to_the_upstream_its_model_routes_to(
     upstream, asked for the model id the route gives there; the session's line names both."""
     one, two = await simulators(), await simulators()
     bridge = await routed(
-        f"""
-upstreams:
-  one: {{base_url: "{one.url}", profile: "{profile}"}}
-  two: {{base_url: "{two.url}", profile: "{profile}"}}
-routes:
-  - {{model: alpha, upstreams: [one]}}
-  - {{model: beta, upstreams: [{{upstream: two, model: beta-2}}]}}
-default_upstream: one
-"""
+        routes_file(
+            profile,
+            {"one": one.url, "two": two.url},
+            "{model: alpha, upstreams: [one]}",
+            "{model: beta, upstreams: [{upstream: two, model: beta-2}]}",
+            default="one",
+        )
     )
     events, code, _ = await collect(
         bridge.stub.Session(requests(create("hi", "a", model="alpha"), create("yo", "b", "beta")))
@@ -101,15 +113,13 @@ async def test_a_continuation_goes_to_the_upstream_holding_its_response(
     second goes where the first was made (affinity), which still has its context."""
     one, two = await simulators(), await simulators()
     bridge = await routed(
-        f"""
-upstreams:
-  one: {{base_url: "{one.url}", profile: "{profile}"}}
-  two: {{base_url: "{two.url}", profile: "{profile}"}}
-routes:
-  - {{model: alpha, upstreams: [one]}}
-  - {{model: beta, upstreams: [two]}}
-default_upstream: two
-"""
+        routes_file(
+            profile,
+            {"one": one.url, "two": two.url},
+            "{model: alpha, upstreams: [one]}",
+            "{model: beta, upstreams: [two]}",
+            default="two",
+        )
     )
     call = bridge.stub.Session()
     await call.write(create("count 3 words", "a", model="alpha", store=False))
@@ -146,14 +156,12 @@ async def test_a_create_falls_back_while_nothing_reached_the_client(
     the client sees only that response, and the response's line lists both attempts."""
     up = await simulators()
     bridge = await routed(
-        f"""
-upstreams:
-  down: {{base_url: "http://127.0.0.1:{refusing()}/v1", profile: "{profile}"}}
-  up: {{base_url: "{up.url}", profile: "{profile}"}}
-routes:
-  - {{model: "*", upstreams: [down, up]}}
-default_upstream: up
-"""
+        routes_file(
+            profile,
+            {"down": f"http://127.0.0.1:{refusing()}/v1", "up": up.url},
+            '{model: "*", upstreams: [down, up]}',
+            default="up",
+        )
     )
     events, code, _ = await collect(bridge.stub.Session(requests(create("hello", "a"))))
     assert code is grpc.StatusCode.OK
@@ -171,13 +179,7 @@ async def test_a_create_no_route_serves_is_an_error_event_and_the_session_goes_o
     `model`; the next create is served."""
     one = await simulators()
     bridge = await routed(
-        f"""
-upstreams:
-  one: {{base_url: "{one.url}", profile: "{profile}"}}
-routes:
-  - {{model: alpha, upstreams: [one]}}
-default_upstream: one
-"""
+        routes_file(profile, {"one": one.url}, "{model: alpha, upstreams: [one]}", default="one")
     )
     events, code, _ = await collect(
         bridge.stub.Session(
@@ -198,15 +200,13 @@ async def test_the_callers_limits_hold_per_response(
     response is in flight, is a 429 error event with the limit's code; the first completes."""
     one = await simulators(token_delay=0.02)
     bridge = await routed(
-        f"""
-upstreams:
-  one: {{base_url: "{one.url}", profile: "{profile}"}}
-routes:
-  - {{model: "*", upstreams: [one]}}
-default_upstream: one
-limits:
-  default: {{concurrent: 1}}
-"""
+        routes_file(
+            profile,
+            {"one": one.url},
+            '{model: "*", upstreams: [one]}',
+            default="one",
+            extra="limits: {default: {concurrent: 1}}\n",
+        )
     )
     events, code, _ = await collect(
         bridge.stub.Session(requests(create("count 10 words", "a"), create("hi", "b")))
@@ -230,14 +230,12 @@ async def test_a_picked_upstream_serves_every_create(
     callers may not pick is each create's 400 error event naming the key."""
     one, two = await simulators(), await simulators()
     bridge = await routed(
-        f"""
-upstreams:
-  one: {{base_url: "{one.url}", profile: "{profile}"}}
-  two: {{base_url: "{two.url}", profile: "{profile}", pickable: true}}
-routes:
-  - {{model: "*", upstreams: [one]}}
-default_upstream: one
-"""
+        routes_file(
+            profile,
+            {"one": one.url, "two": f"{two.url}, pickable: true"},
+            '{model: "*", upstreams: [one]}',
+            default="one",
+        )
     )
     picked = (("x-bridge-upstream", "two"),)
     events, code, _ = await collect(
@@ -262,13 +260,12 @@ async def test_metadata_an_upstream_cannot_take_refuses_the_session(
     keys: INVALID_ARGUMENT as the session starts, naming the metadata key."""
     one = await simulators()
     bridge = await routed(
-        f"""
-upstreams:
-  one: {{base_url: "{one.url}", profile: "{profile}", caller_keys: true}}
-routes:
-  - {{model: "*", upstreams: [one]}}
-default_upstream: one
-"""
+        routes_file(
+            profile,
+            {"one": f"{one.url}, caller_keys: true"},
+            '{model: "*", upstreams: [one]}',
+            default="one",
+        )
     )
     metadata = (("x-upstream-api-key", "sk-caller"),)
     events, code, details = await collect(
