@@ -381,11 +381,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
             )
         try:
             plan = await router.plan(request, ticket)
-        except BaseException as exc:
-            if ticket is not None:
-                ticket.release()
-            if not isinstance(exc, RoutingError):
-                raise
+        except RoutingError as exc:
             if exc.field is not None:
                 await _abort_invalid(context, [(exc.field, exc.error.message)])
             await _abort(context, exc.error)

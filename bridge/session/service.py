@@ -467,11 +467,7 @@ class _Session:
         )
         try:
             plan = await router.plan(request, ticket)
-        except BaseException as exc:
-            if ticket is not None:
-                ticket.release()
-            if not isinstance(exc, RoutingError):
-                raise
+        except RoutingError as exc:
             error = exc.error
             if exc.field is not None:
                 error = dataclasses.replace(error, param=exc.field)
