@@ -239,9 +239,17 @@ class Plan:
 
     def _convert_envelope(self, data: Any, build: bool, member: bool = False) -> Any:
         """`_convert_object` for an envelope: its own keys, and every other key for
-        the inlined message (which keeps those it does not know either)."""
+        the inlined message (which keeps those it does not know either). A value that
+        is not an object is the inlined message's alone (an inlined union's fallback arm
+        holds any JSON), as `_encode_envelope` writes it."""
+        assert self.inline_decoder is not None
         if type(data) is not dict:
-            return MISMATCH
+            if member:
+                return MISMATCH
+            alone = self.inline_decoder(data, build)
+            if alone is MISMATCH:
+                return MISMATCH
+            return self.cls(**{self.inline: alone}) if build else {self.inline: alone}
         decoders = self.decoders
         kwargs: dict[str, Any] = {}
         rest: dict[str, Any] = {}
@@ -261,7 +269,6 @@ class Plan:
                 rest[key] = value
             else:
                 kwargs[key] = converted
-        assert self.inline_decoder is not None
         inner = self.inline_decoder(rest, build)
         if inner is MISMATCH:
             return MISMATCH
