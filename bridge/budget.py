@@ -181,6 +181,25 @@ class RequestBudget:
                 return ticket
         return Ticket(self, 0, self.trust_seconds)
 
+    def charge(self, size: int) -> Ticket:
+        """A ticket for a message that has arrived already: a stream's next message, read
+        as soon as its client sends it (so that a stream waiting for its client holds
+        nothing of the budget), and counted now.
+
+        Raises:
+            BudgetExceeded: it does not fit.
+        """
+        if self.used + size > self.total:
+            raise BudgetExceeded(
+                f"the bridge holds {self.used} bytes of requests in memory; this message of "
+                f"{size} bytes would pass its budget of {self.total} bytes "
+                "(BRIDGE_MAX_INFLIGHT_REQUEST_BYTES)"
+            )
+        self.used += size
+        ticket = Ticket(self, 0, None)
+        ticket._held = size
+        return ticket
+
     def _wake(self) -> None:
         """Let the first waiter try again."""
         while self._waiters:

@@ -12,6 +12,9 @@ Usage::
     async with AsyncBridgeClient("127.0.0.1:50051") as client:
         async for text in client.ask_stream("Hello", model="gpt-4.1"):
             print(text, end="")
+        async with client.session() as session:        # the Session RPC
+            await session.create(request, stream_id="agent_1")
+            final = await session.response("agent_1")
 
 Both hide channel setup (no receive limit, optional TLS and bearer token) and
 give iteration over stream events plus the accumulated final Response.
@@ -43,8 +46,11 @@ __all__ = [
     "DEFAULT_TARGET",
     "AsyncBridgeClient",
     "AsyncResponseStream",
+    "AsyncSession",
     "BridgeClient",
     "ResponseStream",
+    "Session",
+    "SessionError",
     "StreamAccumulator",
     "channel_credentials",
     "output_text",
@@ -60,6 +66,8 @@ DEFAULT_MODEL = "gpt-4.1-mini"
 Request = responses_service_pb2.CreateResponseRequest
 Event = stream_events_pb2.ResponseStreamEvent
 Batch = stream_events_pb2.ResponseStreamEventBatch
+ClientEvent = responses_service_pb2.ResponsesClientEvent
+ServerEvent = responses_service_pb2.ResponsesServerEvent
 
 # response.completed can exceed gRPC's default 4 MiB with inline images.
 _OPTIONS: list[tuple[str, Any]] = [("grpc.max_receive_message_length", -1)]
@@ -273,6 +281,207 @@ class AsyncResponseStream:
         return self.accumulator.response()
 
 
+class SessionError(Exception):
+    """An `error` event of a session's lane: the HTTP status it stands for and the API's
+    error object."""
+
+    def __init__(self, event: ServerEvent) -> None:
+        error = event.event.error
+        nested = error.error
+        self.stream_id: str | None = event.stream_id if event.HasField("stream_id") else None
+        self.status: int | None = error.status if error.HasField("status") else None
+        self.code = nested.code or error.code or None
+        self.param = nested.param or error.param or None
+        self.message = nested.message or error.message or "no message"
+        lane = f" on lane {self.stream_id!r}" if self.stream_id is not None else ""
+        super().__init__(
+            f"{self.status or 'error'}{lane}: {self.message}"
+            + (f" ({self.code})" if self.code else "")
+        )
+
+
+def _create_event(request: Request, stream_id: str | None) -> ClientEvent:
+    create = responses_service_pb2.ResponseCreateEvent(response=request)
+    if stream_id is not None:
+        create.stream_id = stream_id
+    return ClientEvent(response_create=create)
+
+
+def _client_event(event: ClientEvent | dict[str, Any]) -> ClientEvent:
+    if isinstance(event, ClientEvent):
+        return event
+    from bridge import codec
+
+    built: ClientEvent = codec.from_json(event, ClientEvent)
+    return built
+
+
+class _Lanes:
+    """Each lane's events since its last response ended, and the responses that ended."""
+
+    def __init__(self) -> None:
+        self.building: dict[str | None, StreamAccumulator] = {}
+        self.ended: dict[str | None, list[response_pb2.Response | SessionError]] = {}
+
+    def add(self, event: ServerEvent) -> None:
+        lane = event.stream_id if event.HasField("stream_id") else None
+        arm = event.event.WhichOneof("event")
+        if arm == "error":
+            self.building.pop(lane, None)
+            self.ended.setdefault(lane, []).append(SessionError(event))
+            return
+        accumulator = self.building.setdefault(lane, StreamAccumulator())
+        accumulator.add(event.event)
+        if arm in _TERMINAL:
+            del self.building[lane]
+            self.ended.setdefault(lane, []).append(accumulator.response())
+
+    def take(self, stream_id: str | None) -> response_pb2.Response | None:
+        ended = self.ended.get(stream_id)
+        if not ended:
+            return None
+        outcome = ended.pop(0)
+        if isinstance(outcome, SessionError):
+            raise outcome
+        return outcome
+
+
+class AsyncSession:
+    """One Session RPC (asyncio): creates on lanes out, their events in, as they come.
+
+    Iterate over it for every server event, or await `response(stream_id)` for the next
+    response of a lane to end (the events of other lanes are kept for their own calls).
+    `close` half-closes: the session then ends once every response has.
+    """
+
+    def __init__(self, call: Any) -> None:
+        self._call = call
+        self._lanes = _Lanes()
+        self._reader: AsyncIterator[ServerEvent] = call.__aiter__()
+
+    async def create(self, request: Request, *, stream_id: str | None = None) -> None:
+        """Send `response.create` for `request` on lane `stream_id` (None: the default)."""
+        await self._call.write(_create_event(request, stream_id))
+
+    async def send(self, event: ClientEvent | dict[str, Any]) -> None:
+        """Send any client event: a ResponsesClientEvent, or its JSON (for example
+        ``{"type": "response.steer", ...}``, which reaches a WebSocket upstream as is)."""
+        await self._call.write(_client_event(event))
+
+    async def close(self) -> None:
+        """Half-close: no more client events; the session ends when its responses have."""
+        await self._call.done_writing()
+
+    def cancel(self) -> None:
+        """Cancel the session: every response stops."""
+        self._call.cancel()
+
+    def __aiter__(self) -> AsyncIterator[ServerEvent]:
+        return self._events()
+
+    async def _events(self) -> AsyncIterator[ServerEvent]:
+        async for event in self._reader:
+            self._lanes.add(event)
+            yield event
+
+    async def response(self, stream_id: str | None = None) -> response_pb2.Response:
+        """The next response of lane `stream_id` to end, read from the session as needed.
+
+        Raises:
+            SessionError: the lane's next outcome is an `error` event.
+            grpc.aio.AioRpcError: the session ended with a non-OK status.
+            EOFError: the session ended before the lane's response did.
+        """
+        while True:
+            done = self._lanes.take(stream_id)
+            if done is not None:
+                return done
+            try:
+                event = await self._reader.__anext__()
+            except StopAsyncIteration:
+                raise EOFError(
+                    f"the session ended before a response of lane {stream_id!r}"
+                ) from None
+            self._lanes.add(event)
+
+    async def status(self) -> grpc.StatusCode:
+        """How the session ended (waits for its end)."""
+        code: grpc.StatusCode = await self._call.code()
+        return code
+
+    async def __aenter__(self) -> AsyncSession:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if exc[0] is not None:
+            self.cancel()
+            return
+        await self.close()
+        async for _ in self._events():
+            pass
+
+
+class Session:
+    """One Session RPC, blocking: `AsyncSession`'s methods, without await."""
+
+    _END = object()
+
+    def __init__(self, stub: Any, timeout: float | None, metadata: Any) -> None:
+        import queue
+
+        self._outgoing: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._call = stub.Session(
+            iter(self._outgoing.get, self._END), timeout=timeout, metadata=metadata
+        )
+        self._lanes = _Lanes()
+
+    def create(self, request: Request, *, stream_id: str | None = None) -> None:
+        """Send `response.create` for `request` on lane `stream_id` (None: the default)."""
+        self._outgoing.put(_create_event(request, stream_id))
+
+    def send(self, event: ClientEvent | dict[str, Any]) -> None:
+        """Send any client event (see `AsyncSession.send`)."""
+        self._outgoing.put(_client_event(event))
+
+    def close(self) -> None:
+        """Half-close (see `AsyncSession.close`)."""
+        self._outgoing.put(self._END)
+
+    def cancel(self) -> None:
+        """Cancel the session."""
+        self._call.cancel()
+
+    def __iter__(self) -> Iterator[ServerEvent]:
+        for event in self._call:
+            self._lanes.add(event)
+            yield event
+
+    def response(self, stream_id: str | None = None) -> response_pb2.Response:
+        """The next response of lane `stream_id` to end (see `AsyncSession.response`)."""
+        while True:
+            done = self._lanes.take(stream_id)
+            if done is not None:
+                return done
+            try:
+                event = next(self._call)
+            except StopIteration:
+                raise EOFError(
+                    f"the session ended before a response of lane {stream_id!r}"
+                ) from None
+            self._lanes.add(event)
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is not None:
+            self.cancel()
+            return
+        self.close()
+        for _ in self:
+            pass
+
+
 async def _flatten(batches: AsyncIterator[Batch]) -> AsyncIterator[Event]:
     async for batch in batches:
         for event in batch.events:
@@ -333,6 +542,10 @@ class BridgeClient:
     def ask(self, text: str, *, model: str) -> str:
         """Send one user message and return the answer's text."""
         return output_text(self.create(_text_request(text, model)))
+
+    def session(self) -> Session:
+        """Open a session (the Session RPC): creates on lanes, their events back."""
+        return Session(self._stub, self._timeout, self._metadata)
 
     def ask_stream(self, text: str, *, model: str) -> Iterator[str]:
         """Send one user message and yield the answer's text deltas as they arrive."""
@@ -396,6 +609,11 @@ class AsyncBridgeClient:
     async def ask(self, text: str, *, model: str) -> str:
         """Send one user message and return the answer's text."""
         return output_text(await self.create(_text_request(text, model)))
+
+    def session(self) -> AsyncSession:
+        """Open a session (the Session RPC): creates on lanes, their events back."""
+        call = self._stub.Session(timeout=self._timeout, metadata=self._metadata)
+        return AsyncSession(call)
 
     def ask_stream(self, text: str, *, model: str) -> AsyncIterator[str]:
         """Send one user message and yield the answer's text deltas as they arrive."""

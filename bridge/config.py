@@ -190,6 +190,13 @@ def _count(raw: str) -> int:
     return value
 
 
+def _positive_count(raw: str) -> int:
+    value = int(raw)
+    if value < 1:
+        raise ValueError(f"must be >= 1, got {raw!r}")
+    return value
+
+
 def _workers(raw: str) -> int:
     if raw.strip().lower() == "auto":
         return WORKERS_AUTO
@@ -377,6 +384,19 @@ OPTIONS: tuple[Option, ...] = (
         _non_negative,
         "close client connections after this long (0: never), so new replicas get traffic",
     ),
+    Option(
+        "max_sessions",
+        ("BRIDGE_MAX_SESSIONS",),
+        _positive_count,
+        "Session RPCs served at once; one more is refused RESOURCE_EXHAUSTED as it starts",
+    ),
+    Option(
+        "session_max_lanes",
+        ("BRIDGE_SESSION_MAX_LANES",),
+        _positive_count,
+        "lanes (stream_id) with responses in flight at once per session; a create opening "
+        "one more gets the websocket_stream_limit_reached error event",
+    ),
     Option("gzip", ("BRIDGE_GZIP",), _boolean, "gzip responses to clients"),
     Option(
         "cancel_background",
@@ -517,6 +537,8 @@ class Settings:
     keepalive_seconds: float = 60.0
     min_client_ping_seconds: float = 10.0
     max_connection_age_seconds: float = 0.0
+    max_sessions: int = 1000
+    session_max_lanes: int = 16
     gzip: bool = False
     cancel_background: bool = False
     tls_cert_file: str = ""

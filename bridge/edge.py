@@ -23,6 +23,14 @@ Unary-request RPCs are served to gRPC as request-streaming handlers, which is
 what lets the edge decide when the one request message is read; on the wire
 the two are the same. Streaming servicer methods write through the context
 (`await context.write(message)`), with no generator layer in between.
+
+A bidirectional RPC (Session) is authenticated as it starts, before any message
+is read; its handler then iterates over the client's messages, each of them
+read only when the handler asks for the next, counted against the same budget
+once it has arrived (a stream waiting for its client holds none of it) and
+parsed here: a message that does not parse ends the call INVALID_ARGUMENT, one
+the budget cannot take RESOURCE_EXHAUSTED. Its replies are sized and sent as
+every stream's are.
 Health checks and reflection pass through, after authentication for
 reflection.
 """
@@ -43,7 +51,7 @@ from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from bridge.auth import TokenAuthenticator
-from bridge.budget import BudgetExceeded, RequestBudget
+from bridge.budget import BudgetExceeded, RequestBudget, Ticket
 from bridge.limits import MAX_JSON_DEPTH
 from bridge.memory import release_freed_memory
 from bridge.redact import SECRETS, Secrets
@@ -137,6 +145,13 @@ class EdgeContext:
     async def abort_with_status(self, status: grpc.Status) -> NoReturn:
         await self.abort(status.code, status.details, status.trailing_metadata)
 
+    def access(self, event: str, fields: dict[str, Any]) -> None:
+        """Write an access line for a part of the RPC (a session's response), beside the
+        RPC's own, when the access log is on."""
+        telemetry = self._edge.telemetry
+        if self.scope is not None and telemetry is not None:
+            telemetry.part(self.scope, event, fields)
+
     def _note(self, metadata: Metadata) -> None:
         if self.scope is not None:
             for key, value in metadata:
@@ -218,7 +233,26 @@ class EdgeInterceptor(grpc.aio.ServerInterceptor):
         # A handler without a deserializer deals in bytes.
         parse: Callable[[bytes], Any] = handler.request_deserializer or _same
         if handler.request_streaming:
-            raise TypeError(f"{method}: request-streaming RPCs are not served by the edge yet")
+            if not handler.response_streaming:
+                raise TypeError(f"{method}: client-streaming RPCs are not served by the edge")
+            bidi_behavior: Behavior | None = handler.stream_stream
+            assert bidi_behavior is not None
+
+            async def bidirectional(
+                requests: AsyncIterator[bytes], context: grpc.aio.ServicerContext[Any, Any]
+            ) -> None:
+                inbound = _Inbound(context, self._budget, parse)
+
+                async def run(request: list[Any], edge: EdgeContext) -> None:
+                    inbound.edge = edge
+                    try:
+                        await bidi_behavior(inbound, edge)
+                    finally:
+                        inbound.release()
+
+                await self._serve(context, service, rpc, True, parse, run, streamed=True)
+
+            return grpc.stream_stream_rpc_method_handler(bidirectional)
         if handler.response_streaming:
             behavior: Behavior | None = handler.unary_stream
             assert behavior is not None
@@ -266,6 +300,7 @@ class EdgeInterceptor(grpc.aio.ServerInterceptor):
         stream: bool,
         parse: Callable[[bytes], Any],
         run: Callable[[list[Any], EdgeContext], Awaitable[None]],
+        streamed: bool = False,
     ) -> None:
         telemetry = self.telemetry
         scope = restore = None
@@ -283,6 +318,10 @@ class EdgeInterceptor(grpc.aio.ServerInterceptor):
                 edge.scope = scope
             if caller is False:
                 await edge.abort(grpc.StatusCode.UNAUTHENTICATED, DENIED)
+            if streamed:
+                # The handler reads its messages itself, through `_Inbound`.
+                await run([], edge)
+                return
             refusal = None
             ticket = await self._budget.admit()
             try:
@@ -353,6 +392,58 @@ class EdgeInterceptor(grpc.aio.ServerInterceptor):
             raise exc
         log.error("handler_failed", exc_info=exc)
         await edge.abort(grpc.StatusCode.INTERNAL, f"internal error: {type(exc).__name__}: {exc}")
+
+
+class _Inbound:
+    """The client's messages of a bidirectional call, as its handler asks for them: each
+    read when asked for, counted against the budget while the handler holds it (until it
+    asks for the next, or the call ends), parsed, or refused."""
+
+    __slots__ = ("_budget", "_context", "_parse", "_ticket", "edge")
+
+    def __init__(
+        self,
+        context: grpc.aio.ServicerContext[Any, Any],
+        budget: RequestBudget,
+        parse: Callable[[bytes], Any],
+    ) -> None:
+        self._context = context
+        self._budget = budget
+        self._parse = parse
+        self._ticket: Ticket | None = None
+        self.edge: EdgeContext | None = None
+
+    def __aiter__(self) -> _Inbound:
+        return self
+
+    async def __anext__(self) -> Any:
+        self.release()
+        raw = await self._context.read()
+        if raw is grpc.aio.EOF:
+            raise StopAsyncIteration
+        edge = self.edge
+        assert edge is not None
+        size = len(raw)
+        try:
+            self._ticket = self._budget.charge(size)
+        except BudgetExceeded as exc:
+            raw = None
+            await edge.abort_with_status(_busy(str(exc)))
+        message = None
+        with contextlib.suppress(DecodeError):
+            message = self._parse(raw)
+        raw = None
+        if size >= _LARGE:
+            release_freed_memory()
+        if message is None:
+            await edge.abort(grpc.StatusCode.INVALID_ARGUMENT, _UNPARSABLE)
+        return message
+
+    def release(self) -> None:
+        """Give back the budget the last message held."""
+        ticket, self._ticket = self._ticket, None
+        if ticket is not None:
+            ticket.release()
 
 
 def _busy(message: str) -> grpc.Status:

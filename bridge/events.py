@@ -86,7 +86,7 @@ def _scrub(payload: dict[str, Any]) -> bool:
     return isinstance(error, dict | list | str) and redact_json(response, redactor, ("error",))
 
 
-def loads(body: bytes) -> Any:
+def loads(body: bytes | str) -> Any:
     """A unary reply's JSON, within the bridge's depth limit.
 
     Raises:

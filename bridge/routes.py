@@ -94,6 +94,8 @@ class Route:
             retried, and needs no Idempotency-Key.
         request_type: the RPC's request message class.
         reply_type: the RPC's reply message class (one event, when streaming).
+        websocket: whether the upstream speaks the WebSocket mode at `path` (the
+            RPC is then bidirectional: one message per client or server event).
     """
 
     rpc: str
@@ -106,6 +108,7 @@ class Route:
     idempotent: bool
     request_type: type[Message]
     reply_type: type[Message]
+    websocket: bool = False
 
     def target(self, request: Message) -> Target:
         """The path, query and body of the call for `request`.
@@ -226,7 +229,17 @@ def _route(method: MethodDescriptor) -> Route:
             raise ContractError(
                 f"{where}: query field {name!r} is not a free field of {request.name}"
             )
-    if option.stream != method.server_streaming:
+    if option.websocket:
+        if not (method.client_streaming and method.server_streaming) or option.stream:
+            raise ContractError(
+                f"{where}: a websocket route serves a bidirectional RPC, without `stream` "
+                "(which means Server-Sent Events)"
+            )
+        if option.body or option.query or path_fields:
+            raise ContractError(f"{where}: a websocket route has no body, query nor path fields")
+    elif method.client_streaming:
+        raise ContractError(f"{where}: only a websocket route serves a client-streaming RPC")
+    elif option.stream != method.server_streaming:
         raise ContractError(
             f"{where}: upstream stream is {option.stream}, but the RPC is "
             f"{'' if method.server_streaming else 'not '}server-streaming"
@@ -242,6 +255,7 @@ def _route(method: MethodDescriptor) -> Route:
         idempotent=option.method in _IDEMPOTENT,
         request_type=GetMessageClass(request),
         reply_type=GetMessageClass(method.output_type),
+        websocket=option.websocket,
     )
 
 

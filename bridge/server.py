@@ -25,6 +25,7 @@ from bridge.memory import settle
 from bridge.redact import SECRETS
 from bridge.routing import Router, RoutesFile, RoutesFileError, UpstreamSpec, parse_routes
 from bridge.servicer import ResponsesServicer, ServiceOptions
+from bridge.session.service import SessionOptions, Sessions
 from bridge.upstream import UpstreamClient, UpstreamOptions
 from rbridge.responses.v1 import responses_service_pb2, responses_service_pb2_grpc
 
@@ -60,11 +61,15 @@ class RunningBridge:
     upstream: UpstreamClient
     router: Router
     health_server: grpc.aio.Server | None = None
+    sessions: Sessions | None = None
 
     async def stop(self, grace: float | None) -> None:
         """Report NOT_SERVING, stop accepting, let calls in flight finish for
-        `grace` seconds, cancel the rest, then close the upstream pools."""
+        `grace` seconds (sessions start no new responses), cancel the rest, then close
+        the upstream pools."""
         await self.health.enter_graceful_shutdown()
+        if self.sessions is not None:
+            self.sessions.drain(grace or 0.0)
         await self.server.stop(grace)
         if self.health_server is not None:
             await self.health_server.stop(None)
@@ -115,9 +120,19 @@ async def start(
         max_message_bytes=settings.max_message_bytes,
         caller_key_header=settings.caller_api_key_header,
     )
+    sessions = Sessions(
+        routing,
+        SessionOptions(
+            max_sessions=settings.max_sessions,
+            max_lanes=settings.session_max_lanes,
+            max_call_seconds=settings.max_call_seconds,
+        ),
+        telemetry.telemetry,
+    )
     # The generated registration function has no type annotations.
     responses_service_pb2_grpc.add_ResponsesServiceServicer_to_server(  # type: ignore[no-untyped-call]
-        ResponsesServicer(routing, service, telemetry=telemetry.telemetry), server
+        ResponsesServicer(routing, service, telemetry=telemetry.telemetry, sessions=sessions),
+        server,
     )
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -149,6 +164,7 @@ async def start(
         upstream=routing.default.client,
         health_server=health_server,
         router=routing,
+        sessions=sessions,
     )
 
 

@@ -18,7 +18,7 @@ import asyncio
 import dataclasses
 import sys
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -47,6 +47,7 @@ from bridge.routing import (
     affinity_key,
     caller_of,
 )
+from bridge.session.service import SessionCaller, SessionOptions, Sessions
 from bridge.sse import EventTooLarge, SSEDecoder, SSEEvent
 from bridge.stream_state import StreamState
 from bridge.telemetry import NoTelemetry, Telemetry
@@ -104,12 +105,19 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         upstream: UpstreamClient | Router,
         options: ServiceOptions | None = None,
         telemetry: Telemetry | None = None,
+        sessions: Sessions | None = None,
     ) -> None:
         self._router = upstream if isinstance(upstream, Router) else Router.single(upstream)
         self._options = options or ServiceOptions()
         self._telemetry: Telemetry = telemetry or NoTelemetry()
         # Upstream cancels of background responses outlive their calls.
         self._background: set[asyncio.Task[None]] = set()
+        #: The Session RPC's sessions (bridge.session.service).
+        self.sessions = sessions or Sessions(
+            self._router,
+            SessionOptions(max_call_seconds=self._options.max_call_seconds),
+            self._telemetry,
+        )
 
     # -- RPCs -----------------------------------------------------------------
     # Each RPC drops its request once the call's JSON exists (`del request`).
@@ -210,6 +218,36 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
             route, target, context
         )
         return compacted
+
+    async def Session(
+        self,
+        request_iterator: AsyncIterator[responses_service_pb2.ResponsesClientEvent],
+        context: Context,
+    ) -> None:
+        """Serve an agent session: creates on lanes, their events back (bridge.session).
+        Each create is routed as StreamCreateResponse would be; the metadata is checked
+        against every upstream at the start."""
+        metadata = _metadata(context)
+        refused_key = self._options.caller_key_header if self._router.caller_keys else ""
+        problems = _refused_key(metadata, refused_key)
+        for upstream in self._router.upstreams().values():
+            problems += _upstream_headers(upstream, metadata)[2]
+        if problems:
+            await _abort_invalid(context, list(dict.fromkeys(problems)))
+
+        def credentials(upstream: Upstream) -> tuple[dict[str, str], str | None]:
+            headers, key, problems = _upstream_headers(upstream, metadata)
+            if problems:
+                raise InvalidCallerKey(*problems[0])
+            return headers, key
+
+        caller = SessionCaller(
+            name=caller_of(getattr(context, "caller", None), context.peer()),
+            credentials=credentials,
+            picked=metadata.get(PICK_KEY),
+            raw=_wants_raw_json(context),
+        )
+        await self.sessions.serve(request_iterator, context, caller)
 
     # -- conversations ----------------------------------------------------------
 
@@ -323,11 +361,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         """Where the call goes (`bridge.routing`) and what it sends there, or the call ends:
         over its caller's limits, an upstream it may not pick, a model no route serves,
         metadata that cannot go upstream."""
-        metadata = {
-            key: value
-            for key, value in context.invocation_metadata() or ()
-            if isinstance(value, str)
-        }
+        metadata = _metadata(context)
         router = self._router
         ticket: Ticket | None = None
         request = Request(route.rpc)
@@ -336,7 +370,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
             model = body.get("model") if body else None
             admitted = router.admit(caller_of(getattr(context, "caller", None), context.peer()))
             if isinstance(admitted, Refusal):
-                await _abort(context, _over_limit(admitted))
+                await _abort(context, admitted.error())
             ticket = admitted
             request = Request(
                 route.rpc,
@@ -347,11 +381,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
             )
         try:
             plan = await router.plan(request, ticket)
-        except BaseException as exc:
-            if ticket is not None:
-                ticket.release()
-            if not isinstance(exc, RoutingError):
-                raise
+        except RoutingError as exc:
             if exc.field is not None:
                 await _abort_invalid(context, [(exc.field, exc.error.message)])
             await _abort(context, exc.error)
@@ -689,22 +719,12 @@ class _Call:
     def check(self, plan: Plan, refused_key: str) -> list[tuple[str, str]]:
         """Every problem of the metadata going to the plan's upstreams; `refused_key`
         names a caller key metadata key that must name its upstream."""
-        metadata = self._metadata
-        problems: list[tuple[str, str]] = []
-        if refused_key and metadata.get(refused_key):
-            problems.append(
-                (refused_key, f"name the upstream the key is for: {refused_key}-<upstream>")
-            )
+        problems = _refused_key(self._metadata, refused_key)
         idempotency = None if self.route.idempotent else f"bridge-{uuid.uuid4()}"
         for candidate in plan.candidates:
             upstream = candidate.upstream
-            forward = upstream.client.options.forward_headers
-            headers = {key: value for key, value in metadata.items() if key in forward}
-            problems += check_metadata(headers)
-            try:
-                self.keys[upstream.name] = upstream.client.api_keys.caller_key(metadata)
-            except InvalidCallerKey as exc:
-                problems.append((exc.field, exc.why))
+            headers, self.keys[upstream.name], found = _upstream_headers(upstream, self._metadata)
+            problems += found
             if idempotency is not None:
                 # One key per logical call, so an upstream can tell a retry from a new call.
                 headers.setdefault("idempotency-key", idempotency)
@@ -734,6 +754,36 @@ class _Call:
     def take(self) -> dict[str, Any] | None:
         body, self.body = self.body, None
         return body
+
+
+def _metadata(context: Context) -> dict[str, str]:
+    """The call's text metadata, by key."""
+    return {
+        key: value for key, value in context.invocation_metadata() or () if isinstance(value, str)
+    }
+
+
+def _refused_key(metadata: dict[str, str], refused_key: str) -> list[tuple[str, str]]:
+    """The problem of a caller key metadata key that must name its upstream, if sent."""
+    if refused_key and metadata.get(refused_key):
+        return [(refused_key, f"name the upstream the key is for: {refused_key}-<upstream>")]
+    return []
+
+
+def _upstream_headers(
+    upstream: Upstream, metadata: dict[str, str]
+) -> tuple[dict[str, str], str | None, list[tuple[str, str]]]:
+    """What `upstream` is sent of the metadata: the allowlisted headers, the caller's own
+    key where it takes one, and every problem of either."""
+    forward = upstream.client.options.forward_headers
+    headers = {key: value for key, value in metadata.items() if key in forward}
+    problems = check_metadata(headers)
+    key = None
+    try:
+        key = upstream.client.api_keys.caller_key(metadata)
+    except InvalidCallerKey as exc:
+        problems.append((exc.field, exc.why))
+    return headers, key, problems
 
 
 _RAW_JSON_KEY = "x-bridge-raw-json"
@@ -784,19 +834,6 @@ def _interrupted(exc: BaseException, budget: float) -> errors.UpstreamError:
     if isinstance(exc, TimeoutError):
         return errors.timed_out("call", budget)
     return errors.UpstreamError(code=grpc.StatusCode.CANCELLED, message="cancelled")
-
-
-def _over_limit(refusal: Refusal) -> errors.UpstreamError:
-    """RESOURCE_EXHAUSTED for a call over its caller's limits (QuotaFailure names the caller;
-    RetryInfo says when a call would be admitted, where waiting helps)."""
-    return errors.UpstreamError(
-        code=grpc.StatusCode.RESOURCE_EXHAUSTED,
-        message=refusal.message,
-        error_code=f"caller_{refusal.limit}_limit",
-        retry_after=refusal.retry_after,
-        subject=f"caller:{refusal.caller}",
-        metadata=(("caller", refusal.caller), ("limit", refusal.limit)),
-    )
 
 
 async def _abort(context: Context, error: errors.UpstreamError) -> NoReturn:

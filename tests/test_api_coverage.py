@@ -13,7 +13,7 @@ from google.protobuf import descriptor_pool
 
 from bridge.codec.mapping import BRIDGE_FIELDS, STREAM_EVENT, UNIONS
 from rbridge.responses.v1 import stream_events_pb2
-from tools import conversations_inventory
+from tools import conversations_inventory, session_inventory
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,6 +68,10 @@ def test_every_category_is_measured() -> None:
         "conversation_schemas",
         "conversation_fields",
         "conversation_item_types",
+        "session_client_events",
+        "session_client_event_fields",
+        "session_server_events",
+        "session_server_event_fields",
     }
     assert expected <= names
     headline = {category.name: category.total for category in CATEGORIES}
@@ -82,6 +86,13 @@ def test_every_category_is_measured() -> None:
     assert headline["conversation_schemas"] == 7
     assert headline["conversation_fields"] == 31
     assert headline["conversation_item_types"] == 28
+    # The WebSocket mode: one client event (the create: `stream_id` and 31 fields of the create
+    # body), 58 server events (the 57 stream events and the WebSocket's own error), each with
+    # `stream_id`, the error with `status` and its error object too.
+    assert headline["session_client_events"] == 1
+    assert headline["session_client_event_fields"] == 32
+    assert headline["session_server_events"] == 58
+    assert headline["session_server_event_fields"] == 60
 
 
 @pytest.mark.parametrize("category", CATEGORIES, ids=lambda category: category.name)
@@ -144,6 +155,48 @@ def test_a_conversations_gap_is_reported() -> None:
         "PatchConversationBody.title",
     ]
     assert found["conversation_item_types"].missing == ["teleport_call"]
+
+
+def test_a_session_gap_is_reported() -> None:
+    """A WebSocket event type or WebSocket-only field the contract lacks is listed."""
+    inventory = coverage.load_inventory(coverage.WEBSOCKET)
+    inventory["client_events"][0]["fields"].append("priority_lane")
+    inventory["client_events"].append({"type": "response.teleport", "fields": ["type"]})
+    inventory["server_events"].append(
+        {"type": "response.teleported", "fields": [], "websocket_fields": ["stream_id", "hops"]}
+    )
+    found = {
+        category.name: category
+        for category in coverage.compute(websocket=inventory)
+        if category.name.startswith("session_")
+    }
+    assert found["session_client_events"].missing == ["response.teleport"]
+    assert found["session_client_event_fields"].missing == ["response.create.priority_lane"]
+    assert found["session_server_events"].missing == ["response.teleported"]
+    assert found["session_server_event_fields"].missing == ["response.teleported.hops"]
+
+
+def test_the_websocket_inventory_is_what_the_spec_gives() -> None:
+    """The committed WebSocket inventory is the extraction of the shared spec, unchanged."""
+    if not session_inventory.SPEC.is_file():
+        pytest.skip(f"the shared spec is not at {session_inventory.SPEC}")
+    expected = session_inventory.render(session_inventory.SPEC)
+    assert session_inventory.OUT.read_text(encoding="utf-8") == expected
+
+
+def test_the_websocket_inventory_agrees_with_the_shared_one() -> None:
+    """Its server events are the stream events plus the WebSocket error, and its client events
+    those of the SDK of the spec's date; the newer SDK's steer events are the ones left out."""
+    shared = coverage.load_inventory()
+    own = coverage.load_inventory(coverage.WEBSOCKET)
+    streamed = {entry["type"] for entry in shared["stream_event_types"]}
+    assert {entry["type"] for entry in own["server_events"]} == streamed
+    mode = shared["websocket_mode"]
+    assert [entry["type"] for entry in own["client_events"]] == mode["sdk_3_3_1_client_events"]
+    newer = {entry["type"] for entry in mode["client_events"]} - set(
+        mode["sdk_3_3_1_client_events"]
+    )
+    assert newer == {"response.steer"}
 
 
 def test_the_conversations_inventory_is_what_the_spec_gives() -> None:

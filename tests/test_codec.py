@@ -10,7 +10,7 @@ from google.protobuf import descriptor_pool
 from google.protobuf.message import Message
 
 from bridge import codec
-from bridge.codec.mapping import BRIDGE_FIELDS, UNIONS
+from bridge.codec.mapping import BRIDGE_FIELDS, UNIONS, inlined_field
 from rbridge.responses.v1 import (
     content_pb2,
     items_pb2,
@@ -250,7 +250,8 @@ def test_every_union_table_matches_the_proto() -> None:
 
 
 def test_every_object_message_has_extra_fields() -> None:
-    """Every message that mirrors a JSON object can keep unknown keys."""
+    """Every message that mirrors a JSON object can keep unknown keys (an envelope, through
+    the message it inlines)."""
     for module in (
         content_pb2,
         items_pb2,
@@ -261,12 +262,97 @@ def test_every_object_message_has_extra_fields() -> None:
         tools_pb2,
     ):
         for descriptor in module.DESCRIPTOR.message_types_by_name.values():
-            # Pages ("...List") and batches of events are the bridge's own wrappers.
-            if descriptor.full_name in UNIONS or descriptor.name.endswith(("List", "Batch")):
+            fields = descriptor.fields
+            # Pages ("...List"), batches of events and list messages (whose JSON is an
+            # array) are the bridge's own wrappers.
+            if (
+                descriptor.full_name in UNIONS
+                or descriptor.name.endswith(("List", "Batch"))
+                or (len(fields) == 1 and fields[0].is_repeated)
+            ):
                 continue
+            inlined = inlined_field(descriptor)
+            if inlined:
+                descriptor = descriptor.fields_by_name[inlined].message_type
+                if descriptor.full_name in UNIONS:
+                    assert UNIONS[descriptor.full_name].unknown_arm, descriptor.full_name
+                    continue
             assert "extra_fields" in descriptor.fields_by_name, descriptor.full_name
 
 
 def test_fixture_files_exist() -> None:
     """The fixture folders are present with their README of origins."""
     assert (Path(__file__).parent / "fixtures" / "README.md").exists()
+
+
+# The examples of the spec's ResponsesClientEventResponseCreate and ResponseWsError.
+_WS_CREATE = {
+    "type": "response.create",
+    "stream_id": "agent_1",
+    "model": "gpt-5.5",
+    "input": "Say hello.",
+}
+_WS_ERROR = {
+    "type": "error",
+    "status": 400,
+    "stream_id": "agent_1",
+    "error": {
+        "type": "invalid_request_error",
+        "code": "websocket_stream_limit_reached",
+        "message": "This WebSocket connection has reached its stream limit.",
+        "param": "stream_id",
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("data", "message_type"),
+    [
+        (_WS_CREATE, responses_service_pb2.ResponsesClientEvent),
+        ({**_WS_CREATE, "provider_knob": [1]}, responses_service_pb2.ResponsesClientEvent),
+        (
+            {"type": "response.steer", "stream_id": "a", "input": []},
+            responses_service_pb2.ResponsesClientEvent,
+        ),
+        (_WS_ERROR, responses_service_pb2.ResponsesServerEvent),
+        (
+            {"type": "response.steer.accepted", "stream_id": "a"},
+            responses_service_pb2.ResponsesServerEvent,
+        ),
+        (
+            {"type": "response.queued", "sequence_number": 0},
+            responses_service_pb2.ResponsesServerEvent,
+        ),
+    ],
+    ids=[
+        "create",
+        "create-extra-key",
+        "unknown-client-event",
+        "ws-error",
+        "unknown-server",
+        "no-lane",
+    ],
+)
+def test_session_events_are_the_websockets_json(data: dict[str, Any], message_type: Any) -> None:
+    """A session event's JSON is the WebSocket's: `stream_id` beside the event's own keys, and
+    back unchanged; keys nobody knows stay with the inlined message."""
+    message = codec.from_json(data, message_type)
+    assert codec.to_json(message) == data
+
+
+def test_an_inlined_message_holds_the_create_and_the_lane_beside_it() -> None:
+    """`response.create` fills the create request; `stream_id` and the status of a WebSocket
+    error are typed fields; an unknown key lands in the create's extra_fields."""
+    create = codec.from_json({**_WS_CREATE, "knob": 1}, responses_service_pb2.ResponsesClientEvent)
+    assert create.response_create.stream_id == "agent_1"
+    assert create.response_create.response.model == "gpt-5.5"
+    assert create.response_create.response.input.text == "Say hello."
+    assert create.response_create.response.extra_fields["knob"].number_value == 1
+    error = codec.from_json(_WS_ERROR, responses_service_pb2.ResponsesServerEvent)
+    assert (error.stream_id, error.event.error.status) == ("agent_1", 400)
+    assert error.event.error.error.code == "websocket_stream_limit_reached"
+    wrong = codec.from_json(
+        {**_WS_CREATE, "stream_id": 7}, responses_service_pb2.ResponsesClientEvent
+    )
+    assert not wrong.response_create.HasField("stream_id")
+    assert wrong.response_create.response.extra_fields["stream_id"].number_value == 7

@@ -16,6 +16,8 @@ What a generated message respects, because the JSON mapping cannot express anyth
   strings (absent allowed only for the arm that also takes untyped objects).
 - `extra_fields` keys are neither field names nor "type"; a singular `Value` field is not JSON
   null (null and absent are the same in the mapping).
+- An inlined field (an envelope's, such as a session event's) is always set, and its JSON has
+  none of the envelope's own keys.
 - Strings are valid Unicode without lone surrogates; numbers are finite.
 """
 
@@ -34,7 +36,7 @@ from hypothesis import strategies as st
 
 from bridge import codec
 from bridge.codec._value import json_to_struct, json_to_value
-from bridge.codec.mapping import BRIDGE_FIELDS, UNIONS
+from bridge.codec.mapping import BRIDGE_FIELDS, UNIONS, inlined_field
 from rbridge.responses.v1 import (
     response_pb2,
     responses_service_pb2,
@@ -64,6 +66,8 @@ ROOTS: list[type[Message]] = [
     responses_service_pb2.InputTokenCount,
     responses_service_pb2.CompactResponseRequest,
     responses_service_pb2.CompactedResponse,
+    responses_service_pb2.ResponsesClientEvent,
+    responses_service_pb2.ResponsesServerEvent,
 ]
 
 _F = FieldDescriptor
@@ -195,6 +199,12 @@ def _build(
         if fd.name == "type" and type_strings:
             target = optional if type_optional else required
             target[fd.name] = st.sampled_from(type_strings)
+            continue
+        if fd.name == inlined_field(descriptor):
+            own = names - {fd.name}
+            required[fd.name] = message(fd.message_type, limit, depth + 1).filter(
+                lambda inner, own=own: not own & set(codec.to_json(inner))
+            )
             continue
         strategy = _field(fd, depth, limit)
         if strategy is not None:

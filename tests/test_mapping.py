@@ -36,7 +36,7 @@ def test_every_union_arm_of_the_contract_carries_its_option() -> None:
         real = [oneof for oneof in message.oneofs if not oneof.name.startswith("_")]
         assert bool(real) == (union is not None), message.full_name
         unions += union is not None
-    assert unions == 26
+    assert unions == 27
 
 
 def test_no_type_string_is_claimed_twice_in_the_contract() -> None:
@@ -190,8 +190,36 @@ def test_a_wrong_union_is_refused_naming_the_arm(arms: str, error: str, tmp_path
             " [(rbridge.responses.v1.json_behavior) = JSON_BEHAVIOR_EXTRA_FIELDS];",
             r"json_arm on \['x'\], which are not arms of a oneof",
         ),
+        (
+            "B b = 1 [(rbridge.responses.v1.json_behavior) = JSON_BEHAVIOR_INLINED];"
+            " map<string, google.protobuf.Value> extra_fields = 1001"
+            " [(rbridge.responses.v1.json_behavior) = JSON_BEHAVIOR_EXTRA_FIELDS];",
+            r"a message with an inlined field has exactly one, and no extra-fields map",
+        ),
+        (
+            "optional string s = 1 [(rbridge.responses.v1.json_behavior) = JSON_BEHAVIOR_INLINED];",
+            r"U\.s: only a singular object or union message is inlined",
+        ),
+        (
+            "repeated B b = 1 [(rbridge.responses.v1.json_behavior) = JSON_BEHAVIOR_INLINED];",
+            r"U\.b: only a singular object or union message is inlined",
+        ),
+        (
+            "optional string type = 1;"
+            " A a = 2 [(rbridge.responses.v1.json_behavior) = JSON_BEHAVIOR_INLINED];",
+            r"U\.a: the keys \['type'\] would belong to both test\.v1\.U and test\.v1\.A",
+        ),
     ],
-    ids=["no-extra-fields", "extra-fields-of-strings", "always-written-scalar", "stray-arm"],
+    ids=[
+        "no-extra-fields",
+        "extra-fields-of-strings",
+        "always-written-scalar",
+        "stray-arm",
+        "inlined-beside-extra-fields",
+        "inlined-scalar",
+        "inlined-list",
+        "inlined-clash",
+    ],
 )
 def test_a_wrong_object_is_refused_naming_the_field(
     fields: str, error: str, tmp_path: Path

@@ -259,3 +259,21 @@ async def test_a_reply_nested_to_the_depth_limit_decodes(
         args = ["-target", address, "-text", "hi", *(["-stream"] if stream else [])]
         code, stdout, stderr = await run_client(language, *args)
     assert (code, stdout) == (0, "deep\n"), stderr
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_a_two_turn_tool_loop_over_a_session(language: str, target: str) -> None:
+    """-session: over one Session the model calls get_weather, the client answers with the
+    function's output through previous_response_id, and prints the call and the final text;
+    the session then ends OK (exit 0)."""
+    code, stdout, stderr = await run_client(
+        language, "-target", target, "-text", "weather in Paris", "-session", "-tool-output", "rain"
+    )
+    assert (code, stderr) == (0, ""), stderr
+    call, answer = stdout.splitlines()
+    name, arguments = call.removeprefix("call ").split(" ", 1)
+    assert name == "get_weather"
+    assert json.loads(arguments) == {"input": "weather in Paris"}
+    # The simulator answers a function's output with the earlier turn's text: the second
+    # turn continued the first (bridge/simulator/script.py).
+    assert answer == "You said:  (earlier you said: weather in Paris)"

@@ -53,10 +53,12 @@ def test_every_rpc_has_a_route() -> None:
             False,
             False,
         ),
+        ("Session", "GET", "/responses", False, False),
     }
+    assert {rpc for rpc, route in ROUTES.items() if route.websocket} == {"Session"}
     for method in SERVICE.methods:
         route = ROUTES[method.name]
-        assert route.stream == method.server_streaming
+        assert route.stream == (method.server_streaming and not route.websocket)
         assert route.request_type.DESCRIPTOR is method.input_type
         assert route.reply_type.DESCRIPTOR is method.output_type
         assert route.idempotent == (route.method in ("GET", "DELETE"))

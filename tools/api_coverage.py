@@ -36,8 +36,17 @@ What "typed" means, per kind of inventory entry:
   schema maps to (`ConversationResource.metadata`).
 - A conversation item type: as a union member, in the union message the item schema maps to.
 
-The beta (multi-agent) variants and WebSocket mode are not part of this contract and are not
-measured.
+- A WebSocket-mode event (`websocket-api-inventory.json`, extracted from the same spec by
+  `tools/session_inventory.py`): a client event is typed when an arm of `ResponsesClientEvent`
+  lists its "type" string, a server event when an arm of the message `ResponsesServerEvent`
+  inlines does. A client event's field is typed when it is a field of the arm's member or of
+  the message that member inlines (`stream_id`, then every field of the create request); a
+  server event's WebSocket-only field (`stream_id`, the error's `status`) when it is a field of
+  `ResponsesServerEvent` or of the arm's member.
+
+The beta (multi-agent) variants are not part of this contract and are not measured. Nor are the
+WebSocket events the newest SDK has and the spec lacks (`response.steer` and its
+`response.steer.*` answers): they travel whole in the `unknown` arms of the session's events.
 """
 
 from __future__ import annotations
@@ -54,6 +63,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 INVENTORY = ROOT / "tests" / "fixtures" / "inventory" / "responses-api-inventory.json"
 CONVERSATIONS = INVENTORY.with_name("conversations-api-inventory.json")
+WEBSOCKET = INVENTORY.with_name("websocket-api-inventory.json")
 PROTO_ROOT = ROOT / "proto"
 PACKAGE = "rbridge.responses.v1"
 SERVICE = f"{PACKAGE}.ResponsesService"
@@ -300,8 +310,86 @@ def _is_union(descriptor: Any) -> bool:
     return any(fd.GetOptions().HasExtension(options_pb2.json_arm) for fd in descriptor.fields)
 
 
+def _session_member(union: str, type_name: str, pool: Any) -> Any:
+    """The member message of the union arm that holds `type_name`, or None."""
+    from rbridge.responses.v1 import options_pb2
+
+    for fd in pool.FindMessageTypeByName(f"{PACKAGE}.{union}").fields:
+        if type_name in fd.GetOptions().Extensions[options_pb2.json_arm].types:
+            return fd.message_type
+    return None
+
+
+def _inlined(descriptor: Any) -> Any:
+    """The message a message inlines (JSON_BEHAVIOR_INLINED), or None."""
+    from rbridge.responses.v1 import options_pb2
+
+    for fd in descriptor.fields:
+        options = fd.GetOptions()
+        if (
+            options.HasExtension(options_pb2.json_behavior)
+            and options.Extensions[options_pb2.json_behavior] == options_pb2.JSON_BEHAVIOR_INLINED
+        ):
+            return fd.message_type
+    return None
+
+
+def _sessions(inventory: dict[str, Any], pool: Any) -> list[Category]:
+    """The WebSocket mode's client and server events, and the fields they add."""
+    server = pool.FindMessageTypeByName(f"{PACKAGE}.ResponsesServerEvent")
+    events = _inlined(server)
+    client_fields = Category(
+        "session_client_event_fields", note="fields of the arm's member or the message it inlines"
+    )
+    for entry in inventory["client_events"]:
+        member = _session_member("ResponsesClientEvent", entry["type"], pool)
+        inner = _inlined(member) if member is not None else None
+        for name in entry["fields"]:
+            if name == "type":
+                continue
+            client_fields.members.append(f"{entry['type']}.{name}")
+            if not any(
+                message is not None and name in message.fields_by_name
+                for message in (member, inner)
+            ):
+                client_fields.missing.append(client_fields.members[-1])
+    server_fields = Category(
+        "session_server_event_fields",
+        note="WebSocket-only fields, of ResponsesServerEvent or the event's member",
+    )
+    for entry in inventory["server_events"]:
+        member = _session_member(events.name, entry["type"], pool) if events else None
+        for name in entry["websocket_fields"]:
+            server_fields.members.append(f"{entry['type']}.{name}")
+            if not any(
+                message is not None and name in message.fields_by_name
+                for message in (server, member)
+            ):
+                server_fields.missing.append(server_fields.members[-1])
+    return [
+        _union(
+            "session_client_events",
+            inventory["client_events"],
+            "ResponsesClientEvent",
+            pool,
+            "ResponsesClientEvent json_arm options",
+        ),
+        client_fields,
+        _union(
+            "session_server_events",
+            inventory["server_events"],
+            events.name if events else "ResponsesServerEvent",
+            pool,
+            "the json_arm options of the union ResponsesServerEvent inlines",
+        ),
+        server_fields,
+    ]
+
+
 def compute(
-    inventory: dict[str, Any] | None = None, conversations: dict[str, Any] | None = None
+    inventory: dict[str, Any] | None = None,
+    conversations: dict[str, Any] | None = None,
+    websocket: dict[str, Any] | None = None,
 ) -> list[Category]:
     """The coverage of every category of the inventories."""
     from google.protobuf import descriptor_pool
@@ -313,6 +401,8 @@ def compute(
         inventory = load_inventory()
     if conversations is None:
         conversations = load_inventory(CONVERSATIONS)
+    if websocket is None:
+        websocket = load_inventory(WEBSOCKET)
     pool = descriptor_pool.Default()
     comments = _source_comments()
     inv = inventory
@@ -379,6 +469,7 @@ def compute(
         ),
         _endpoints(inv["endpoints"], pool),
         *_conversations(conversations, pool),
+        *_sessions(websocket, pool),
     ]
 
 
@@ -414,9 +505,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--inventory", type=Path, default=INVENTORY)
     parser.add_argument("--conversations", type=Path, default=CONVERSATIONS)
+    parser.add_argument("--websocket", type=Path, default=WEBSOCKET)
     parser.add_argument("-v", "--verbose", action="store_true", help="list every member")
     args = parser.parse_args(argv)
-    categories = compute(load_inventory(args.inventory), load_inventory(args.conversations))
+    categories = compute(
+        load_inventory(args.inventory),
+        load_inventory(args.conversations),
+        load_inventory(args.websocket),
+    )
     print(report(categories, args.verbose))
     return 0 if all(category.typed == category.total for category in categories) else 1
 

@@ -24,6 +24,7 @@ import hashlib
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ METHODS = ("get", "post", "put", "patch", "delete")
 Json = dict[str, Any]
 
 
-class _Spec:
+class Spec:
     """The parsed spec, with `$ref` resolution."""
 
     def __init__(self, data: Json) -> None:
@@ -69,7 +70,7 @@ class _Spec:
         return merged
 
 
-def _doc(text: Any) -> str:
+def doc(text: Any) -> str:
     """The first sentence of a description, markdown links reduced to their text."""
     if not isinstance(text, str):
         return ""
@@ -83,7 +84,7 @@ def _nullable(schema: Json) -> bool:
     return any(isinstance(v, dict) and v.get("type") == "null" for v in variants)
 
 
-def _fields(spec: _Spec, schema: Json) -> list[Json]:
+def object_fields(spec: Spec, schema: Json) -> list[Json]:
     merged = spec.merged(schema)
     required = set(merged["required"])
     fields = []
@@ -102,13 +103,13 @@ def _fields(spec: _Spec, schema: Json) -> list[Json]:
                 "name": name,
                 "required": name in required,
                 "nullable": _nullable(prop),
-                "doc": _doc(description),
+                "doc": doc(description),
             }
         )
     return fields
 
 
-def _type_string(spec: _Spec, schema: Any) -> str | None:
+def type_string(spec: Spec, schema: Any) -> str | None:
     prop = spec.merged(schema)["properties"].get("type")
     prop = spec.resolve(prop) if prop is not None else {}
     for key in ("const", "default"):
@@ -118,17 +119,17 @@ def _type_string(spec: _Spec, schema: Any) -> str | None:
     return str(values[0]) if values else None
 
 
-def _describe(spec: _Spec, schema: Json) -> Json:
+def _describe(spec: Spec, schema: Json) -> Json:
     resolved = spec.resolve(schema)
     if "oneOf" in resolved and "properties" not in resolved:
         return {
             "kind": "union",
             "variants": [
-                {"schema": variant["$ref"].rsplit("/", 1)[-1], "type": _type_string(spec, variant)}
+                {"schema": variant["$ref"].rsplit("/", 1)[-1], "type": type_string(spec, variant)}
                 for variant in resolved["oneOf"]
             ],
         }
-    return {"kind": "object", "fields": _fields(spec, resolved)}
+    return {"kind": "object", "fields": object_fields(spec, resolved)}
 
 
 def _name(node: Any, fallback: str) -> str:
@@ -137,7 +138,7 @@ def _name(node: Any, fallback: str) -> str:
     return fallback
 
 
-def _params(spec: _Spec, operation: Json, where: str) -> list[Json]:
+def _params(spec: Spec, operation: Json, where: str) -> list[Json]:
     found = []
     for param in operation.get("parameters") or []:
         param = spec.resolve(param)
@@ -146,7 +147,7 @@ def _params(spec: _Spec, operation: Json, where: str) -> list[Json]:
                 {
                     "name": param["name"],
                     "required": bool(param.get("required")),
-                    "doc": _doc(param.get("description")),
+                    "doc": doc(param.get("description")),
                 }
             )
     return found
@@ -154,7 +155,7 @@ def _params(spec: _Spec, operation: Json, where: str) -> list[Json]:
 
 def extract(data: Json, sha256: str) -> Json:
     """The inventory of the `/conversations*` operations of a parsed spec."""
-    spec = _Spec(data)
+    spec = Spec(data)
     endpoints: list[Json] = []
     schemas: Json = {}
     for path, item in data["paths"].items():
@@ -179,7 +180,7 @@ def extract(data: Json, sha256: str) -> Json:
                     "method": method.upper(),
                     "path": f"/v1{path}",
                     "operation_id": operation_id,
-                    "summary": _doc(operation.get("summary")),
+                    "summary": doc(operation.get("summary")),
                     "path_params": _params(spec, operation, "path"),
                     "query_params": _params(spec, operation, "query"),
                     "body": body,
@@ -198,24 +199,30 @@ def extract(data: Json, sha256: str) -> Json:
     }
 
 
-def render(spec_path: Path) -> str:
-    """The inventory file's text for the spec at `spec_path`."""
+Extract = Callable[[Json, str], Json]
+
+
+def render(spec_path: Path, extractor: Extract | None = None) -> str:
+    """The inventory file's text for the spec at `spec_path` (`extractor`: this module's
+    `extract`, unless another inventory's is given)."""
     import yaml
 
     raw = spec_path.read_bytes()
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     data = yaml.load(raw, Loader=loader)
-    inventory = extract(data, hashlib.sha256(raw).hexdigest())
+    inventory = (extractor or extract)(data, hashlib.sha256(raw).hexdigest())
     return json.dumps(inventory, indent=2, ensure_ascii=False) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--spec", type=Path, default=SPEC)
-    parser.add_argument("--out", type=Path, default=OUT)
+def cli(argv: list[str] | None, description: str, spec: Path, out: Path, extractor: Extract) -> int:
+    """An inventory tool's command line: write the inventory, or `--check` that it is
+    what the spec gives."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--spec", type=Path, default=spec)
+    parser.add_argument("--out", type=Path, default=out)
     parser.add_argument("--check", action="store_true", help="compare, do not write")
     args = parser.parse_args(argv)
-    text = render(args.spec)
+    text = render(args.spec, extractor)
     if args.check:
         current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
         if current != text:
@@ -224,6 +231,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     args.out.write_text(text, encoding="utf-8")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return cli(argv, __doc__.splitlines()[0], SPEC, OUT, extract)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from google.protobuf.message_factory import GetMessageClass
 from google.protobuf.struct_pb2 import Struct, Value
 
 from bridge.codec._value import json_to_struct, json_to_value, struct_to_json, value_to_json
-from bridge.codec.mapping import Union, read_object, read_union
+from bridge.codec.mapping import Union, inlined_field, read_object, read_union
 
 __all__ = ["MISMATCH", "CodecError", "Plan", "plan_for"]
 
@@ -152,12 +152,19 @@ class Plan:
     extra: str = ""
     always: tuple[tuple[str, Any], ...] = ()
     has_type_field: bool = False
-    # Unions: oneof name, arm -> member plan, arm -> type string.
+    # Unions: oneof name, arm -> member plan, arm -> type string, arm -> the
+    # member's object converter (an envelope's for a member with an inlined field).
     oneof: str = ""
     arms: dict[str, Plan] = field(default_factory=dict)
     arm_types: dict[str, str] = field(default_factory=dict)
+    arm_decoders: dict[str, Callable[[Any, bool, bool], Any]] = field(default_factory=dict)
     # Lists (a message with one repeated field): that field's name.
     list_field: str = ""
+    # Envelopes (an object with an inlined field): that field, and its
+    # message's converters, which take every key the envelope does not know.
+    inline: str = ""
+    inline_decoder: Decoder | None = None
+    inline_encoder: Encoder | None = None
 
     # -- JSON -> message ------------------------------------------------------
     #
@@ -182,6 +189,8 @@ class Plan:
             return self.convert_union(data, build)
         if self.list_field:
             return self._convert_list(data, build)
+        if self.inline:
+            return self._convert_envelope(data, build)
         return self._convert_object(data, build)
 
     def decoder(self) -> Decoder:
@@ -190,6 +199,8 @@ class Plan:
             return self.convert_union
         if self.list_field:
             return self._convert_list
+        if _envelope(self.descriptor):
+            return self._convert_envelope
         return self._convert_object
 
     def encoder(self) -> Encoder:
@@ -198,6 +209,8 @@ class Plan:
             return self._encode_union
         if self.list_field:
             return self.encode
+        if _envelope(self.descriptor):
+            return self._encode_envelope
         return self._encode_object
 
     def _convert_object(self, data: Any, build: bool, member: bool = False) -> Any:
@@ -223,6 +236,44 @@ class Plan:
         if extra is not None:
             kwargs[self.extra] = {key: json_to_value(value) for key, value in extra.items()}
         return self._build(kwargs) if build else kwargs
+
+    def _convert_envelope(self, data: Any, build: bool, member: bool = False) -> Any:
+        """`_convert_object` for an envelope: its own keys, and every other key for
+        the inlined message (which keeps those it does not know either). A value that
+        is not an object is the inlined message's alone (an inlined union's fallback arm
+        holds any JSON), as `_encode_envelope` writes it."""
+        assert self.inline_decoder is not None
+        if type(data) is not dict:
+            if member:
+                return MISMATCH
+            alone = self.inline_decoder(data, build)
+            if alone is MISMATCH:
+                return MISMATCH
+            return self.cls(**{self.inline: alone}) if build else {self.inline: alone}
+        decoders = self.decoders
+        kwargs: dict[str, Any] = {}
+        rest: dict[str, Any] = {}
+        for key, value in data.items():
+            decoder = decoders.get(key)
+            if decoder is _SKIP:
+                if not member:
+                    rest[key] = value
+                continue
+            if decoder is None:
+                rest[key] = value
+                continue
+            if value is None:
+                continue
+            converted = decoder(value, build)
+            if converted is MISMATCH:
+                rest[key] = value
+            else:
+                kwargs[key] = converted
+        inner = self.inline_decoder(rest, build)
+        if inner is MISMATCH:
+            return MISMATCH
+        kwargs[self.inline] = inner
+        return self.cls(**kwargs) if build else kwargs
 
     def _build(self, kwargs: dict[str, Any]) -> Message:
         try:
@@ -266,7 +317,7 @@ class Plan:
             elif type(type_name) is str:
                 arm = union.types.get(type_name)
             if arm is not None:
-                member = self.arms[arm]._convert_object(data, build, True)
+                member = self.arm_decoders[arm](data, build, True)
         elif kind is str and union.string_arm:
             arm = union.string_arm
             member = data
@@ -291,6 +342,8 @@ class Plan:
             encoder = self.encoders[self.list_field]
             assert encoder is not None
             return encoder(getattr(message, self.list_field))
+        if self.inline:
+            return self._encode_envelope(message)
         return self._encode_object(message)
 
     def _encode_object(self, message: Any, type_name: str | None = None) -> dict[str, Any]:
@@ -329,7 +382,40 @@ class Plan:
         if plan.list_field:
             return plan.encode(value)
         type_name = None if plan.has_type_field else self.arm_types.get(arm)
+        if plan.inline:
+            return plan._encode_envelope(value, type_name)
         return plan._encode_object(value, type_name)
+
+    def _encode_envelope(self, message: Any, type_name: str | None = None) -> Any:
+        """`_encode_object` for an envelope: the inlined message's keys, then its own.
+
+        An inlined union holding a value that is not an object (its fallback arm
+        can hold any JSON) is written alone: it has no keys to stand beside.
+        """
+        inline = self.inline
+        inner = (
+            self.inline_encoder(getattr(message, inline))
+            if message.HasField(inline) and self.inline_encoder is not None
+            else {}
+        )
+        if type(inner) is not dict:
+            return inner
+        out: dict[str, Any] = {} if type_name is None else {"type": type_name}
+        out.update(inner)
+        encoders = self.encoders
+        for descriptor, value in message.ListFields():
+            name = descriptor.name
+            if name == inline:
+                continue
+            encoder = encoders[name]
+            if encoder is None:
+                out[name] = value
+            elif encoder is not _SKIP:
+                out[name] = encoder(value)
+        for name, empty in self.always:
+            if name not in out:
+                out[name] = empty.copy()
+        return out
 
 
 def _to_plain(value: Any) -> Any:
@@ -362,18 +448,23 @@ def _build(plan: Plan) -> None:
         _build_union(plan, union)
         return
     shape = read_object(descriptor)
-    if not shape.extra_fields:
+    if not shape.extra_fields and not shape.inlined:
         plan.list_field = descriptor.fields[0].name
     plan.extra = shape.extra_fields
+    plan.inline = shape.inlined
     for fd in descriptor.fields:
         if fd.name == shape.extra_fields:
             plan.encoders[fd.name] = _EXTRA
         elif fd.name in shape.bridge_only:
             plan.encoders[fd.name] = _SKIP
+        elif fd.name == shape.inlined:
+            plan.inline_decoder, plan.inline_encoder = _single_codec(fd)
         else:
             plan.decoders[fd.name], plan.encoders[fd.name] = _field_codec(fd)
     plan.has_type_field = "type" in descriptor.fields_by_name
-    if not plan.has_type_field:
+    inlined: Any = descriptor.fields_by_name[shape.inlined].message_type if shape.inlined else None
+    # An inlined union owns the "type" key; anything else implies it by its arm.
+    if not plan.has_type_field and (inlined is None or read_union(inlined) is None):
         plan.decoders["type"] = _SKIP
     plan.always = tuple(
         (field_name, {} if _is_map(descriptor.fields_by_name[field_name]) else [])
@@ -387,7 +478,16 @@ def _build_union(plan: Plan, union: Union) -> None:
     plan.arm_types = union.canonical
     for fd in plan.descriptor.oneofs_by_name[union.oneof].fields:
         if fd.name not in (union.string_arm, union.unknown_arm):
-            plan.arms[fd.name] = plan_for(fd.message_type)
+            member = plan.arms[fd.name] = plan_for(fd.message_type)
+            # Chosen from the descriptor: a member plan may still be being built.
+            plan.arm_decoders[fd.name] = (
+                member._convert_envelope if _envelope(fd.message_type) else member._convert_object
+            )
+
+
+def _envelope(descriptor: Any) -> bool:
+    """Whether a message has an inlined field (its kind, known before its plan is built)."""
+    return bool(inlined_field(descriptor))
 
 
 def _is_map(fd: Any) -> bool:

@@ -21,7 +21,7 @@ from typing import Any
 
 from google.protobuf import descriptor_pb2
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
-from google.protobuf.struct_pb2 import Value
+from google.protobuf.struct_pb2 import Struct, Value
 
 from rbridge.responses.v1 import options_pb2, stream_events_pb2
 
@@ -36,6 +36,7 @@ __all__ = [
     "JsonObject",
     "Union",
     "contract_messages",
+    "inlined_field",
     "read_object",
     "read_union",
 ]
@@ -49,7 +50,9 @@ _STREAM_END: Any = options_pb2.stream_end
 _EXTRA = options_pb2.JSON_BEHAVIOR_EXTRA_FIELDS
 _ALWAYS = options_pb2.JSON_BEHAVIOR_ALWAYS_WRITTEN
 _BRIDGE_ONLY = options_pb2.JSON_BEHAVIOR_BRIDGE_ONLY
+_INLINED = options_pb2.JSON_BEHAVIOR_INLINED
 _VALUE = Value.DESCRIPTOR.full_name
+_STRUCT = Struct.DESCRIPTOR.full_name
 
 
 class ContractError(TypeError):
@@ -87,14 +90,17 @@ class JsonObject:
 
     Attributes:
         extra_fields: the map that keeps the object's unknown keys ("" for a
-            list message, whose JSON is an array).
+            list message, whose JSON is an array, and for a message with an
+            inlined field, whose unknown keys that field's message keeps).
         always_written: lists and maps written as [] or {} when empty.
         bridge_only: fields outside the JSON, never read nor written.
+        inlined: the message field whose keys are this object's own ("" for none).
     """
 
     extra_fields: str = ""
     always_written: tuple[str, ...] = ()
     bridge_only: frozenset[str] = frozenset()
+    inlined: str = ""
 
 
 def _behavior(fd: Any) -> int:
@@ -241,10 +247,13 @@ def read_object(descriptor: Descriptor) -> JsonObject:
     name = descriptor.full_name
     extra: list[str] = []
     always: list[str] = []
+    inlined: list[Any] = []
     fd: Any
     for fd in descriptor.fields:
         behavior = _behavior(fd)
-        if behavior == _EXTRA:
+        if behavior == _INLINED:
+            inlined.append(fd)
+        elif behavior == _EXTRA:
             value = fd.message_type.fields_by_name["value"] if _is_map(fd) else None
             if value is None or getattr(value.message_type, "full_name", None) != _VALUE:
                 raise ContractError(
@@ -255,6 +264,14 @@ def read_object(descriptor: Descriptor) -> JsonObject:
             if not fd.is_repeated:
                 raise ContractError(f"{fd.full_name}: only a list or a map is always written")
             always.append(fd.name)
+    if inlined:
+        if len(inlined) > 1 or extra:
+            raise ContractError(
+                f"{name}: a message with an inlined field has exactly one, and no extra-fields "
+                "map of its own (the inlined message keeps the unknown keys)"
+            )
+        _check_inlined(descriptor, inlined[0])
+        return JsonObject("", tuple(always), _bridge_only(descriptor), inlined[0].name)
     if _is_list_message(descriptor):
         if extra or always:
             raise ContractError(f"{name}: a list message has no other field")
@@ -265,6 +282,36 @@ def read_object(descriptor: Descriptor) -> JsonObject:
             "marked json_behavior = JSON_BEHAVIOR_EXTRA_FIELDS"
         )
     return JsonObject(extra[0], tuple(always), _bridge_only(descriptor))
+
+
+def _check_inlined(descriptor: Descriptor, fd: Any) -> None:
+    """An inlined field is one message that mirrors a JSON object, whose keys
+    cannot be confused with the enclosing message's own."""
+    message = fd.message_type
+    if (
+        message is None
+        or fd.is_repeated
+        or message.full_name in (_VALUE, _STRUCT)
+        or _is_list_message(message)
+    ):
+        raise ContractError(f"{fd.full_name}: only a singular object or union message is inlined")
+    own = {other.name for other in descriptor.fields if other is not fd}
+    # A union's members are discriminated by "type"; an object's keys are its fields.
+    keys = {"type"} if read_union(message) is not None else set(message.fields_by_name)
+    clash = own & keys
+    if clash:
+        raise ContractError(
+            f"{fd.full_name}: the keys {sorted(clash)} would belong to both "
+            f"{descriptor.full_name} and {message.full_name}"
+        )
+
+
+def inlined_field(descriptor: Descriptor) -> str:
+    """The field of `descriptor` marked JSON_BEHAVIOR_INLINED ("" for none)."""
+    for fd in descriptor.fields:
+        if _behavior(fd) == _INLINED:
+            return str(fd.name)
+    return ""
 
 
 def contract_messages() -> list[Descriptor]:

@@ -22,6 +22,9 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import grpc
+
+from bridge.errors import UpstreamError
 from bridge.routing.routes_file import CallerLimit, LimitsSpec
 
 __all__ = ["CallerLimits", "Refusal", "Ticket", "caller_of"]
@@ -56,6 +59,18 @@ class Refusal:
     limit: str
     message: str
     retry_after: float | None = None
+
+    def error(self) -> UpstreamError:
+        """RESOURCE_EXHAUSTED, naming the caller (QuotaFailure) and when a call would be
+        admitted (RetryInfo), where waiting helps."""
+        return UpstreamError(
+            code=grpc.StatusCode.RESOURCE_EXHAUSTED,
+            message=self.message,
+            error_code=f"caller_{self.limit}_limit",
+            retry_after=self.retry_after,
+            subject=f"caller:{self.caller}",
+            metadata=(("caller", self.caller), ("limit", self.limit)),
+        )
 
 
 class _State:

@@ -493,12 +493,21 @@ class Router:
         return admitted
 
     async def plan(self, request: Request, ticket: Ticket | None = None) -> Plan:
-        """The upstreams `request` goes to, in order.
+        """The upstreams `request` goes to, in order; `ticket` (the call's place in its
+        caller's limits) is the plan's to release, or released here when there is none.
 
         Raises:
             RoutingError: the caller picked an upstream it may not pick, or no route
                 serves its model.
         """
+        try:
+            return await self._plan(request, ticket)
+        except BaseException:
+            if ticket is not None:
+                ticket.release()
+            raise
+
+    async def _plan(self, request: Request, ticket: Ticket | None) -> Plan:
         generation = self._current()
         file = generation.file
         if file is None:

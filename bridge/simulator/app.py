@@ -44,6 +44,10 @@ Routes (each also without the ``/v1`` prefix, for base URLs without it):
   ``GET`` and ``DELETE /v1/conversations/{id}/items/{item_id}``: one item,
   and its removal, which answers with the conversation object. Items are kept
   as `bridge.simulator.conversations` describes.
+* ``GET /v1/responses`` upgraded to a WebSocket: the WebSocket mode
+  (`bridge.simulator.websocket`), as ``client.responses.connect()`` speaks it; served when
+  the simulator behaves like OpenAI (the other providers document no such mode, and answer
+  405 there).
 * ``GET /healthz``: 200 ``ok``, for readiness checks.
 
 Unknown response ids get 404 with ``"Response with id '<id>' not found."``,
@@ -58,6 +62,11 @@ the earlier turn (see `bridge.simulator.script`); its Response carries
 incomplete), its input and output items are added to the conversation; a
 failed or cancelled one adds nothing. An unknown conversation is a 404,
 ``conversation`` with ``previous_response_id`` a 400.
+
+**Continuing.** A create with the ``previous_response_id`` of a stored response that has
+ended reads that response's input items and output before its input (they count as input
+tokens, and the answer shows the earlier turn as in a conversation); an id the store does
+not hold is ignored over HTTP.
 
 **Storing.** Responses are stored (see `bridge.simulator.store`) unless the
 request says ``"store": false``; background responses always are, since they
@@ -91,7 +100,7 @@ import itertools
 import logging
 import signal
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -124,6 +133,7 @@ from bridge.simulator.script import (
     validate_request,
 )
 from bridge.simulator.store import Entry, EventLog, ResponseStore
+from bridge.simulator.websocket import CreateRefused, WebSocketOptions, serve_websocket
 
 __all__ = ["SimulatorOptions", "build_app", "serve", "start"]
 
@@ -159,6 +169,8 @@ class SimulatorOptions:
     deviations from OpenAI the simulator imitates (a name of
     `bridge.simulator.providers.PROVIDERS`: ``openai``, ``dongzhou``,
     ``modelverse``, ``uniapi``, ``mandao``, ``dieyuyun``); None is ``openai``.
+    ``ws_max_lanes``, ``ws_max_responses`` and ``ws_max_age``: the WebSocket mode's limits
+    per connection: lanes in flight at once, creates, and seconds (None: no limit).
     """
 
     token_delay: float = 0.0
@@ -166,6 +178,9 @@ class SimulatorOptions:
     model: str | None = None
     max_stored_responses: int = 10_000
     behave_like: str | None = None
+    ws_max_lanes: int = 16
+    ws_max_responses: int | None = None
+    ws_max_age: float | None = None
 
     def __post_init__(self) -> None:
         """Reject options that could not pace or split a stream."""
@@ -177,6 +192,8 @@ class SimulatorOptions:
             raise ValueError("model must be None or a non-empty string")
         if self.max_stored_responses < 1:
             raise ValueError(f"max_stored_responses must be >= 1, got {self.max_stored_responses}")
+        if self.ws_max_lanes < 1:
+            raise ValueError(f"ws_max_lanes must be >= 1, got {self.ws_max_lanes}")
         provider(self.behave_like)
 
 
@@ -284,6 +301,8 @@ class _ResponsesAPI:
         # OpenAI's frames go straight to the encoder: no per-event indirection.
         self._frame = encode_event if self._provider.plain else self._provider.frame
         self._stopping = False
+        # Only OpenAI documents the WebSocket mode; the five seed providers do not.
+        self.speaks_websocket = self._provider.name == "openai"
         self._store = ResponseStore(max_responses=options.max_stored_responses)
         self._conversations = ConversationStore(max_conversations=options.max_stored_responses)
 
@@ -331,7 +350,11 @@ class _ResponsesAPI:
         serial = next_serial()
         body = self._provider.request(validate_request(await _read_json(request)))
         conversation = self._conversation_of(body)
-        history = conversation.items if conversation is not None else []
+        history = (
+            conversation.items
+            if conversation is not None
+            else self.history_of(body.get("previous_response_id")) or []
+        )
         script = build_script(
             body,
             serial=serial,
@@ -374,6 +397,71 @@ class _ResponsesAPI:
                 self._store.add(entry)
             self._finish(entry, final=final)
         return self._reply(final, request_id=request_id)
+
+    def history_of(self, response_id: object) -> list[dict[str, Any]] | None:
+        """The items a stored response that has ended leaves to a create continuing it
+        (its input items, then its output), or None."""
+        if not isinstance(response_id, str):
+            return None
+        entry = self._store.get(response_id)
+        if entry is None or entry.running:
+            return None
+        output = entry.response().get("output")
+        return [*entry.input_items, *(output if isinstance(output, list) else [])]
+
+    def start_response(
+        self, body: Mapping[str, Any], history: Sequence[Mapping[str, Any]]
+    ) -> tuple[Script, Entry | None]:
+        """Plan a streamed response over a WebSocket (see `bridge.simulator.websocket`)."""
+        try:
+            conversation = self._conversation_of(body)
+        except _HTTPError as exc:
+            error = exc.body["error"]
+            raise CreateRefused(exc.status, error["message"], error.get("param")) from None
+        serial = next_serial()
+        script = build_script(
+            body,
+            serial=serial,
+            created_at=_now(),
+            chunk_words=self._options.chunk_words,
+            model=self._options.model,
+            conversation=conversation.conversation_id if conversation is not None else None,
+            history=conversation.items if conversation is not None else history,
+        )
+        store = body.get("store") is not False
+        if not store and conversation is None:
+            return script, None
+        entry = self._new_entry(script, body, serial, conversation)
+        if store:
+            self._store.add(entry)
+        return script, entry
+
+    def end_response(self, entry: Entry, finished: bool) -> None:
+        """A WebSocket response's stream ended."""
+        self._finish(entry, None if finished else "cancelled")
+
+    async def websocket(self, request: web.Request) -> web.StreamResponse:
+        """Serve the WebSocket mode on ``GET /v1/responses``."""
+        probe = web.WebSocketResponse()
+        if not probe.can_prepare(request).ok:
+            return self._error(
+                error_body(
+                    "This endpoint speaks the WebSocket mode: open a WebSocket to it.", None
+                ),
+                status=426,
+                request_id=_request_id(),
+            )
+        options = self._options
+        return await serve_websocket(
+            request,
+            self,
+            WebSocketOptions(
+                token_delay=options.token_delay,
+                max_lanes=options.ws_max_lanes,
+                max_responses=options.ws_max_responses,
+                max_age=options.ws_max_age,
+            ),
+        )
 
     def _new_entry(
         self,
@@ -825,6 +913,8 @@ def build_app(options: SimulatorOptions = SimulatorOptions()) -> web.Application
     for prefix in ("/v1", ""):
         base = f"{prefix}/responses"
         app.router.add_post(base, wrap(api.create))
+        if api.speaks_websocket:
+            app.router.add_get(base, api.websocket)
         app.router.add_post(f"{base}/input_tokens", wrap(api.input_tokens))
         app.router.add_post(f"{base}/compact", wrap(api.compact))
         app.router.add_get(f"{base}/{{response_id}}", wrap(api.retrieve))

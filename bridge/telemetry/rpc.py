@@ -185,6 +185,21 @@ class RpcTelemetry:
         if self._level is not None:
             self._access_line(scope, code, elapsed)
 
+    def part(self, scope: RpcScope, event: str, fields: dict[str, Any]) -> None:
+        """Write an access line for a part of an RPC (a session's response, `event`
+        "response"): the RPC's peer, caller and method, `fields`, and the current span's
+        ids; nothing when the access log is off."""
+        level = self._level
+        if level is None:
+            return
+        line: dict[str, Any] = {"peer": scope.peer, "caller": scope.caller, "method": scope.method}
+        line.update(fields)
+        span_context = trace.get_current_span().get_span_context()
+        if span_context.is_valid:
+            line["trace_id"] = trace.format_trace_id(span_context.trace_id)
+            line["span_id"] = trace.format_span_id(span_context.span_id)
+        emit(ACCESS_LOGGER, level, event, {k: v for k, v in line.items() if v is not None})
+
     def _access_line(self, scope: RpcScope, code: grpc.StatusCode, elapsed: float) -> None:
         fields: dict[str, Any] = {
             "peer": scope.peer,
@@ -202,6 +217,7 @@ class RpcTelemetry:
             "output_tokens": scope.output_tokens,
             "cached_tokens": scope.cached_tokens,
             "reasoning_tokens": scope.reasoning_tokens,
+            "responses": scope.responses,
             "response_id": scope.response_id,
             "conversation_id": scope.conversation_id,
             "upstream": scope.upstream,

@@ -53,6 +53,7 @@ class RpcScope:
         "request_id",
         "response_id",
         "response_model",
+        "responses",
         "rpc",
         "service",
         "span",
@@ -103,6 +104,8 @@ class RpcScope:
         # The conversation the RPC acts on: its path's, the create request's,
         # or the one the reply names.
         self.conversation_id: str | None = None
+        # A session's: how many responses it served (their tokens are summed).
+        self.responses: int | None = None
         # Call records started and not yet ended, and the interceptor's
         # deferred finish (span end, metrics, access line) waiting for them.
         self.records = 0

@@ -14,6 +14,7 @@ from bridge.upstream.options import RequestHooks, UpstreamOptions
 from bridge.upstream.profiles import BUILTIN, OPENAI, Profile, ending_with, load_profile
 from bridge.upstream.reply import UpstreamFailure, UpstreamReply
 from bridge.upstream.retry import AttemptBudget, RetryBudget, RetryPolicy, parse_retry_after
+from bridge.upstream.websocket import UpstreamSocket, WebSocketRefused
 
 __all__ = [
     "BUILTIN",
@@ -30,6 +31,8 @@ __all__ = [
     "UpstreamFailure",
     "UpstreamOptions",
     "UpstreamReply",
+    "UpstreamSocket",
+    "WebSocketRefused",
     "ending_with",
     "load_profile",
     "parse_retry_after",

@@ -33,6 +33,7 @@ from bridge.upstream.http1 import Http1Wire
 from bridge.upstream.options import RequestHooks, UpstreamOptions
 from bridge.upstream.reply import UpstreamFailure, UpstreamReply
 from bridge.upstream.retry import AttemptBudget, RetryBudget, RetryPolicy
+from bridge.upstream.websocket import UpstreamSocket, WebSocketDialer, websocket_url
 from bridge.upstream.wire import (
     AiohttpWire,
     ConnectTimeout,
@@ -144,6 +145,7 @@ class UpstreamClient:
             for name, path in options.header_files
         )
         self._urls: dict[str, str] = {}
+        self._dialer = WebSocketDialer(options, ssl_context)
         self._wire: Wire
         chosen = "httpx" if transport is not None else options.chosen_wire
         if chosen == "http1":
@@ -204,15 +206,8 @@ class UpstreamClient:
         Raises:
             UpstreamFailure: the upstream could not be reached or timed out.
         """
-        headers = [*self._headers, *call.headers.items()]
-        for name, source in self._header_files:
-            value = source.key()
-            if value:
-                headers.append((name, value))
+        headers = self._request_headers(call.headers, call.api_key)
         names = call.headers.keys()
-        api_key = self.api_keys.key(call.api_key)
-        if api_key:
-            headers.append(("authorization", f"Bearer {api_key}"))
         if call.body is not None and "content-type" not in names:
             headers.append(("content-type", "application/json"))
         if call.stream and "accept" not in names:
@@ -330,6 +325,46 @@ class UpstreamClient:
         error = errors.from_http(reply.status, body, reply.content_type)
         return RetryPolicy.retryable_status(reply.status, error.error_code)
 
+    def _request_headers(
+        self, headers: Mapping[str, str], api_key: str | None
+    ) -> list[tuple[str, str]]:
+        """Every request's headers: the bridge's and the configured ones, the call's, the
+        values kept in files, and the key as a bearer token."""
+        sent = [*self._headers, *headers.items()]
+        for name, source in self._header_files:
+            value = source.key()
+            if value:
+                sent.append((name, value))
+        key = self.api_keys.key(api_key)
+        if key:
+            sent.append(("authorization", f"Bearer {key}"))
+        return sent
+
+    async def websocket(
+        self, path: str, headers: Mapping[str, str], api_key: str | None = None
+    ) -> UpstreamSocket:
+        """Open a WebSocket to the upstream's `path` (the Responses API's WebSocket mode),
+        with the call's headers and key as `exchange` sends them.
+
+        Raises:
+            WebSocketRefused: the upstream answered the handshake with an HTTP status.
+            UpstreamFailure: it could not be reached, or not in time.
+        """
+        sent = self._request_headers(headers, api_key)
+        url = websocket_url(f"{self._base}{path}")
+        hooks = self._hooks
+        token = hooks.started("GET", url, sent) if hooks is not None else None
+        try:
+            socket = await self._dialer.connect(url, sent)
+        except UpstreamFailure as failure:
+            if hooks is not None:
+                hooks.ended(token, getattr(failure, "status", None), failure)
+            raise
+        if hooks is not None:
+            hooks.ended(token, 101, None)
+        return socket
+
     async def aclose(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool, and the WebSockets' session."""
         await self._wire.aclose()
+        await self._dialer.aclose()

@@ -45,6 +45,9 @@ class Profile:
         response_aliases: reply keys whose value also belongs in a typed field
             (e.g. {"created": "created_at"}), in Responses and the responses
             that stream events carry.
+        websocket: whether the upstream speaks the Responses API's WebSocket
+            mode: sessions then use one WebSocket each; otherwise each of their
+            creates is a streamed HTTP call.
     """
 
     name: str
@@ -52,6 +55,7 @@ class Profile:
     failure_events: frozenset[str] = FAILURE_EVENTS
     request_renames: Mapping[str, str] = field(default_factory=dict)
     response_aliases: Mapping[str, str] = field(default_factory=dict)
+    websocket: bool = False
 
     def request(self, body: dict[str, Any]) -> dict[str, Any]:
         """The request body as this upstream names its keys (a new dict if renamed)."""
@@ -82,10 +86,11 @@ class Profile:
             "failure_events": sorted(self.failure_events),
             "request_renames": dict(self.request_renames),
             "response_aliases": dict(self.response_aliases),
+            "websocket": self.websocket,
         }
 
 
-OPENAI = Profile(name="openai")
+OPENAI = Profile(name="openai", websocket=True)
 
 BUILTIN: dict[str, Profile] = {
     "openai": OPENAI,
@@ -136,6 +141,10 @@ def load_profile(spec: str) -> Profile:
     for key in ("success_events", "failure_events"):
         if key in data:
             values[key] = frozenset(_strings(data[key], f"{spec}: {key}"))
+    if "websocket" in data:
+        if not isinstance(data["websocket"], bool):
+            raise ValueError(f"profile {spec}: websocket must be true or false")
+        values["websocket"] = data["websocket"]
     for key in ("request_renames", "response_aliases"):
         if key in data:
             mapping = data[key]

@@ -5,10 +5,15 @@
 //	responses-client -target 127.0.0.1:50051 -model gpt-4.1 -text "Hello"
 //	responses-client -target 127.0.0.1:50051 -text "Count 40 words" -stream
 //	responses-client -target bridge.example.com:443 -ca ca.pem -token-file token -text "Hello"
+//	responses-client -target 127.0.0.1:50051 -text "weather in Paris" -session
 //
 // Unary prints the response's output text. With -stream it prints each text delta
-// as it arrives, then a newline. On a non-OK status it prints the status code and
-// message to stderr and exits 1.
+// as it arrives, then a newline. With -session it runs a two-turn tool loop over one
+// Session (the agent loop of the Responses API's WebSocket mode): the model is offered a
+// get_weather function, its call is printed ("call NAME ARGUMENTS") and answered with
+// -tool-output through previous_response_id, and the next turn's text is printed. On a
+// non-OK status, or an error event in a session, it prints the status code and message
+// to stderr and exits 1.
 //
 // The connection is plaintext unless -tls, -ca or -cert is given. The bearer token
 // comes from -token-file, else -token, else the BRIDGE_TOKEN variable; -target and
@@ -35,6 +40,7 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/structpb"
 
 	responsesv1 "example.com/responsesbridge/gen/rbridge/responses/v1"
 )
@@ -81,6 +87,8 @@ func main() {
 	model := flag.String("model", envOr("BRIDGE_MODEL", "gpt-4.1-mini"), "model id (BRIDGE_MODEL)")
 	text := flag.String("text", "", "the user text (required)")
 	stream := flag.Bool("stream", false, "stream the answer's text as it arrives")
+	session := flag.Bool("session", false, "run a two-turn tool loop over one Session")
+	toolOutput := flag.String("tool-output", "sunny", "with -session: the function's result")
 	timeout := flag.Float64("timeout", 600, "deadline of the call, in seconds")
 	useTLS := flag.Bool("tls", false, "use TLS, trusting the system's root certificates")
 	caFile := flag.String("ca", "", "trust this CA certificate (PEM); implies -tls")
@@ -121,7 +129,9 @@ func main() {
 		Model: proto.String(*model),
 		Input: &responsesv1.Input{Input: &responsesv1.Input_Text{Text: *text}},
 	}
-	if *stream {
+	if *session {
+		err = toolLoop(ctx, client, request, *toolOutput)
+	} else if *stream {
 		err = streamText(ctx, client, request)
 	} else {
 		err = printText(ctx, client, request)
@@ -231,6 +241,115 @@ func streamText(ctx context.Context, client responsesv1.ResponsesServiceClient,
 		if delta := event.GetOutputTextDelta(); delta != nil {
 			os.Stdout.WriteString(delta.GetDelta())
 			printed = true
+		}
+	}
+}
+
+// sessionLane is the stream_id of the tool loop's creates.
+const sessionLane = "agent"
+
+// toolLoop runs the agent loop over one Session: a create offering get_weather, the
+// function call it answers with, then a create carrying the call's output (continuing
+// the first response through previous_response_id) and the text it answers with.
+func toolLoop(ctx context.Context, client responsesv1.ResponsesServiceClient,
+	request *responsesv1.CreateResponseRequest, toolOutput string) error {
+	parameters, err := structpb.NewStruct(map[string]interface{}{
+		"type":       "object",
+		"properties": map[string]interface{}{"input": map[string]interface{}{"type": "string"}},
+		"required":   []interface{}{"input"},
+	})
+	if err != nil {
+		return err
+	}
+	tools := []*responsesv1.Tool{{Tool: &responsesv1.Tool_Function{Function: &responsesv1.FunctionTool{
+		Name:        proto.String("get_weather"),
+		Description: proto.String("The current weather of a place"),
+		Parameters:  parameters,
+		Strict:      proto.Bool(false),
+	}}}}
+	session, err := client.Session(ctx)
+	if err != nil {
+		return err
+	}
+	request.Tools = tools
+	first, err := turn(session, request)
+	if err != nil {
+		return err
+	}
+	var call *responsesv1.FunctionCallItem
+	for _, item := range first.GetOutput() {
+		if found := item.GetFunctionCall(); found != nil {
+			call = found
+		}
+	}
+	if call == nil {
+		return fmt.Errorf("the first turn called no function: %q", outputText(first))
+	}
+	fmt.Printf("call %s %s\n", call.GetName(), call.GetArguments())
+	output := &responsesv1.Item{Item: &responsesv1.Item_FunctionCallOutput{
+		FunctionCallOutput: &responsesv1.FunctionCallOutputItem{
+			CallId: proto.String(call.GetCallId()),
+			Output: &responsesv1.Content{Content: &responsesv1.Content_Text{Text: toolOutput}},
+		},
+	}}
+	second, err := turn(session, &responsesv1.CreateResponseRequest{
+		Model:              request.Model,
+		PreviousResponseId: proto.String(first.GetId()),
+		Tools:              tools,
+		Input: &responsesv1.Input{Input: &responsesv1.Input_Items{
+			Items: &responsesv1.ItemList{Items: []*responsesv1.Item{output}},
+		}},
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Println(outputText(second))
+	// Half-close: the session ends OK once its responses have.
+	if err := session.CloseSend(); err != nil {
+		return err
+	}
+	for {
+		if _, err := session.Recv(); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
+	}
+}
+
+// turn sends one response.create on the session's lane and reads until that response
+// ends; an error event is returned as an error carrying its HTTP status.
+func turn(session responsesv1.ResponsesService_SessionClient,
+	request *responsesv1.CreateResponseRequest) (*responsesv1.Response, error) {
+	create := &responsesv1.ResponsesClientEvent{Event: &responsesv1.ResponsesClientEvent_ResponseCreate{
+		ResponseCreate: &responsesv1.ResponseCreateEvent{
+			StreamId: proto.String(sessionLane),
+			Response: request,
+		},
+	}}
+	if err := session.Send(create); err != nil {
+		return nil, err
+	}
+	for {
+		message, err := session.Recv()
+		if err != nil {
+			return nil, err
+		}
+		event := message.GetEvent()
+		if failure := event.GetError(); failure != nil {
+			text := failure.GetMessage()
+			if text == "" {
+				text = failure.GetError().GetMessage()
+			}
+			return nil, status.Errorf(codes.Unknown, "error event (HTTP %d): %s",
+				failure.GetStatus(), text)
+		}
+		for _, end := range []*responsesv1.ResponseEvent{
+			event.GetCompleted(), event.GetIncomplete(), event.GetFailed(),
+		} {
+			if end != nil {
+				return end.GetResponse(), nil
+			}
 		}
 	}
 }

@@ -6,10 +6,15 @@
 //   node client.js -target 127.0.0.1:50051 -model gpt-4.1 -text "Hello"
 //   node client.js -target 127.0.0.1:50051 -text "Count 40 words" -stream
 //   node client.js -target bridge.example.com:443 -ca ca.pem -token-file token -text "Hello"
+//   node client.js -target 127.0.0.1:50051 -text "weather in Paris" -session
 //
 // Unary prints the response's output text. With -stream it prints each text delta
-// as it arrives, then a newline. On a non-OK status it prints the status code and
-// message to stderr and exits 1. Flags take one or two dashes, as in Go.
+// as it arrives, then a newline. With -session it runs a two-turn tool loop over one
+// Session (the agent loop of the Responses API's WebSocket mode): the model is offered a
+// get_weather function, its call is printed ("call NAME ARGUMENTS") and answered with
+// -tool-output through previous_response_id, and the next turn's text is printed. On a
+// non-OK status, or an error event in a session, it prints the status code and message
+// to stderr and exits 1. Flags take one or two dashes, as in Go.
 //
 // The connection is plaintext unless -tls, -ca or -cert is given. The bearer token
 // comes from -token-file, else -token, else the BRIDGE_TOKEN variable; -target and
@@ -26,7 +31,7 @@ const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
 
 const USAGE = `usage: node client.js [-target host:port] [-model id] -text TEXT [-stream]
-  [-timeout seconds] [-proto DIR] [-tls] [-ca FILE] [-cert FILE -key FILE]
+  [-session [-tool-output TEXT]] [-timeout seconds] [-proto DIR] [-tls] [-ca FILE] [-cert FILE -key FILE]
   [-token-file FILE] [-token TOKEN]`;
 
 const TOKEN_VARIABLE = 'BRIDGE_TOKEN';
@@ -36,6 +41,8 @@ const FLAGS = {
   model: process.env.BRIDGE_MODEL || 'gpt-4.1-mini',
   text: '',
   stream: false,
+  session: false, // a two-turn tool loop over one Session
+  'tool-output': 'sunny', // with -session: the function's result
   timeout: '600',
   // The folder holding rbridge/responses/v1/*.proto.
   proto: path.resolve(__dirname, '..', '..', 'proto'),
@@ -175,6 +182,101 @@ function streamCreateResponse(client, request, metadata, options) {
   });
 }
 
+// The stream_id of the tool loop's creates.
+const SESSION_LANE = 'agent';
+
+// get_weather, as a Tool message (parameters is a google.protobuf.Struct).
+const WEATHER_TOOL = {
+  function: {
+    name: 'get_weather',
+    description: 'The current weather of a place',
+    strict: false,
+    parameters: {
+      fields: {
+        type: { string_value: 'object' },
+        properties: {
+          struct_value: {
+            fields: {
+              input: { struct_value: { fields: { type: { string_value: 'string' } } } },
+            },
+          },
+        },
+        required: { list_value: { values: [{ string_value: 'input' }] } },
+      },
+    },
+  },
+};
+
+/**
+ * The agent loop over one Session: a create offering get_weather, the function call it
+ * answers with, then a create carrying the call's output (continuing the first response
+ * through previous_response_id) and the text it answers with.
+ */
+async function toolLoop(client, request, toolOutput, metadata, options) {
+  const call = client.Session(metadata, options);
+  const events = sessionEvents(call);
+  const turn = async (create) => {
+    call.write({ response_create: { stream_id: SESSION_LANE, response: create } });
+    for (;;) {
+      const { value, done } = await events.next();
+      if (done) throw new Error('the session ended before the response did');
+      const event = value.event;
+      if (event.event === 'error') {
+        const failure = event.error;
+        const text = failure.message || (failure.error && failure.error.message) || '';
+        const error = new Error(`error event (HTTP ${failure.status}): ${text}`);
+        error.code = grpc.status.UNKNOWN;
+        throw error;
+      }
+      if (['completed', 'incomplete', 'failed'].includes(event.event)) {
+        return event[event.event].response;
+      }
+    }
+  };
+  try {
+    const first = await turn({ ...request, tools: [WEATHER_TOOL] });
+    const item = first.output.find((candidate) => candidate.item === 'function_call');
+    if (!item) throw new Error(`the first turn called no function: ${outputText(first)}`);
+    const fn = item.function_call;
+    process.stdout.write(`call ${fn.name} ${fn.arguments}\n`);
+    const output = { function_call_output: { call_id: fn.call_id, output: { text: toolOutput } } };
+    const second = await turn({
+      model: request.model,
+      previous_response_id: first.id,
+      tools: [WEATHER_TOOL],
+      input: { items: { items: [output] } },
+    });
+    process.stdout.write(`${outputText(second)}\n`);
+    // Half-close: the session ends OK once its responses have.
+    call.end();
+    while (!(await events.next()).done);
+  } catch (error) {
+    call.cancel();
+    throw error;
+  }
+}
+
+/** The session's server events as an async iterator; a non-OK status is thrown. */
+async function* sessionEvents(call) {
+  const queue = [];
+  let wake = null;
+  const push = (entry) => {
+    queue.push(entry);
+    if (wake) wake();
+  };
+  call.on('data', (event) => push({ event }));
+  call.on('error', (error) => push({ error }));
+  call.on('end', () => push({ end: true }));
+  for (;;) {
+    if (!queue.length) await new Promise((resolve) => (wake = resolve));
+    wake = null;
+    const entry = queue.shift();
+    if (entry.error) throw entry.error;
+    if (entry.end) return;
+    yield entry.event;
+  }
+}
+
 async function main() {
   const flags = parseFlags(process.argv.slice(2));
   let client;
@@ -190,7 +292,9 @@ async function main() {
   const request = { model: flags.model, input: { text: flags.text } };
   const options = { deadline: Date.now() + Number(flags.timeout) * 1000 };
   try {
-    if (flags.stream) {
+    if (flags.session) {
+      await toolLoop(client, request, flags['tool-output'], metadata, options);
+    } else if (flags.stream) {
       await streamCreateResponse(client, request, metadata, options);
     } else {
       const response = await createResponse(client, request, metadata, options);

@@ -84,6 +84,8 @@ class Outcome:
     code: str
     message: str = ""
     messages: int = 0
+    # The events those messages carried (a batched stream's message holds several).
+    events: int = 0
     via: str = "grpc"
     elapsed: float = 0.0
     defects: list[str] = field(default_factory=list)

@@ -213,8 +213,11 @@ class _Generators:
         shapes = self.ctx.shapes(method.input_type)
         message = self.ctx.base(rng, method.input_type)
         generator = Generator(rng, odd=0.5)
+        # A request that is a union (a session's client event) has its keys in its arms.
+        at_root = "extra_fields" in method.input_type.fields_by_name
         for _ in range(rng.randint(1, 5)):
-            path = rng.choice(shapes.extras) if rng.random() < 0.5 else ()
+            deeper = shapes.extras and (rng.random() < 0.5 or not at_root)
+            path = rng.choice(shapes.extras) if deeper else ()
             holder = set_path(message, path)
             known = list(holder.DESCRIPTOR.fields_by_name)
             key = rng.choice(

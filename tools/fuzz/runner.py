@@ -29,7 +29,7 @@ from google.rpc import status_pb2
 
 from bridge import codec
 from bridge.upstream.profiles import OPENAI
-from rbridge.responses.v1 import stream_events_pb2
+from rbridge.responses.v1 import responses_service_pb2, stream_events_pb2
 from tools.fuzz.cases import Case, Expect, Family
 from tools.fuzz.messages import message_class
 from tools.fuzz.report import FamilyReport, Outcome, Reproduction
@@ -259,10 +259,13 @@ def _leaks(
 
 
 def _events(decoded: list[Message]) -> Iterator[Message]:
-    """A stream's events, one by one, whether each message is an event or a batch."""
+    """A stream's events, one by one, whether each message is an event, a batch or a
+    session's event (its lane around the event)."""
     for message in decoded:
         if isinstance(message, stream_events_pb2.ResponseStreamEventBatch):
             yield from message.events
+        elif isinstance(message, responses_service_pb2.ResponsesServerEvent):
+            yield message.event
         else:
             yield message
 
@@ -375,6 +378,8 @@ class _Runner:
         if await slot.check(generation):
             outcome.defects.append("crash")
         decoded = _decode(case, outcome, replies)
+        if case.method.server_streaming:
+            outcome.events = sum(1 for _ in _events(decoded))
         _details(outcome, pairs)
         _leaks(case, outcome, pairs, decoded, secrets)
         if outcome.code == "UNKNOWN":
@@ -385,11 +390,13 @@ class _Runner:
             _path_escape(case.expect, seen, outcome)
         if case.expect.same_as_seed is not None and "seed_script" in case.notes:
             base_code, base_count = await self.baseline(case, slot)
-            if (outcome.code, outcome.messages) != (base_code, base_count):
+            # Events, not messages: how a batched stream groups them follows the reply's
+            # chunks, which a split changes.
+            if (outcome.code, outcome.events) != (base_code, base_count):
                 outcome.defects.append("changed")
                 outcome.notes.append(
                     f"seed {case.notes.get('seed')} ends {base_code} after {base_count} "
-                    f"messages; this ends {outcome.code} after {outcome.messages}"
+                    f"events; this ends {outcome.code} after {outcome.events}"
                 )
         return outcome
 
@@ -416,7 +423,7 @@ class _Runner:
                 outcome = await self.execute(
                     plain, slot, channel, generation, "seed-" + "|".join(key)
                 )
-            future.set_result((outcome.code, outcome.messages))
+            future.set_result((outcome.code, outcome.events))
         return await future
 
     def record(self, case: Case, outcome: Outcome) -> None:

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import descriptor_pb2 as google_dot_protobuf_dot_descriptor__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"rbridge/responses/v1/options.proto\x12\x14rbridge.responses.v1\x1a google/protobuf/descriptor.proto\"d\n\x07JsonArm\x12\r\n\x05types\x18\x01 \x03(\t\x12\x0f\n\x07untyped\x18\x02 \x01(\x08\x12\x13\n\x0bjson_string\x18\x03 \x01(\x08\x12\x12\n\njson_array\x18\x04 \x01(\x08\x12\x10\n\x08\x66\x61llback\x18\x05 \x01(\x08\"Z\n\rUpstreamRoute\x12\x0e\n\x06method\x18\x01 \x01(\t\x12\x0c\n\x04path\x18\x02 \x01(\t\x12\x0c\n\x04\x62ody\x18\x03 \x01(\x08\x12\r\n\x05query\x18\x04 \x03(\t\x12\x0e\n\x06stream\x18\x05 \x01(\x08*\x8e\x01\n\x0cJsonBehavior\x12\x1d\n\x19JSON_BEHAVIOR_UNSPECIFIED\x10\x00\x12 \n\x1cJSON_BEHAVIOR_ALWAYS_WRITTEN\x10\x01\x12\x1e\n\x1aJSON_BEHAVIOR_EXTRA_FIELDS\x10\x02\x12\x1d\n\x19JSON_BEHAVIOR_BRIDGE_ONLY\x10\x03*n\n\tStreamEnd\x12\x1a\n\x16STREAM_END_UNSPECIFIED\x10\x00\x12\x18\n\x14STREAM_END_COMPLETED\x10\x01\x12\x15\n\x11STREAM_END_FAILED\x10\x02\x12\x14\n\x10STREAM_END_ERROR\x10\x03:P\n\x08json_arm\x12\x1d.google.protobuf.FieldOptions\x18\xd1\x86\x03 \x01(\x0b\x32\x1d.rbridge.responses.v1.JsonArm:Z\n\rjson_behavior\x12\x1d.google.protobuf.FieldOptions\x18\xd2\x86\x03 \x01(\x0e\x32\".rbridge.responses.v1.JsonBehavior:T\n\nstream_end\x12\x1d.google.protobuf.FieldOptions\x18\xd4\x86\x03 \x01(\x0e\x32\x1f.rbridge.responses.v1.StreamEnd:W\n\x08upstream\x12\x1e.google.protobuf.MethodOptions\x18\xd3\x86\x03 \x01(\x0b\x32#.rbridge.responses.v1.UpstreamRouteB\xb9\x01\n\x18\x63om.rbridge.responses.v1B\x0cOptionsProtoP\x01Z@example.com/responsesbridge/gen/rbridge/responses/v1;responsesv1\xa2\x02\x03RRX\xaa\x02\x14Rbridge.Responses.V1\xca\x02\x14Rbridge\\Responses\\V1\xea\x02\x16Rbridge::Responses::V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"rbridge/responses/v1/options.proto\x12\x14rbridge.responses.v1\x1a google/protobuf/descriptor.proto\"d\n\x07JsonArm\x12\r\n\x05types\x18\x01 \x03(\t\x12\x0f\n\x07untyped\x18\x02 \x01(\x08\x12\x13\n\x0bjson_string\x18\x03 \x01(\x08\x12\x12\n\njson_array\x18\x04 \x01(\x08\x12\x10\n\x08\x66\x61llback\x18\x05 \x01(\x08\"m\n\rUpstreamRoute\x12\x0e\n\x06method\x18\x01 \x01(\t\x12\x0c\n\x04path\x18\x02 \x01(\t\x12\x0c\n\x04\x62ody\x18\x03 \x01(\x08\x12\r\n\x05query\x18\x04 \x03(\t\x12\x0e\n\x06stream\x18\x05 \x01(\x08\x12\x11\n\twebsocket\x18\x06 \x01(\x08*\xa9\x01\n\x0cJsonBehavior\x12\x1d\n\x19JSON_BEHAVIOR_UNSPECIFIED\x10\x00\x12 \n\x1cJSON_BEHAVIOR_ALWAYS_WRITTEN\x10\x01\x12\x1e\n\x1aJSON_BEHAVIOR_EXTRA_FIELDS\x10\x02\x12\x1d\n\x19JSON_BEHAVIOR_BRIDGE_ONLY\x10\x03\x12\x19\n\x15JSON_BEHAVIOR_INLINED\x10\x04*n\n\tStreamEnd\x12\x1a\n\x16STREAM_END_UNSPECIFIED\x10\x00\x12\x18\n\x14STREAM_END_COMPLETED\x10\x01\x12\x15\n\x11STREAM_END_FAILED\x10\x02\x12\x14\n\x10STREAM_END_ERROR\x10\x03:P\n\x08json_arm\x12\x1d.google.protobuf.FieldOptions\x18\xd1\x86\x03 \x01(\x0b\x32\x1d.rbridge.responses.v1.JsonArm:Z\n\rjson_behavior\x12\x1d.google.protobuf.FieldOptions\x18\xd2\x86\x03 \x01(\x0e\x32\".rbridge.responses.v1.JsonBehavior:T\n\nstream_end\x12\x1d.google.protobuf.FieldOptions\x18\xd4\x86\x03 \x01(\x0e\x32\x1f.rbridge.responses.v1.StreamEnd:W\n\x08upstream\x12\x1e.google.protobuf.MethodOptions\x18\xd3\x86\x03 \x01(\x0b\x32#.rbridge.responses.v1.UpstreamRouteB\xb9\x01\n\x18\x63om.rbridge.responses.v1B\x0cOptionsProtoP\x01Z@example.com/responsesbridge/gen/rbridge/responses/v1;responsesv1\xa2\x02\x03RRX\xaa\x02\x14Rbridge.Responses.V1\xca\x02\x14Rbridge\\Responses\\V1\xea\x02\x16Rbridge::Responses::V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,12 +33,12 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'rbridge.responses.v1.option
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n\030com.rbridge.responses.v1B\014OptionsProtoP\001Z@example.com/responsesbridge/gen/rbridge/responses/v1;responsesv1\242\002\003RRX\252\002\024Rbridge.Responses.V1\312\002\024Rbridge\\Responses\\V1\352\002\026Rbridge::Responses::V1'
-  _globals['_JSONBEHAVIOR']._serialized_start=289
-  _globals['_JSONBEHAVIOR']._serialized_end=431
-  _globals['_STREAMEND']._serialized_start=433
-  _globals['_STREAMEND']._serialized_end=543
+  _globals['_JSONBEHAVIOR']._serialized_start=308
+  _globals['_JSONBEHAVIOR']._serialized_end=477
+  _globals['_STREAMEND']._serialized_start=479
+  _globals['_STREAMEND']._serialized_end=589
   _globals['_JSONARM']._serialized_start=94
   _globals['_JSONARM']._serialized_end=194
   _globals['_UPSTREAMROUTE']._serialized_start=196
-  _globals['_UPSTREAMROUTE']._serialized_end=286
+  _globals['_UPSTREAMROUTE']._serialized_end=305
 # @@protoc_insertion_point(module_scope)

@@ -14,6 +14,7 @@ class JsonBehavior(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     JSON_BEHAVIOR_ALWAYS_WRITTEN: _ClassVar[JsonBehavior]
     JSON_BEHAVIOR_EXTRA_FIELDS: _ClassVar[JsonBehavior]
     JSON_BEHAVIOR_BRIDGE_ONLY: _ClassVar[JsonBehavior]
+    JSON_BEHAVIOR_INLINED: _ClassVar[JsonBehavior]
 
 class StreamEnd(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -25,6 +26,7 @@ JSON_BEHAVIOR_UNSPECIFIED: JsonBehavior
 JSON_BEHAVIOR_ALWAYS_WRITTEN: JsonBehavior
 JSON_BEHAVIOR_EXTRA_FIELDS: JsonBehavior
 JSON_BEHAVIOR_BRIDGE_ONLY: JsonBehavior
+JSON_BEHAVIOR_INLINED: JsonBehavior
 STREAM_END_UNSPECIFIED: StreamEnd
 STREAM_END_COMPLETED: StreamEnd
 STREAM_END_FAILED: StreamEnd
@@ -53,15 +55,17 @@ class JsonArm(_message.Message):
     def __init__(self, types: _Optional[_Iterable[str]] = ..., untyped: _Optional[bool] = ..., json_string: _Optional[bool] = ..., json_array: _Optional[bool] = ..., fallback: _Optional[bool] = ...) -> None: ...
 
 class UpstreamRoute(_message.Message):
-    __slots__ = ("method", "path", "body", "query", "stream")
+    __slots__ = ("method", "path", "body", "query", "stream", "websocket")
     METHOD_FIELD_NUMBER: _ClassVar[int]
     PATH_FIELD_NUMBER: _ClassVar[int]
     BODY_FIELD_NUMBER: _ClassVar[int]
     QUERY_FIELD_NUMBER: _ClassVar[int]
     STREAM_FIELD_NUMBER: _ClassVar[int]
+    WEBSOCKET_FIELD_NUMBER: _ClassVar[int]
     method: str
     path: str
     body: bool
     query: _containers.RepeatedScalarFieldContainer[str]
     stream: bool
-    def __init__(self, method: _Optional[str] = ..., path: _Optional[str] = ..., body: _Optional[bool] = ..., query: _Optional[_Iterable[str]] = ..., stream: _Optional[bool] = ...) -> None: ...
+    websocket: bool
+    def __init__(self, method: _Optional[str] = ..., path: _Optional[str] = ..., body: _Optional[bool] = ..., query: _Optional[_Iterable[str]] = ..., stream: _Optional[bool] = ..., websocket: _Optional[bool] = ...) -> None: ...

@@ -377,3 +377,27 @@ class CompactedResponse(_message.Message):
     image: _response_pb2.ImageOptions
     extra_fields: _containers.MessageMap[str, _struct_pb2.Value]
     def __init__(self, id: _Optional[str] = ..., object: _Optional[str] = ..., output: _Optional[_Iterable[_Union[_items_pb2.Item, _Mapping]]] = ..., created_at: _Optional[int] = ..., usage: _Optional[_Union[_response_pb2.Usage, _Mapping]] = ..., image: _Optional[_Union[_response_pb2.ImageOptions, _Mapping]] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
+
+class ResponsesClientEvent(_message.Message):
+    __slots__ = ("response_create", "unknown")
+    RESPONSE_CREATE_FIELD_NUMBER: _ClassVar[int]
+    UNKNOWN_FIELD_NUMBER: _ClassVar[int]
+    response_create: ResponseCreateEvent
+    unknown: _struct_pb2.Value
+    def __init__(self, response_create: _Optional[_Union[ResponseCreateEvent, _Mapping]] = ..., unknown: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+
+class ResponseCreateEvent(_message.Message):
+    __slots__ = ("stream_id", "response")
+    STREAM_ID_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_FIELD_NUMBER: _ClassVar[int]
+    stream_id: str
+    response: CreateResponseRequest
+    def __init__(self, stream_id: _Optional[str] = ..., response: _Optional[_Union[CreateResponseRequest, _Mapping]] = ...) -> None: ...
+
+class ResponsesServerEvent(_message.Message):
+    __slots__ = ("stream_id", "event")
+    STREAM_ID_FIELD_NUMBER: _ClassVar[int]
+    EVENT_FIELD_NUMBER: _ClassVar[int]
+    stream_id: str
+    event: _stream_events_pb2.ResponseStreamEvent
+    def __init__(self, stream_id: _Optional[str] = ..., event: _Optional[_Union[_stream_events_pb2.ResponseStreamEvent, _Mapping]] = ...) -> None: ...

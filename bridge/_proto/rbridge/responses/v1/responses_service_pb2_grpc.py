@@ -104,6 +104,11 @@ class ResponsesServiceStub:
                 request_serializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CompactResponseRequest.SerializeToString,
                 response_deserializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CompactedResponse.FromString,
                 _registered_method=True)
+        self.Session = channel.stream_stream(
+                '/rbridge.responses.v1.ResponsesService/Session',
+                request_serializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.ResponsesClientEvent.SerializeToString,
+                response_deserializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.ResponsesServerEvent.FromString,
+                _registered_method=True)
         self.CreateConversation = channel.unary_unary(
                 '/rbridge.responses.v1.ResponsesService/CreateConversation',
                 request_serializer=rbridge_dot_responses_dot_v1_dot_conversations__pb2.CreateConversationRequest.SerializeToString,
@@ -252,6 +257,26 @@ class ResponsesServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Session(self, request_iterator, context):
+        """Runs an agent session over one bidirectional stream: the Responses API's
+        WebSocket mode. The client sends `response.create` events, each with an
+        optional `stream_id` lane, and receives the events of the responses they
+        create, each tagged with its lane. Creates on one lane run one after the
+        other, in order; different lanes run at once; creates without a lane
+        share the default lane. Failures are `error` events with an HTTP
+        `status`, on the lane they concern, and the session goes on.
+
+        The call ends OK once the client has half-closed and every response it
+        asked for has ended; cancelling it stops every response at once. Its
+        deadline bounds the whole session. A bridge over its session limit
+        refuses a new one with RESOURCE_EXHAUSTED; a bridge shutting down answers
+        new creates with an `error` event, lets the responses in flight finish
+        within its grace period, then ends the call UNAVAILABLE.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CreateConversation(self, request, context):
         """Creates a conversation, optionally with metadata and its first items.
         """
@@ -365,6 +390,11 @@ def add_ResponsesServiceServicer_to_server(servicer, server):
                     servicer.CompactResponse,
                     request_deserializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CompactResponseRequest.FromString,
                     response_serializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CompactedResponse.SerializeToString,
+            ),
+            'Session': grpc.stream_stream_rpc_method_handler(
+                    servicer.Session,
+                    request_deserializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.ResponsesClientEvent.FromString,
+                    response_serializer=rbridge_dot_responses_dot_v1_dot_responses__service__pb2.ResponsesServerEvent.SerializeToString,
             ),
             'CreateConversation': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateConversation,
@@ -715,6 +745,33 @@ class ResponsesService:
             '/rbridge.responses.v1.ResponsesService/CompactResponse',
             rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CompactResponseRequest.SerializeToString,
             rbridge_dot_responses_dot_v1_dot_responses__service__pb2.CompactedResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Session(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(
+            request_iterator,
+            target,
+            '/rbridge.responses.v1.ResponsesService/Session',
+            rbridge_dot_responses_dot_v1_dot_responses__service__pb2.ResponsesClientEvent.SerializeToString,
+            rbridge_dot_responses_dot_v1_dot_responses__service__pb2.ResponsesServerEvent.FromString,
             options,
             channel_credentials,
             insecure,

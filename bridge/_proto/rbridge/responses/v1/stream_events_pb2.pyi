@@ -494,7 +494,7 @@ class ReasoningTextDoneEvent(_message.Message):
     def __init__(self, item_id: _Optional[str] = ..., output_index: _Optional[int] = ..., content_index: _Optional[int] = ..., text: _Optional[str] = ..., sequence_number: _Optional[int] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
 
 class ErrorEvent(_message.Message):
-    __slots__ = ("code", "message", "param", "error", "sequence_number", "extra_fields")
+    __slots__ = ("code", "message", "param", "error", "sequence_number", "status", "extra_fields")
     class ExtraFieldsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -507,14 +507,16 @@ class ErrorEvent(_message.Message):
     PARAM_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     SEQUENCE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
     EXTRA_FIELDS_FIELD_NUMBER: _ClassVar[int]
     code: str
     message: str
     param: str
     error: ApiError
     sequence_number: int
+    status: int
     extra_fields: _containers.MessageMap[str, _struct_pb2.Value]
-    def __init__(self, code: _Optional[str] = ..., message: _Optional[str] = ..., param: _Optional[str] = ..., error: _Optional[_Union[ApiError, _Mapping]] = ..., sequence_number: _Optional[int] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
+    def __init__(self, code: _Optional[str] = ..., message: _Optional[str] = ..., param: _Optional[str] = ..., error: _Optional[_Union[ApiError, _Mapping]] = ..., sequence_number: _Optional[int] = ..., status: _Optional[int] = ..., extra_fields: _Optional[_Mapping[str, _struct_pb2.Value]] = ...) -> None: ...
 
 class ApiError(_message.Message):
     __slots__ = ("type", "code", "message", "param", "extra_fields")

@@ -1,0 +1,1 @@
+"""Tests of bridge.session: one module per source module."""
