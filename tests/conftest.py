@@ -6,6 +6,7 @@ import asyncio
 import io
 import json
 import logging
+import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,3 +228,22 @@ def no_reload_delay(monkeypatch: pytest.MonkeyPatch) -> None:
     from bridge import files
 
     monkeypatch.setattr(files, "CHECK_INTERVAL", 0.0)
+
+
+@pytest.fixture
+def refusing() -> Iterator[Callable[[], int]]:
+    """Ports that refuse connections: bound, never listening, and held until the test ends
+    (or `release`d), so no other server on the machine can take one meanwhile."""
+    held: dict[int, socket.socket] = {}
+
+    def take() -> int:
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        held[port] = sock
+        return port
+
+    take.release = lambda port: held.pop(port).close()  # type: ignore[attr-defined]
+    yield take
+    for sock in held.values():
+        sock.close()

@@ -11,8 +11,7 @@ import asyncio
 import json
 import os
 import shutil
-import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -113,14 +112,6 @@ async def slow_target() -> AsyncIterator[str]:
         await runner.cleanup()
 
 
-def closed_port() -> int:
-    """A loopback port that nothing listens on (bound, then released)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 @pytest.mark.parametrize("stream", [False, True], ids=["unary", "stream"])
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_client_prints_the_answer(language: str, stream: bool, target: str) -> None:
@@ -163,10 +154,10 @@ async def test_stream_prints_deltas_as_they_arrive(language: str, slow_target: s
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-async def test_client_reports_unavailable(language: str) -> None:
+async def test_client_reports_unavailable(language: str, refusing: Callable[[], int]) -> None:
     """A call to a port nobody listens on prints UNAVAILABLE and its message, and exits 1."""
     code, stdout, stderr = await run_client(
-        language, "-target", f"127.0.0.1:{closed_port()}", "-text", "hello"
+        language, "-target", f"127.0.0.1:{refusing()}", "-text", "hello"
     )
     assert code == 1
     assert stdout == ""

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import grpc
 import pytest
 
 from bridge import codec
 from tests.faults.fault_server import FaultServer
-from tests.faults.harness import MODES, Bridges, closed_port, invoke
+from tests.faults.harness import MODES, Bridges, invoke
 
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("max_retries", [0, 2])
 async def test_connection_refused_is_unavailable(
-    bridges: Bridges, mode: str, max_retries: int
+    bridges: Bridges, refusing: Callable[[], int], mode: str, max_retries: int
 ) -> None:
     """An upstream port with nothing listening ends the call UNAVAILABLE, retries or not."""
     handle = await bridges.start(
-        upstream_url=f"http://127.0.0.1:{closed_port()}/v1", max_retries=max_retries
+        upstream_url=f"http://127.0.0.1:{refusing()}/v1", max_retries=max_retries
     )
     outcome = await invoke(handle.stub, "ok", mode)
     assert outcome.code == grpc.StatusCode.UNAVAILABLE

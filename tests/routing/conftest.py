@@ -86,25 +86,6 @@ async def routed(tmp_path: Path) -> AsyncIterator[StartRouted]:
     await bridges.close()
 
 
-@pytest.fixture
-def refusing() -> Iterator[Callable[[], int]]:
-    """Ports that refuse connections: bound, never listening, and held until the test ends
-    (or `release`d), so no other server on the machine can take one meanwhile."""
-    held: dict[int, socket.socket] = {}
-
-    def take() -> int:
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        held[port] = sock
-        return port
-
-    take.release = lambda port: held.pop(port).close()  # type: ignore[attr-defined]
-    yield take
-    for sock in held.values():
-        sock.close()
-
-
 def free_port() -> int:
     """A loopback port nothing listens on (bound, then released)."""
     with socket.socket() as sock:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 from collections.abc import Callable
 from typing import Any
@@ -325,21 +324,13 @@ async def test_health_checks_are_not_traced(
     assert otel.spans() == []
 
 
-def closed_port() -> int:
-    """A loopback port nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 @pytest.mark.parametrize("stream", [False, True], ids=["unary", "stream"])
 async def test_unreachable_upstream_is_a_server_error(
-    otel: Captured, bridge_at: Callable[..., Any], stream: bool
+    otel: Captured, bridge_at: Callable[..., Any], refusing: Callable[[], int], stream: bool
 ) -> None:
     """An upstream that cannot be reached ends the call UNAVAILABLE: the SERVER span's
     status is ERROR and the GenAI span's error.type is the code name."""
-    client = await bridge_at(f"http://127.0.0.1:{closed_port()}/v1")
+    client = await bridge_at(f"http://127.0.0.1:{refusing()}/v1")
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await call(client, stream)
     assert caught.value.code() is grpc.StatusCode.UNAVAILABLE
