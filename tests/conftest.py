@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import grpc.aio
 import orjson
 import pytest
 import structlog
@@ -24,6 +25,13 @@ from bridge.simulator import SimulatorOptions
 from bridge.simulator import start as start_simulator
 from rbridge.responses.v1 import responses_service_pb2_grpc
 from tests.support import Bridges
+
+# gRPC's asyncio module stays initialized for the whole run. Otherwise every test that
+# closes its last server and channel shuts it down (and the next one starts it again),
+# and a call object of that test that only a later garbage collection frees is freed
+# against a completion queue that is gone: a segfault while garbage-collecting, at
+# random, in some later test.
+grpc.aio.init_grpc_aio()
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
