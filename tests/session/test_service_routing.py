@@ -16,10 +16,10 @@ import grpc
 import pytest
 
 from tests.conftest import access_lines
-from tests.routing.conftest import StartRouted, StartSimulator, refusing, routed, simulators
+from tests.routing.conftest import StartRouted, StartSimulator, routed, simulators
 from tests.session.conftest import PATHS, as_json, collect, create, lane_of, text_of
 
-__all__ = ["refusing", "routed", "simulators"]
+__all__ = ["routed", "simulators"]
 
 pytestmark = pytest.mark.parametrize("path", PATHS)
 
