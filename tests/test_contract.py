@@ -117,7 +117,8 @@ def test_go_snippet_reads_the_options(generated: Path, tmp_path: Path) -> None:
     }
     binary = tmp_path / "optionsdoc"
     build = subprocess.run(
-        [go, "build", "-o", str(binary), "optionsdoc"],
+        # -trimpath: the build cache then serves a fresh folder of the same stubs.
+        [go, "build", "-trimpath", "-o", str(binary), "optionsdoc"],
         env=env,
         capture_output=True,
         text=True,
