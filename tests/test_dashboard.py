@@ -22,7 +22,7 @@ from rbridge.responses.v1 import items_pb2, responses_service_pb2, responses_ser
 from tests.process import bridge_process
 from tests.support import prometheus_tool
 from tools.harness.procs import free_port
-from tools.harness.prometheus import prometheus_server
+from tools.harness.prometheus import PrometheusServer, prometheus_server
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = ROOT / "deploy" / "grafana" / "responses-bridge.json"
@@ -58,6 +58,20 @@ def resolved(expr: str) -> str:
 
 def legend_labels(legend: str) -> set[str]:
     return set(re.findall(r"\{\{\s*(\w+)\s*\}\}", legend))
+
+
+async def unanswered(prometheus: PrometheusServer) -> list[str]:
+    """What the dashboard's queries lack: no data, or no series with a label the legend shows."""
+    missing: list[str] = []
+    for title, expr, legend in queries():
+        result: list[dict[str, Any]] = await prometheus.query(resolved(expr))
+        if not result:
+            missing.append(f"{title}: {expr} returned nothing")
+            continue
+        for label in legend_labels(legend):
+            if not any(series["metric"].get(label) for series in result):
+                missing.append(f"{title}: {expr} has no series with {label}")
+    return missing
 
 
 async def traffic(port: int) -> None:
@@ -110,18 +124,15 @@ async def test_every_dashboard_query_returns_data_with_its_legend_labels(
     ):
         try:
             await traffic(bridge.port)
-            # Scrapes after the traffic: every series twice in the rate window at least.
+            # Scrapes after the traffic: every series twice in the rate window at least (a
+            # scrape of a loaded machine may come late, so ask again for a while).
             await asyncio.sleep(4 * SCRAPE_SECONDS)
             assert await prometheus.targets_up(), "prometheus could not scrape the bridge"
-            missing: list[str] = []
-            for title, expr, legend in queries():
-                result: list[dict[str, Any]] = await prometheus.query(resolved(expr))
-                if not result:
-                    missing.append(f"{title}: {expr} returned nothing")
-                    continue
-                for label in legend_labels(legend):
-                    if not any(series["metric"].get(label) for series in result):
-                        missing.append(f"{title}: {expr} has no series with {label}")
+            for _ in range(30):
+                missing = await unanswered(prometheus)
+                if not missing:
+                    break
+                await asyncio.sleep(SCRAPE_SECONDS)
             assert not missing, "\n".join(missing)
         finally:
             bridge.process.send_signal(signal.SIGTERM)
