@@ -69,10 +69,12 @@ format: $(STAMP) $(BUF)
 	$(BIN)/ruff format bridge tests tools
 	$(BIN)/ruff check --fix bridge tests tools
 
-## The whole suite: lint, type checks, and every test.
+## The whole suite: lint, type checks, and every test, in TEST_WORKERS processes
+## (pytest-xdist; each test module stays in one process, its fixtures built once).
+TEST_WORKERS ?= 2
 test: $(STAMP) $(BUF) redis prometheus
 	$(MAKE) --no-print-directory lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q $(if $(filter-out 0 1,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile)
 
 ## Start the simulator and the bridge pointed at it (or at BRIDGE_UPSTREAM_URL when set).
 run: $(RUN_STAMP)
