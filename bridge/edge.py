@@ -86,7 +86,7 @@ class EdgeContext:
     """The servicer context as a handler sees it: what leaves is redacted and sized,
     and the status is noted for telemetry."""
 
-    __slots__ = ("_context", "_edge", "caller", "code", "messages_sent", "scope")
+    __slots__ = ("_context", "_edge", "_metadata", "caller", "code", "messages_sent", "scope")
 
     def __init__(
         self,
@@ -96,6 +96,7 @@ class EdgeContext:
     ) -> None:
         self._context = context
         self._edge = edge
+        self._metadata: Metadata | None = None
         self.scope = scope
         self.code: grpc.StatusCode | None = None
         self.messages_sent = 0
@@ -104,6 +105,15 @@ class EdgeContext:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._context, name)
+
+    def invocation_metadata(self) -> Metadata:
+        """The client's metadata. gRPC builds it anew at each ask, and the edge, the
+        telemetry and the servicer each ask: it is built once."""
+        metadata = self._metadata
+        if metadata is None:
+            received = self._context.invocation_metadata()
+            metadata = self._metadata = tuple(received) if received else ()
+        return metadata
 
     async def write(self, message: Message | bytes) -> None:
         """Send one message of a stream, refusing one over the send limit."""
@@ -309,12 +319,12 @@ class EdgeInterceptor(grpc.aio.ServerInterceptor):
         size = 0
         failure: BaseException | None = None
         try:
-            caller = self._caller(context.invocation_metadata())
+            caller = self._caller(edge.invocation_metadata())
             if isinstance(caller, str):
                 edge.caller = caller
             if telemetry is not None:
                 name = caller if isinstance(caller, str) else pending_caller()
-                scope, restore = telemetry.open(service, rpc, stream, context, name)
+                scope, restore = telemetry.open(service, rpc, stream, edge, name)
                 edge.scope = scope
             if caller is False:
                 await edge.abort(grpc.StatusCode.UNAUTHENTICATED, DENIED)

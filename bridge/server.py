@@ -7,9 +7,9 @@ import contextlib
 import os
 import signal
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import grpc
 import grpc.aio
@@ -129,14 +129,16 @@ async def start(
         ),
         telemetry.telemetry,
     )
+    services = GenericOnly(server)
     # The generated registration function has no type annotations.
     responses_service_pb2_grpc.add_ResponsesServiceServicer_to_server(  # type: ignore[no-untyped-call]
         ResponsesServicer(routing, service, telemetry=telemetry.telemetry, sessions=sessions),
-        server,
+        services,
     )
     health_servicer = health.aio.HealthServicer()
-    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, services)
     if settings.reflection:
+        # Its one method stays registered: reflection tells aio servers by their type.
         reflection.enable_server_reflection(
             (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server
         )
@@ -168,11 +170,34 @@ async def start(
     )
 
 
+class GenericOnly:
+    """A server as the generated `add_*Servicer_to_server` functions see it, which adds
+    their handlers as generic handlers only.
+
+    Those functions also register each method with gRPC ("registered methods"), and
+    grpc.aio then keeps one pending request per registered method and waits on all of
+    them together for every call that arrives: a cost per call that grows with the
+    number of methods (over twenty here). Generic handlers share one pending request
+    and are found by name in a dict.
+    """
+
+    def __init__(self, server: grpc.aio.Server) -> None:
+        self._server = server
+
+    def add_generic_rpc_handlers(self, handlers: Sequence[grpc.GenericRpcHandler]) -> None:
+        self._server.add_generic_rpc_handlers(handlers)
+
+    def add_registered_method_handlers(
+        self, service: str, handlers: dict[str, grpc.RpcMethodHandler[Any, Any]]
+    ) -> None:
+        """Nothing: the same handlers came through `add_generic_rpc_handlers`."""
+
+
 async def serve_health(address: str, servicer: health.aio.HealthServicer) -> grpc.aio.Server:
     """A started server answering only the health service on `address`, a port it shares
     with no other server."""
     server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
-    health_pb2_grpc.add_HealthServicer_to_server(servicer, server)
+    health_pb2_grpc.add_HealthServicer_to_server(servicer, GenericOnly(server))
     if server.add_insecure_port(address) == 0:
         raise OSError(f"cannot listen on {address}")
     await server.start()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import grpc
 import grpc.aio
 import pytest
@@ -10,6 +12,7 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from bridge.config import Settings
 from bridge.server import SERVICE_NAME, start
+from rbridge.responses.v1 import responses_service_pb2, responses_service_pb2_grpc
 
 
 async def test_health_serves_then_drains(simulator: str) -> None:
@@ -55,6 +58,32 @@ async def test_reflection_can_be_turned_off(simulator: str) -> None:
                 assert error.code() == grpc.StatusCode.UNIMPLEMENTED
             else:
                 raise AssertionError("reflection answered while turned off")
+    finally:
+        await bridge.stop(0)
+
+
+async def test_no_method_is_registered_with_grpc(simulator: str) -> None:
+    """The service and health are served as generic handlers: grpc.aio keeps no pending
+    request per registered method (which every arriving call would wait on together),
+    and every RPC still answers."""
+    bridge = await start(Settings(listen="127.0.0.1:0", upstream_url=simulator, reflection=False))
+    try:
+        await asyncio.sleep(0)
+        pending = [
+            getattr(task.get_coro(), "__qualname__", "")
+            for task in asyncio.all_tasks()
+            if "_request" in getattr(task.get_coro(), "__qualname__", "")
+        ]
+        assert pending == ["AioServer._request_call"]
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{bridge.port}") as channel:
+            health = health_pb2_grpc.HealthStub(channel)
+            reply = await health.Check(health_pb2.HealthCheckRequest(service=SERVICE_NAME))
+            assert reply.status == health_pb2.HealthCheckResponse.SERVING
+            stub = responses_service_pb2_grpc.ResponsesServiceStub(channel)
+            response = await stub.CreateResponse(
+                responses_service_pb2.CreateResponseRequest(model="m", input={"text": "hi"})
+            )
+            assert response.status == "completed"
     finally:
         await bridge.stop(0)
 

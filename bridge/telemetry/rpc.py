@@ -14,7 +14,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any, Final
+from collections.abc import Sequence
+from typing import Any, Final, Protocol
 
 import grpc
 import grpc.aio
@@ -46,6 +47,16 @@ _SERVER_ERRORS: Final = frozenset(
 # How long an ended RPC waits for a call record the servicer left open.
 _RECORD_GRACE_SECONDS: Final = 2.0
 _LEVELS: Final = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
+
+
+class CallContext(Protocol):
+    """What telemetry reads of a call's servicer context."""
+
+    def invocation_metadata(self) -> Sequence[tuple[str, str | bytes]] | None:
+        """The client's metadata."""
+
+    def peer(self) -> str:
+        """The client's address."""
 
 
 class RpcTelemetry:
@@ -86,7 +97,7 @@ class RpcTelemetry:
         service: str,
         rpc: str,
         stream: bool,
-        context: grpc.aio.ServicerContext[Any, Any],
+        context: CallContext,
         caller: str | None,
     ) -> tuple[RpcScope, otel_context.Context]:
         """Start one RPC's span and scope, current in this task; returns the

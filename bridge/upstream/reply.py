@@ -145,7 +145,9 @@ class UpstreamReply:
             return self._pieces.pop()
         options = self._options
         timer = self._timer
-        loop = asyncio.get_running_loop()
+        # The timer holds the loop: asking asyncio for it costs a system call per chunk
+        # on Python 3.11 (its fork check calls getpid).
+        loop = asyncio.get_running_loop() if timer is None else timer.loop
         now = loop.time() + options.read_timeout
         if timer is None:
             first = options.first_event_timeout
@@ -220,10 +222,10 @@ class _ReadTimer:
     paused, so a slow gRPC client is never mistaken for a stalled upstream.
     """
 
-    __slots__ = ("_fired", "_handle", "_loop", "_read_timeout", "_task", "_wake", "deadline")
+    __slots__ = ("_fired", "_handle", "_read_timeout", "_task", "_wake", "deadline", "loop")
 
     def __init__(self, loop: asyncio.AbstractEventLoop, deadline: float, read_timeout: float):
-        self._loop = loop
+        self.loop = loop
         self._task = asyncio.current_task()
         self._read_timeout = read_timeout
         self._fired = False
@@ -240,10 +242,10 @@ class _ReadTimer:
 
     def _arm(self, wake: float) -> None:
         self._wake = wake
-        self._handle = self._loop.call_at(wake, self._check)
+        self._handle = self.loop.call_at(wake, self._check)
 
     def _check(self) -> None:
-        now = self._loop.time()
+        now = self.loop.time()
         if self.deadline <= now and self._task is not None:
             self._fired = True
             self._task.cancel()
