@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
 import grpc
 import grpc.aio
 import pytest
@@ -106,3 +111,48 @@ async def test_a_second_server_on_a_taken_port_cannot_bind(simulator: str) -> No
             await start(Settings(listen=f"127.0.0.1:{bridge.port}", upstream_url=simulator))
     finally:
         await bridge.stop(0)
+
+
+def test_a_start_refused_for_its_routes_file_makes_no_grpc_server(tmp_path: Path) -> None:
+    """A routes file that cannot be used stops the start before a gRPC server exists (grpc
+    cannot stop one never started, and its deallocator logs the object being freed): with
+    debug logging and a handler keeping every record, nothing of a server is logged and the
+    collector's next pass ends normally, in a process of its own."""
+    routes = tmp_path / "routes.yaml"
+    routes.write_text('upstreams: {a: {base_url: "ftp://a.invalid"}}\nroutes: []\n')
+    script = textwrap.dedent(
+        """
+        import asyncio, gc, logging, sys
+        from bridge.config import ConfigError, Settings
+        from bridge.server import start
+
+        kept = []
+
+        class Keep(logging.Handler):
+            def emit(self, record):
+                kept.append(record)
+
+        logging.getLogger().addHandler(Keep())
+        logging.getLogger().setLevel(logging.DEBUG)
+
+        async def main():
+            try:
+                await start(Settings(listen="127.0.0.1:0", routes_file=sys.argv[1]))
+            except ConfigError as exc:
+                print("refused:", exc.problems)
+
+        asyncio.run(main())
+        gc.collect()
+        print("servers freed unstopped:", sum("__dealloc__" in r.getMessage() for r in kept))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(routes)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "refused: " in done.stdout and "not an http(s) URL" in done.stdout
+    assert "servers freed unstopped: 0" in done.stdout
