@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import grpc
@@ -15,6 +12,7 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from bridge.config import Settings
 from bridge.server import SERVICE_NAME, start
+from tests.support import run_keeping_log_records
 
 
 async def test_health_serves_then_drains(simulator: str) -> None:
@@ -120,20 +118,11 @@ def test_a_start_refused_for_its_routes_file_makes_no_grpc_server(tmp_path: Path
     collector's next pass ends normally, in a process of its own."""
     routes = tmp_path / "routes.yaml"
     routes.write_text('upstreams: {a: {base_url: "ftp://a.invalid"}}\nroutes: []\n')
-    script = textwrap.dedent(
+    done = run_keeping_log_records(
         """
-        import asyncio, gc, logging, sys
+        import asyncio, gc, sys
         from bridge.config import ConfigError, Settings
         from bridge.server import start
-
-        kept = []
-
-        class Keep(logging.Handler):
-            def emit(self, record):
-                kept.append(record)
-
-        logging.getLogger().addHandler(Keep())
-        logging.getLogger().setLevel(logging.DEBUG)
 
         async def main():
             try:
@@ -144,14 +133,8 @@ def test_a_start_refused_for_its_routes_file_makes_no_grpc_server(tmp_path: Path
         asyncio.run(main())
         gc.collect()
         print("servers freed unstopped:", sum("__dealloc__" in r.getMessage() for r in kept))
-        """
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(routes)],
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).resolve().parents[1],
-        timeout=60,
+        """,
+        str(routes),
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "refused: " in done.stdout and "not an http(s) URL" in done.stdout

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
-import subprocess
-import sys
-import textwrap
 from collections.abc import Iterator
-from pathlib import Path
 
 import orjson
 import pytest
@@ -16,9 +12,9 @@ import structlog
 from opentelemetry.sdk.trace import TracerProvider
 
 from bridge.logs import configure, emit
+from tests.support import run_keeping_log_records
 
 KEY = "gw-key-0f9e8d7c6b5a"
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -150,20 +146,11 @@ def test_a_kept_record_of_a_freed_grpc_server_survives_the_collector() -> None:
     debug logging and a handler that keeps every record (as a test's log capture does), the
     record holds its rendered message, not the freed server, and the collector's next pass
     ends normally (in a process of its own: the crash took the whole process)."""
-    script = textwrap.dedent(
+    done = run_keeping_log_records(
         """
-        import asyncio, gc, logging
+        import asyncio, gc
         import grpc.aio
         import bridge.logs
-
-        kept = []
-
-        class Keep(logging.Handler):
-            def emit(self, record):
-                kept.append(record)
-
-        logging.getLogger().addHandler(Keep())
-        logging.getLogger().setLevel(logging.DEBUG)
 
         async def main():
             server = grpc.aio.server()
@@ -173,9 +160,6 @@ def test_a_kept_record_of_a_freed_grpc_server_survives_the_collector() -> None:
         gc.collect()
         print([r.getMessage() for r in kept if "__dealloc__" in r.msg])
         """
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "__dealloc__ called on running server <grpc._cython.cygrpc.AioServer" in done.stdout
