@@ -27,6 +27,15 @@ from bridge.redact import SECRETS
 
 __all__ = ["add_secrets", "configure", "emit"]
 
+# grpc's server object (still in grpcio 1.85.3) logs itself, at debug level,
+# from its deallocator when it is freed without having been stopped: one whose start
+# failed, or one never started. A handler that keeps its records (a buffer, a test's log
+# capture) then holds a pointer to freed memory, and the cyclic collector's next pass over
+# that record crashes the process. Records of grpc's Cython layer have their message
+# rendered as they are logged, before any handler sees them, so none refers to an object
+# being freed.
+_GRPC_CORE_LOGGER = "grpc._cython.cygrpc"
+
 # The handler `emit` writes through, when lines are JSON.
 _json_handler: logging.StreamHandler[TextIO] | None = None
 # The fields `configure` puts on every line, for `emit`.
@@ -149,6 +158,24 @@ def _hide_undecodable_metadata(record: logging.LogRecord) -> bool:
         record.exc_info = None
         record.exc_text = None
     return True
+
+
+def _render_arguments(record: logging.LogRecord) -> bool:
+    """Render the record's message now and drop its arguments (see `_GRPC_CORE_LOGGER`),
+    after hiding an undecodable metadata value. A message its arguments do not fit is left
+    for the handler to report."""
+    _hide_undecodable_metadata(record)
+    if record.args:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True
+        record.msg = message
+        record.args = ()
+    return True
+
+
+logging.getLogger(_GRPC_CORE_LOGGER).addFilter(_render_arguments)
 
 
 class _RedactingFormatter(structlog.stdlib.ProcessorFormatter):

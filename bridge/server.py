@@ -96,24 +96,13 @@ async def start(
         ),
         telemetry=telemetry.rpc,
     )
-    server = grpc.aio.server(
-        options=server_options(settings, share_port=share_port),
-        compression=grpc.Compression.Gzip if settings.gzip else None,
-        interceptors=[edge],
+    # Everything the settings can get wrong is found before a gRPC server exists: grpc
+    # cannot stop a server that never started, and one freed unstopped logs itself from
+    # its deallocator (see bridge.logs).
+    credentials = server_credentials(
+        settings.tls_cert_file, settings.tls_key_file, settings.tls_client_ca_file
     )
-    if upstream is not None:
-        routing = Router.single(upstream)
-    elif settings.routes_file:
-        routing = router(settings)
-    else:
-        from bridge.telemetry.http import request_hooks
-
-        try:
-            routing = Router.single(
-                UpstreamClient(upstream_options(settings), hooks=request_hooks())
-            )
-        except ValueError as exc:
-            raise ConfigError([str(exc)]) from None
+    routing = _routing(settings, upstream)
     service = ServiceOptions(
         max_call_seconds=settings.max_call_seconds,
         cancel_background=settings.cancel_background,
@@ -129,6 +118,11 @@ async def start(
         ),
         telemetry.telemetry,
     )
+    server = grpc.aio.server(
+        options=server_options(settings, share_port=share_port),
+        compression=grpc.Compression.Gzip if settings.gzip else None,
+        interceptors=[edge],
+    )
     services = GenericOnly(server)
     # The generated registration function has no type annotations.
     responses_service_pb2_grpc.add_ResponsesServiceServicer_to_server(  # type: ignore[no-untyped-call]
@@ -142,21 +136,27 @@ async def start(
         reflection.enable_server_reflection(
             (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server
         )
-    credentials = server_credentials(
-        settings.tls_cert_file, settings.tls_key_file, settings.tls_client_ca_file
-    )
-    if credentials is None:
-        port = server.add_insecure_port(settings.listen)
-    else:
-        port = server.add_secure_port(settings.listen, credentials)
-    if port == 0:
-        raise OSError(f"cannot listen on {settings.listen}")
-    telemetry.bind(settings.listen, port)
     health_server = None
-    if settings.health_listen:
-        # Probes dial the pod IP while the API may listen on loopback only.
-        health_server = await serve_health(settings.health_listen, health_servicer)
-    await server.start()
+    try:
+        if credentials is None:
+            port = server.add_insecure_port(settings.listen)
+        else:
+            port = server.add_secure_port(settings.listen, credentials)
+        if port == 0:
+            raise OSError(f"cannot listen on {settings.listen}")
+        telemetry.bind(settings.listen, port)
+        if settings.health_listen:
+            # Probes dial the pod IP while the API may listen on loopback only.
+            health_server = await serve_health(settings.health_listen, health_servicer)
+        await server.start()
+    except BaseException:
+        # A start that fails (the port is taken) leaves no server serving and no pool open.
+        if health_server is not None:
+            await health_server.stop(None)
+        await server.stop(None)
+        if upstream is None:
+            await routing.aclose()
+        raise
     for name in ("", SERVICE_NAME):
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     return RunningBridge(
@@ -168,6 +168,25 @@ async def start(
         router=routing,
         sessions=sessions,
     )
+
+
+def _routing(settings: Settings, upstream: UpstreamClient | None) -> Router:
+    """Every call to `upstream` when given, else the routes file's upstreams, else the one
+    upstream of the settings.
+
+    Raises:
+        ConfigError: the routes file or the upstream settings cannot be used.
+    """
+    if upstream is not None:
+        return Router.single(upstream)
+    if settings.routes_file:
+        return router(settings)
+    from bridge.telemetry.http import request_hooks
+
+    try:
+        return Router.single(UpstreamClient(upstream_options(settings), hooks=request_hooks()))
+    except ValueError as exc:
+        raise ConfigError([str(exc)]) from None
 
 
 class GenericOnly:

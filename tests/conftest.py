@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import io
 import json
 import logging
-import os
 import socket
-import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,33 +29,6 @@ from tests.support import Bridges
 # gRPC's asyncio module stays initialized for the whole run: otherwise every test that
 # closes its last server and channel shuts it down, and the next one starts it again.
 grpc.aio.init_grpc_aio()
-
-# The cyclic garbage collector stays off in the test process, which ends without
-# finalizing the interpreter (`pytest_unconfigure` below). With it on, the run crashed
-# at random while "Garbage-collecting": the routing tests leave a tuple holding an
-# object already freed, and the collector's next pass over it segfaults. That happens
-# every time tests/routing/test_router.py ends with a gc.collect(), and never with
-# protobuf's pure-Python implementation instead of its upb extension; which call leaves
-# the freed object behind is not found yet. Without the collector the whole suite stays
-# within a few hundred MiB, and every test still releases what it opened.
-gc.disable()
-_EXIT_STATUS = [0]
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Remember the run's exit status for `pytest_unconfigure`."""
-    _EXIT_STATUS[0] = int(exitstatus)
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_unconfigure(config: pytest.Config) -> None:
-    """End the process once every report is written, without the interpreter's final
-    collection (see `gc.disable()` above)."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    logging.shutdown()
-    os._exit(_EXIT_STATUS[0])
-
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

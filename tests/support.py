@@ -9,6 +9,9 @@ import io
 import json
 import os
 import shutil
+import subprocess
+import sys
+import textwrap
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,7 +36,26 @@ __all__ = [
     "log_lines",
     "prometheus_tool",
     "rotate",
+    "run_keeping_log_records",
 ]
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Debug logging with a handler that keeps every record, as a test's log capture does.
+_KEEPING_LOG_RECORDS = """
+import logging
+
+kept = []
+
+
+class Keep(logging.Handler):
+    def emit(self, record):
+        kept.append(record)
+
+
+logging.getLogger().addHandler(Keep())
+logging.getLogger().setLevel(logging.DEBUG)
+"""
 
 
 @dataclass
@@ -139,3 +161,17 @@ def prometheus_tool(name: str) -> str:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+def run_keeping_log_records(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `code` (dedented; `args` are its `sys.argv[1:]`) in a fresh interpreter at the
+    project's root, where the root logger is at debug level and every record is kept in the
+    list `kept`. A process of its own: what the code does to the collector stays there."""
+    script = _KEEPING_LOG_RECORDS + textwrap.dedent(code)
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import grpc
 import grpc.aio
@@ -13,6 +14,7 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from bridge.config import Settings
 from bridge.server import SERVICE_NAME, start
 from rbridge.responses.v1 import responses_service_pb2, responses_service_pb2_grpc
+from tests.support import run_keeping_log_records
 
 
 async def test_health_serves_then_drains(simulator: str) -> None:
@@ -135,3 +137,33 @@ async def test_a_second_server_on_a_taken_port_cannot_bind(simulator: str) -> No
             await start(Settings(listen=f"127.0.0.1:{bridge.port}", upstream_url=simulator))
     finally:
         await bridge.stop(0)
+
+
+def test_a_start_refused_for_its_routes_file_makes_no_grpc_server(tmp_path: Path) -> None:
+    """A routes file that cannot be used stops the start before a gRPC server exists (grpc
+    cannot stop one never started, and its deallocator logs the object being freed): with
+    debug logging and a handler keeping every record, nothing of a server is logged and the
+    collector's next pass ends normally, in a process of its own."""
+    routes = tmp_path / "routes.yaml"
+    routes.write_text('upstreams: {a: {base_url: "ftp://a.invalid"}}\nroutes: []\n')
+    done = run_keeping_log_records(
+        """
+        import asyncio, gc, sys
+        from bridge.config import ConfigError, Settings
+        from bridge.server import start
+
+        async def main():
+            try:
+                await start(Settings(listen="127.0.0.1:0", routes_file=sys.argv[1]))
+            except ConfigError as exc:
+                print("refused:", exc.problems)
+
+        asyncio.run(main())
+        gc.collect()
+        print("servers freed unstopped:", sum("__dealloc__" in r.getMessage() for r in kept))
+        """,
+        str(routes),
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "refused: " in done.stdout and "not an http(s) URL" in done.stdout
+    assert "servers freed unstopped: 0" in done.stdout

@@ -12,6 +12,7 @@ import structlog
 from opentelemetry.sdk.trace import TracerProvider
 
 from bridge.logs import configure, emit
+from tests.support import run_keeping_log_records
 
 KEY = "gw-key-0f9e8d7c6b5a"
 
@@ -138,3 +139,27 @@ def test_fields_go_on_every_line(restore_logging: None, source: str) -> None:
         expected = [3]
     lines = [orjson.loads(text) for text in output.getvalue().splitlines()]
     assert [line["worker"] for line in lines] == expected
+
+
+def test_a_kept_record_of_a_freed_grpc_server_survives_the_collector() -> None:
+    """A grpc server freed without being stopped logs itself from its deallocator; with
+    debug logging and a handler that keeps every record (as a test's log capture does), the
+    record holds its rendered message, not the freed server, and the collector's next pass
+    ends normally (in a process of its own: the crash took the whole process)."""
+    done = run_keeping_log_records(
+        """
+        import asyncio, gc
+        import grpc.aio
+        import bridge.logs
+
+        async def main():
+            server = grpc.aio.server()
+            server.add_insecure_port("127.0.0.1:0")
+
+        asyncio.run(main())
+        gc.collect()
+        print([r.getMessage() for r in kept if "__dealloc__" in r.msg])
+        """
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "__dealloc__ called on running server <grpc._cython.cygrpc.AioServer" in done.stdout
