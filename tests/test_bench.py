@@ -4,9 +4,11 @@ benchmark's business: speed is never asserted in a test)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ import pytest
 from tools.bench.__main__ import WORKLOADS, argument_parser
 from tools.bench.batched import NO_RPC, find_batched
 from tools.bench.context import Context
+from tools.bench.profile import Profiler
 from tools.bench.workers import NO_WORKERS, has_workers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -146,3 +149,30 @@ def test_settings_given_to_the_run_reach_every_bridge(tmp_path: Path) -> None:
     assert env["BRIDGE_GZIP"] == "false"  # a workload's own setting wins
     with pytest.raises(SystemExit):
         argument_parser().parse_args(["--bridge-env", "PATH=/tmp"])
+
+
+@pytest.mark.skipif(Profiler(Path("/tmp")).py_spy is None, reason="py-spy is not installed")
+async def test_profile_server_samples_only_the_server_it_names(tmp_path: Path) -> None:
+    """`--profile-server relay` samples the relay's process into DIR/<workload>.relay.txt,
+    headed with its name, and leaves the bridge's phases alone."""
+    args = argument_parser().parse_args(["--profile", str(tmp_path), "--profile-server", "relay"])
+    profiler = Profiler(Path(args.profile), args.profile_server)
+    ctx = Context("smoke", tmp_path, profiler=profiler)
+    ctx.workload = "paced"
+    busy = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "import time\nend = time.time() + 30\nwhile time.time() < end: pass"
+    )
+    try:
+        server = types.SimpleNamespace(pid=busy.pid)
+        async with ctx.profiled(server, "bridge"):  # type: ignore[arg-type]
+            await asyncio.sleep(0.5)
+        async with ctx.profiled(server, "relay"):  # type: ignore[arg-type]
+            await asyncio.sleep(1.5)
+    finally:
+        busy.kill()
+        await busy.wait()
+    written = profiler.write_summaries()
+    assert written == [tmp_path / "paced.relay.txt"]
+    summary = written[0].read_text()
+    assert summary.startswith("py-spy: the relay during the relay phases of the paced workload\n")
+    assert "<module>" in summary

@@ -110,6 +110,13 @@ def argument_parser() -> argparse.ArgumentParser:
         help="profile the bridge of each workload (py-spy, else cProfile) and write its top "
         "functions into DIR",
     )
+    parser.add_argument(
+        "--profile-server",
+        choices=("bridge", "relay", "bare"),
+        default="bridge",
+        help="with --profile: the server to profile instead of the bridge (py-spy only), "
+        "written as DIR/<workload>.<server>.txt",
+    )
     return parser
 
 
@@ -135,7 +142,7 @@ async def _run_one(ctx: Context, module: ModuleType, mode: str) -> Report:
 
 
 async def _run(args: argparse.Namespace, mode: str, names: list[str]) -> list[Report]:
-    profiler = Profiler(Path(args.profile)) if args.profile else None
+    profiler = Profiler(Path(args.profile), args.profile_server) if args.profile else None
     reports = []
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
         # Figures of each workload from bridges no other workload aged (not worth the

@@ -100,8 +100,7 @@ async def run(ctx: Context, size: Size) -> Report:
             await consume(channels[name], stream_request(warm), warm.events, deadline.left())
         for _ in range(size.runs):
             for name, server in sides.items():
-                profiled = ctx.profiled(server) if name == "bridge" else contextlib.nullcontext()
-                async with profiled:
+                async with ctx.profiled(server, name):
                     runs[name].append(
                         await measure_stream(
                             channels[name], server, upstream, request, shape.events, deadline

@@ -181,9 +181,10 @@ class Context:
                 await channel.close()
 
     @contextlib.asynccontextmanager
-    async def profiled(self, server: Server) -> AsyncIterator[None]:
-        """Profile `server` (a bridge) during the block, when profiling."""
-        if self.profiler is None:
+    async def profiled(self, server: Server, name: str = "bridge") -> AsyncIterator[None]:
+        """Profile `server`, the workload's `name` server, during the block, when the run
+        profiles servers of that name."""
+        if self.profiler is None or self.profiler.server != name:
             yield
             return
         async with self.profiler.during(server.pid, self.workload):

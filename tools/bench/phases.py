@@ -8,7 +8,6 @@ CPU time and the upstream's during its phase; `combine` merges the rounds of a s
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -90,8 +89,7 @@ async def alternate(
             readers = {"server": server.cpu_seconds}
             if upstream is not None:
                 readers["upstream"] = upstream.cpu_seconds
-            profiled = ctx.profiled(server) if name == "bridge" else contextlib.nullcontext()
-            async with profiled:
+            async with ctx.profiled(server, name):
                 result, meter = await asyncio.wait_for(
                     measured_fleet(fleet_spec(server, request, size, shape), readers, size.clients),
                     deadline.left(),

@@ -90,11 +90,19 @@ def summarize_cprofile(path: Path, top: int = TOP) -> str:
     return buffer.getvalue()
 
 
-class Profiler:
-    """Profiles the bridge of each workload into `folder`."""
+def _stem(workload: str, server: str) -> str:
+    """The file name a workload's profile of `server` starts with: the workload's name
+    for the bridge, `<workload>.<server>` for the others."""
+    return workload if server == "bridge" else f"{workload}.{server}"
 
-    def __init__(self, folder: Path) -> None:
+
+class Profiler:
+    """Profiles one server of each workload (the bridge, unless `server` names the relay or
+    the bare server) into `folder`."""
+
+    def __init__(self, folder: Path, server: str = "bridge") -> None:
         self.folder = folder
+        self.server = server
         folder.mkdir(parents=True, exist_ok=True)
         self.py_spy = _py_spy()
 
@@ -105,7 +113,7 @@ class Profiler:
 
     def bridge_env(self, label: str) -> dict[str, str]:
         """What a bridge needs in its environment to be profiled (cProfile) as `label`."""
-        if self.py_spy:
+        if self.py_spy or self.server != "bridge":
             return {}
         return {PROFILE_VARIABLE: str(self.folder / f"{label}.prof")}
 
@@ -115,7 +123,8 @@ class Profiler:
         if not self.py_spy:
             yield
             return
-        raw = self.folder / f"{workload}.part.txt"
+        name = _stem(workload, self.server)
+        raw = self.folder / f"{name}.part.txt"
         proc = await asyncio.create_subprocess_exec(
             self.py_spy,
             "record",
@@ -145,7 +154,7 @@ class Profiler:
                 proc.kill()
                 await proc.wait()
             if raw.exists():
-                with (self.folder / f"{workload}.pyspy.txt").open("a") as stacks:
+                with (self.folder / f"{name}.pyspy.txt").open("a") as stacks:
                     stacks.write(raw.read_text())
                 raw.unlink()
 
@@ -154,7 +163,9 @@ class Profiler:
         written = []
         for stacks in sorted(self.folder.glob("*.pyspy.txt")):
             name = stacks.name.removesuffix(".pyspy.txt")
-            text = f"py-spy: the bridge during the bridge phases of the {name} workload\n"
+            workload, _, server = name.partition(".")
+            server = server or "bridge"
+            text = f"py-spy: the {server} during the {server} phases of the {workload} workload\n"
             written.append(self.folder / f"{name}.txt")
             written[-1].write_text(text + summarize_stacks(stacks.read_text()))
         for dump in sorted(self.folder.glob("*.prof")):

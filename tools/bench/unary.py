@@ -121,8 +121,7 @@ async def run(ctx: Context, size: Size) -> Report:
         for _ in range(size.blocks):
             for name, call in calls.items():
                 before = servers[name].cpu_seconds() or 0.0
-                profiled = ctx.profiled(bridge) if name == "bridge" else contextlib.nullcontext()
-                async with profiled:
+                async with ctx.profiled(servers[name], name):
                     samples[name] += await _timed(call, size.calls // size.blocks, deadline)
                 cpu[name] += (servers[name].cpu_seconds() or 0.0) - before
     figures: dict[str, dict[str, Any]] = {}
