@@ -123,7 +123,7 @@ async def start(
         compression=grpc.Compression.Gzip if settings.gzip else None,
         interceptors=[edge],
     )
-    services = GenericOnly(server)
+    services = _GenericOnly(server)
     # The generated registration function has no type annotations.
     responses_service_pb2_grpc.add_ResponsesServiceServicer_to_server(  # type: ignore[no-untyped-call]
         ResponsesServicer(routing, service, telemetry=telemetry.telemetry, sessions=sessions),
@@ -189,7 +189,7 @@ def _routing(settings: Settings, upstream: UpstreamClient | None) -> Router:
         raise ConfigError([str(exc)]) from None
 
 
-class GenericOnly:
+class _GenericOnly:
     """A server as the generated `add_*Servicer_to_server` functions see it, which adds
     their handlers as generic handlers only.
 
@@ -216,7 +216,7 @@ async def serve_health(address: str, servicer: health.aio.HealthServicer) -> grp
     """A started server answering only the health service on `address`, a port it shares
     with no other server."""
     server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
-    health_pb2_grpc.add_HealthServicer_to_server(servicer, GenericOnly(server))
+    health_pb2_grpc.add_HealthServicer_to_server(servicer, _GenericOnly(server))
     if server.add_insecure_port(address) == 0:
         raise OSError(f"cannot listen on {address}")
     await server.start()
