@@ -33,6 +33,7 @@ _ROOT = str(Path(__file__).resolve().parents[2]) + "/"
 TOP = 30
 _RATE = 200
 _STOP_TIMEOUT = 30.0
+_START_TIMEOUT = 10.0
 
 
 def _py_spy() -> str | None:
@@ -137,11 +138,17 @@ class Profiler:
             "raw",
             "--output",
             str(raw),
-            stdout=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.DEVNULL,
         )
-        # py-spy needs a moment to attach; what it misses is the phase's first moment.
-        await asyncio.sleep(0.3)
+        # The phase starts once py-spy says it samples: on a busy machine attaching can take
+        # seconds, and a phase shorter than that would leave no samples at all.
+        assert proc.stdout is not None
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(_START_TIMEOUT):
+                while line := await proc.stdout.readline():
+                    if b"Sampling process" in line:
+                        break
         try:
             yield
         finally:
@@ -149,7 +156,7 @@ class Profiler:
                 with contextlib.suppress(ProcessLookupError):
                     proc.send_signal(signal.SIGINT)
             try:
-                await asyncio.wait_for(proc.wait(), _STOP_TIMEOUT)
+                await asyncio.wait_for(proc.communicate(), _STOP_TIMEOUT)
             except TimeoutError:
                 proc.kill()
                 await proc.wait()
