@@ -6,7 +6,10 @@ the client could not take (invalid JSON, not an object, nested deeper than
 `MAX_JSON_DEPTH`), names an event by its SSE `event:` line when its JSON has
 no type, redacts registered secrets from error events (and only those: model
 output stays lossless), lets the profile normalize it, feeds the stream state,
-and decodes the message. Every step here runs for every event of every stream.
+and decodes the message; `translate_to_bytes` does the same and returns the
+message serialized, as a stream sends it (most events never become a message
+object: `codec.event_bytes_from_json`). Every step here runs for every event
+of every stream.
 """
 
 from __future__ import annotations
@@ -23,7 +26,15 @@ from bridge.sse import SSEEvent
 from bridge.stream_state import StreamState
 from rbridge.responses.v1 import stream_events_pb2
 
-__all__ = ["DONE", "BrokenStream", "Normalize", "loads", "too_deep", "translate"]
+__all__ = [
+    "DONE",
+    "BrokenStream",
+    "Normalize",
+    "loads",
+    "too_deep",
+    "translate",
+    "translate_to_bytes",
+]
 
 DONE = "[DONE]"
 # Events whose error may quote what the bridge sent: scanned for secrets.
@@ -44,6 +55,35 @@ def translate(
     Raises:
         BrokenStream: the event is not a JSON object the client could receive.
     """
+    read = _read(sse, state, normalize)
+    if read is None:
+        return None
+    event = codec.event_from_json(read[0])
+    if raw:
+        event.raw_json = read[1]
+    return event
+
+
+def translate_to_bytes(
+    sse: SSEEvent, state: StreamState, normalize: Normalize | None, raw: bool
+) -> bytes | None:
+    """`translate`'s message serialized, as a stream sends it (most events are
+    written without building the message).
+
+    Raises:
+        BrokenStream: the event is not a JSON object the client could receive.
+    """
+    read = _read(sse, state, normalize)
+    if read is None:
+        return None
+    return codec.event_bytes_from_json(read[0], read[1] if raw else None)
+
+
+def _read(
+    sse: SSEEvent, state: StreamState, normalize: Normalize | None
+) -> tuple[dict[str, Any], str] | None:
+    """One event's JSON object, checked, named, scrubbed, normalized and observed,
+    with the JSON text a client asking for raw JSON gets; None for `[DONE]`."""
     data = sse.data
     if data == DONE:
         return None
@@ -67,10 +107,7 @@ def translate(
     if normalize is not None:
         normalize(payload)
     state.observe(payload)
-    event = codec.event_from_json(payload)
-    if raw:
-        event.raw_json = data
-    return event
+    return payload, data
 
 
 def _scrub(payload: dict[str, Any]) -> bool:

@@ -32,7 +32,7 @@ from grpc_status import rpc_status
 
 from bridge import codec, errors
 from bridge.batching import batches
-from bridge.events import BrokenStream, Normalize, loads, translate
+from bridge.events import BrokenStream, Normalize, loads, translate_to_bytes
 from bridge.routes import ROUTES, FieldError, Route, Target
 from bridge.routing import (
     PICK_KEY,
@@ -518,10 +518,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                     if batched:
                         await self._send_batches(events, state, normalize, raw, write)
                     else:
-                        for sse in events:
-                            event = translate(sse, state, normalize, raw)
-                            if event is not None:
-                                await write(event)
+                        await _send_each(events, state, normalize, raw, write)
                     if record_id and state.response_id is not None:
                         record_id = False
                         plan.created_soon(candidate, state.response_id)
@@ -536,10 +533,8 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                     ended.unsent = None
                 if batched:
                     await self._send_batches(last, state, normalize, raw, write)
-                for sse in () if batched else last:
-                    event = translate(sse, state, normalize, raw)
-                    if event is not None:
-                        await write(event)
+                else:
+                    await _send_each(last, state, normalize, raw, write)
         except UpstreamFailure as exc:
             ended.error = exc.error
         except BrokenStream as exc:
@@ -565,9 +560,9 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         ready: list[bytes] = []
         try:
             for sse in events:
-                event = translate(sse, state, normalize, raw)
+                event = translate_to_bytes(sse, state, normalize, raw)
                 if event is not None:
-                    ready.append(event.SerializeToString())
+                    ready.append(event)
         finally:
             for data in batches(ready, self._options.max_message_bytes or sys.maxsize):
                 await write(data)
@@ -770,6 +765,36 @@ def _refused_key(metadata: dict[str, str], refused_key: str) -> list[tuple[str, 
     return []
 
 
+async def _send_each(
+    events: list[SSEEvent],
+    state: StreamState,
+    normalize: Normalize | None,
+    raw: bool,
+    write: Callable[[bytes], Awaitable[None]],
+) -> None:
+    """Send one message per event, in order; the events before one the client
+    cannot take are sent before it fails the call.
+
+    A few events are translated back to back, then sent: between two sends,
+    gRPC's send and the kernel have taken the CPU's caches, and a translation
+    there costs about twice what it costs after another one. A group delays
+    its first event by the translation of the rest, some tens of microseconds.
+    """
+    ready: list[bytes] = []
+    try:
+        for sse in events:
+            event = translate_to_bytes(sse, state, normalize, raw)
+            if event is not None:
+                ready.append(event)
+                if len(ready) == _TRANSLATED_TOGETHER:
+                    sending, ready = ready, []
+                    for data in sending:
+                        await write(data)
+    finally:
+        for data in ready:
+            await write(data)
+
+
 def _upstream_headers(
     upstream: Upstream, metadata: dict[str, str]
 ) -> tuple[dict[str, str], str | None, list[tuple[str, str]]]:
@@ -787,6 +812,8 @@ def _upstream_headers(
 
 
 _RAW_JSON_KEY = "x-bridge-raw-json"
+# Events a stream translates back to back before sending them (`_send_each`).
+_TRANSLATED_TOGETHER = 16
 
 
 def _wants_raw_json(context: Context) -> bool:

@@ -31,10 +31,19 @@ from typing import Any, TypeVar
 from google.protobuf.message import Message
 
 from bridge.codec._plan import MISMATCH, CodecError, plan_for
+from bridge.codec._wire import WireEvents
 from bridge.codec.mapping import STREAM_EVENT, contract_messages
 from rbridge.responses.v1.stream_events_pb2 import ResponseStreamEvent
 
-__all__ = ["CodecError", "event_from_json", "event_type", "from_json", "to_json"]
+__all__ = [
+    "WIRE_EVENT_TYPES",
+    "CodecError",
+    "event_bytes_from_json",
+    "event_from_json",
+    "event_type",
+    "from_json",
+    "to_json",
+]
 
 M = TypeVar("M", bound=Message)
 
@@ -49,6 +58,19 @@ _EVENT_PLAN = plan_for(ResponseStreamEvent.DESCRIPTOR)
 _event_kwargs = _EVENT_PLAN.convert_union
 _EVENT_ARM_TYPES = STREAM_EVENT.canonical
 _UNKNOWN_EVENT = STREAM_EVENT.unknown_arm
+_WIRE = WireEvents(
+    ResponseStreamEvent.DESCRIPTOR,
+    STREAM_EVENT.types,
+    {
+        arm: fields
+        for arm, member in _EVENT_PLAN.arms.items()
+        if (fields := member.json_fields()) is not None
+    },
+    raw_field="raw_json",
+)
+_wire_event = _WIRE.encode
+#: The event types `event_bytes_from_json` may write without building a message.
+WIRE_EVENT_TYPES = frozenset(name for name in STREAM_EVENT.types if _WIRE.covers(name))
 
 
 def from_json(data: Any, message_type: type[M]) -> M:
@@ -78,6 +100,21 @@ def event_from_json(data: Any) -> ResponseStreamEvent:
         return ResponseStreamEvent(**kwargs)
     except (TypeError, ValueError):
         return _event_kwargs(data, True)  # type: ignore[no-any-return]
+
+
+def event_bytes_from_json(data: dict[str, Any], raw_json: str | None = None) -> bytes:
+    """`event_from_json(data)` serialized, with `raw_json` in its field if given.
+
+    The same bytes; for the flat events most of a stream is made of (deltas,
+    markers with ids and indexes), written without building the message.
+    """
+    wire = _wire_event(data, raw_json)
+    if wire is not None:
+        return wire
+    event = event_from_json(data)
+    if raw_json is not None:
+        event.raw_json = raw_json
+    return event.SerializeToString()
 
 
 def to_json(message: Message) -> Any:

@@ -166,6 +166,13 @@ class Plan:
     inline_decoder: Decoder | None = None
     inline_encoder: Encoder | None = None
 
+    def json_fields(self) -> tuple[str, ...] | None:
+        """The fields a plain object's JSON carries (its keys); None for a union, a
+        list or an envelope."""
+        if self.union is not None or self.list_field or self.inline:
+            return None
+        return tuple(name for name, decoder in self.decoders.items() if decoder is not _SKIP)
+
     # -- JSON -> message ------------------------------------------------------
     #
     # The fast path builds nested keyword dicts and constructs the message once

@@ -2,8 +2,10 @@
 
 `codec.from_json` of a text delta and of a completed event, `orjson.loads` of a delta,
 the SSE decoder over 10,000 deltas (one chunk, then 64 KiB chunks), the whole per-event
-step (`bridge.events.translate`: JSON, bounds, stream state, decoding), and for scale
-the protobuf work every server does (`SerializeToString`) and `codec.to_json`. Each is
+step of a stream (`bridge.events.translate_to_bytes`: JSON, bounds, stream state, the
+serialized message, for a delta without building it) and the same step with a message
+object (`translate` then `SerializeToString`), and for scale the protobuf work every
+server does (`SerializeToString`) and `codec.to_json`. Each is
 the minimum over repeats of `timeit`, in this thread's CPU time, so that other
 processes on a busy machine do not inflate it.
 """
@@ -88,24 +90,30 @@ def _cases(number: int) -> tuple[list[tuple[str, Callable[[], object], int, int]
     notes: list[str] = []
     # The servicer's whole per-event step; its signature may change as the bridge does.
     try:
-        from bridge.events import translate
+        from bridge.events import translate, translate_to_bytes
         from bridge.sse import SSEEvent
         from bridge.stream_state import StreamState
 
         sse = SSEEvent(DELTA_TYPE, delta_bytes.decode(), None, None)
         state = StreamState()
-        translate(sse, state, None, False)
+        translate_to_bytes(sse, state, None, False)
     except Exception as exc:
-        notes.append(f"events.translate skipped: {type(exc).__name__}: {exc}")
+        notes.append(f"events.translate_to_bytes skipped: {type(exc).__name__}: {exc}")
     else:
-        cases.append(
+
+        def with_message() -> object:
+            event = translate(sse, state, None, False)
+            return None if event is None else event.SerializeToString()
+
+        cases += [
             (
-                "events.translate(delta), the whole step",
-                lambda: translate(sse, state, None, False),
+                "events.translate_to_bytes(delta), the whole step",
+                lambda: translate_to_bytes(sse, state, None, False),
                 1,
                 number,
-            )
-        )
+            ),
+            ("events.translate(delta) + SerializeToString", with_message, 1, number),
+        ]
     return cases, notes
 
 

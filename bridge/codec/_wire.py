@@ -1,0 +1,186 @@
+"""Flat stream events straight to the wire bytes of their ResponseStreamEvent.
+
+Most events of a stream are an object of scalar fields: text and argument
+deltas, part and item markers that carry only ids and indexes. Building a
+message for each and serializing it is the costliest step of the per-event
+path, and the message is dropped at once. For those events this module writes
+the bytes themselves, from tables read once from the descriptors and the
+codec's plans. It covers only what it can write exactly as protobuf does: an
+object whose every key is a string, integer, boolean or double field of the
+arm (or an empty list for a repeated one). Anything else (an unknown key, a
+null, a value of another JSON type, a non-empty list, an integer out of range,
+a float zero) returns None and the caller takes the general path. The bytes
+are those `SerializeToString` writes for the general path's message: the same
+fields, in the same order (by field number).
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import Any
+
+from google.protobuf.descriptor import FieldDescriptor
+
+__all__ = ["WireEvents", "varint"]
+
+_CPP = FieldDescriptor
+_LENGTH = 2
+_VARINT = 0
+_FIXED64 = 1
+# How a field's value is written: the kinds of `WireEvents.encode`'s loop.
+_STRING, _INTEGER, _BOOLEAN, _DOUBLE, _REPEATED = range(5)
+_BOUNDS = {
+    _CPP.TYPE_INT32: (-(2**31), 2**31 - 1),
+    _CPP.TYPE_INT64: (-(2**63), 2**63 - 1),
+    _CPP.TYPE_UINT32: (0, 2**32 - 1),
+    _CPP.TYPE_UINT64: (0, 2**64 - 1),
+}
+_NO_BOUNDS = (0, 0)
+# One-byte varints: the lengths and indexes of nearly every event.
+_SMALL = tuple(bytes((n,)) for n in range(128))
+_pack_double = struct.Struct("<d").pack
+_ABSENT: Any = object()
+
+# A field of a flat member: JSON key, kind, tag, whether it has presence (is
+# written even when zero or empty), and an integer's bounds.
+Field = tuple[str, int, bytes, bool, tuple[int, int]]
+
+
+def varint(value: int) -> bytes:
+    """A non-negative integer as a protobuf varint."""
+    if value < 128:
+        return _SMALL[value]
+    out = bytearray()
+    while value > 127:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def _tag(number: int, wire_type: int) -> bytes:
+    return varint(number << 3 | wire_type)
+
+
+def _field(fd: Any) -> Field | None:
+    """How one field of a member is written; None if the wire path cannot write it."""
+    present = bool(fd.has_presence)
+    if fd.is_repeated:
+        return (fd.name, _REPEATED, b"", False, _NO_BOUNDS)
+    if fd.type == _CPP.TYPE_STRING:
+        return (fd.name, _STRING, _tag(fd.number, _LENGTH), present, _NO_BOUNDS)
+    if fd.type in _BOUNDS:
+        return (fd.name, _INTEGER, _tag(fd.number, _VARINT), present, _BOUNDS[fd.type])
+    if fd.type == _CPP.TYPE_BOOL:
+        return (fd.name, _BOOLEAN, _tag(fd.number, _VARINT), present, _NO_BOUNDS)
+    if fd.type == _CPP.TYPE_DOUBLE and not present:
+        return (fd.name, _DOUBLE, _tag(fd.number, _FIXED64), False, _NO_BOUNDS)
+    return None
+
+
+class WireEvents:
+    """Writes the flat arms of a union message (ResponseStreamEvent).
+
+    Args:
+        union: the union message's descriptor.
+        arms: JSON "type" string -> oneof arm, the union's own table.
+        json_fields: arm -> the fields of its member the JSON carries (a field's
+            name is its key), for the arms whose member is a plain object.
+        raw_field: the union message's field that may carry the event's JSON.
+    """
+
+    def __init__(
+        self,
+        union: Any,
+        arms: dict[str, str],
+        json_fields: dict[str, tuple[str, ...]],
+        raw_field: str,
+    ) -> None:
+        # type string -> (the arm's tag, its member's fields by number).
+        self._arms: dict[str, tuple[bytes, tuple[Field, ...]]] = {}
+        raw = union.fields_by_name[raw_field]
+        self._raw_tag = _tag(raw.number, _LENGTH)
+        self._raw_first: set[str] = set()
+        for type_name, arm in arms.items():
+            fd = union.fields_by_name[arm]
+            names = json_fields.get(arm)
+            if fd.message_type is None or names is None:
+                continue
+            by_number = sorted(
+                (fd.message_type.fields_by_name[name] for name in names), key=lambda f: f.number
+            )
+            fields = tuple(_field(member_field) for member_field in by_number)
+            if any(found is None for found in fields):
+                continue
+            self._arms[type_name] = (_tag(fd.number, _LENGTH), fields)  # type: ignore[assignment]
+            if raw.number < fd.number:
+                self._raw_first.add(type_name)
+
+    def covers(self, type_name: str) -> bool:
+        """Whether events of this type may take the wire path."""
+        return type_name in self._arms
+
+    def encode(self, payload: dict[str, Any], raw_json: str | None = None) -> bytes | None:
+        """The serialized union message of one event's JSON object, with
+        `raw_json` in its field if given; None where the general path must write it."""
+        type_name = payload.get("type")
+        arm = self._arms.get(type_name) if type(type_name) is str else None
+        if arm is None:
+            return None
+        tag, fields = arm
+        out: list[bytes] = []
+        add = out.append
+        seen = 1  # "type"
+        for key, kind, field_tag, present, bounds in fields:
+            value = payload.get(key, _ABSENT)
+            if value is _ABSENT:
+                continue
+            seen += 1
+            if kind == _STRING:
+                if type(value) is not str:
+                    return None
+                if value or present:
+                    try:
+                        data = value.encode()
+                    except UnicodeEncodeError:
+                        return None
+                    size = len(data)
+                    add(field_tag)
+                    add(_SMALL[size] if size < 128 else varint(size))
+                    add(data)
+            elif kind == _INTEGER:
+                if type(value) is not int or not bounds[0] <= value <= bounds[1]:
+                    return None
+                if value or present:
+                    add(field_tag)
+                    # Negative int32 and int64 values are ten-byte varints.
+                    add(varint(value) if value >= 0 else varint(value + 2**64))
+            elif kind == _REPEATED:
+                if type(value) is not list or value:
+                    return None
+            elif kind == _BOOLEAN:
+                if type(value) is not bool:
+                    return None
+                if value or present:
+                    add(field_tag)
+                    add(_SMALL[value])
+            else:
+                # A zero's sign decides whether protobuf writes it: the general path's.
+                if type(value) is not float or value == 0.0:
+                    return None
+                add(field_tag)
+                add(_pack_double(value))
+        if seen != len(payload):
+            return None  # a key the member does not have
+        body = b"".join(out)
+        size = len(body)
+        event = tag + (_SMALL[size] if size < 128 else varint(size)) + body
+        if raw_json is None:
+            return event
+        try:
+            data = raw_json.encode()
+        except UnicodeEncodeError:
+            return None
+        size = len(data)
+        raw = self._raw_tag + (_SMALL[size] if size < 128 else varint(size)) + data
+        return raw + event if type_name in self._raw_first else event + raw
