@@ -42,14 +42,17 @@ _pack_double = struct.Struct("<d").pack
 _ABSENT: Any = object()
 
 # A field of a flat member: JSON key, kind, tag, whether it has presence (is
-# written even when zero or empty), and an integer's bounds.
-Field = tuple[str, int, bytes, bool, tuple[int, int]]
+# written even when zero or empty), an integer's bounds, and the tag followed by
+# each one-byte varint (a short string's length, a small integer's value).
+Field = tuple[str, int, bytes, bool, int, int, tuple[bytes, ...]]
 
 
 def varint(value: int) -> bytes:
     """A non-negative integer as a protobuf varint."""
     if value < 128:
         return _SMALL[value]
+    if value < 16384:
+        return bytes((value & 0x7F | 0x80, value >> 7))
     out = bytearray()
     while value > 127:
         out.append((value & 0x7F) | 0x80)
@@ -66,16 +69,18 @@ def _field(fd: Any) -> Field | None:
     """How one field of a member is written; None if the wire path cannot write it."""
     present = bool(fd.has_presence)
     if fd.is_repeated:
-        return (fd.name, _REPEATED, b"", False, _NO_BOUNDS)
+        return (fd.name, _REPEATED, b"", False, 0, 0, ())
     if fd.type == _CPP.TYPE_STRING:
-        return (fd.name, _STRING, _tag(fd.number, _LENGTH), present, _NO_BOUNDS)
-    if fd.type in _BOUNDS:
-        return (fd.name, _INTEGER, _tag(fd.number, _VARINT), present, _BOUNDS[fd.type])
-    if fd.type == _CPP.TYPE_BOOL:
-        return (fd.name, _BOOLEAN, _tag(fd.number, _VARINT), present, _NO_BOUNDS)
-    if fd.type == _CPP.TYPE_DOUBLE and not present:
-        return (fd.name, _DOUBLE, _tag(fd.number, _FIXED64), False, _NO_BOUNDS)
-    return None
+        kind, tag, (low, high) = _STRING, _tag(fd.number, _LENGTH), _NO_BOUNDS
+    elif fd.type in _BOUNDS:
+        kind, tag, (low, high) = _INTEGER, _tag(fd.number, _VARINT), _BOUNDS[fd.type]
+    elif fd.type == _CPP.TYPE_BOOL:
+        kind, tag, (low, high) = _BOOLEAN, _tag(fd.number, _VARINT), _NO_BOUNDS
+    elif fd.type == _CPP.TYPE_DOUBLE and not present:
+        kind, tag, (low, high) = _DOUBLE, _tag(fd.number, _FIXED64), _NO_BOUNDS
+    else:
+        return None
+    return (fd.name, kind, tag, present, low, high, tuple(tag + small for small in _SMALL))
 
 
 class WireEvents:
@@ -129,9 +134,8 @@ class WireEvents:
             return None
         tag, fields = arm
         out: list[bytes] = []
-        add = out.append
         seen = 1  # "type"
-        for key, kind, field_tag, present, bounds in fields:
+        for key, kind, field_tag, present, low, high, tagged in fields:
             value = payload.get(key, _ABSENT)
             if value is _ABSENT:
                 continue
@@ -145,16 +149,17 @@ class WireEvents:
                     except UnicodeEncodeError:
                         return None
                     size = len(data)
-                    add(field_tag)
-                    add(_SMALL[size] if size < 128 else varint(size))
-                    add(data)
+                    out.append(tagged[size] if size < 128 else field_tag + varint(size))
+                    out.append(data)
             elif kind == _INTEGER:
-                if type(value) is not int or not bounds[0] <= value <= bounds[1]:
+                if type(value) is not int or not low <= value <= high:
                     return None
-                if value or present:
-                    add(field_tag)
+                if 0 <= value < 128:
+                    if value or present:
+                        out.append(tagged[value])
+                else:
                     # Negative int32 and int64 values are ten-byte varints.
-                    add(varint(value) if value >= 0 else varint(value + 2**64))
+                    out.append(field_tag + varint(value if value > 0 else value + 2**64))
             elif kind == _REPEATED:
                 if type(value) is not list or value:
                     return None
@@ -162,14 +167,12 @@ class WireEvents:
                 if type(value) is not bool:
                     return None
                 if value or present:
-                    add(field_tag)
-                    add(_SMALL[value])
+                    out.append(tagged[value])
             else:
                 # A zero's sign decides whether protobuf writes it: the general path's.
                 if type(value) is not float or value == 0.0:
                     return None
-                add(field_tag)
-                add(_pack_double(value))
+                out.append(field_tag + _pack_double(value))
         if seen != len(payload):
             return None  # a key the member does not have
         body = b"".join(out)
