@@ -42,7 +42,7 @@ class Size:
 
 
 SIZES = {
-    "full": Size(events=60_000, runs=3, budget=200),
+    "full": Size(events=60_000, runs=5, budget=240),
     "quick": Size(events=5_000, runs=1, budget=40),
     "smoke": Size(events=200, runs=1, budget=20),
 }
