@@ -154,11 +154,13 @@ def test_settings_given_to_the_run_reach_every_bridge(tmp_path: Path) -> None:
 @pytest.mark.skipif(Profiler(Path("/tmp")).py_spy is None, reason="py-spy is not installed")
 async def test_profile_server_samples_only_the_server_it_names(tmp_path: Path) -> None:
     """`--profile-server relay` samples the relay's process into DIR/<workload>.relay.txt,
-    headed with its name, and leaves the bridge's phases alone."""
+    headed with its name, replacing an earlier run's, and leaves the bridge's phases alone."""
     args = argument_parser().parse_args(["--profile", str(tmp_path), "--profile-server", "relay"])
     profiler = Profiler(Path(args.profile), args.profile_server)
     ctx = Context("smoke", tmp_path, profiler=profiler)
     ctx.workload = "paced"
+    # An earlier run's stacks in the same folder are replaced, not added to.
+    (tmp_path / "paced.relay.pyspy.txt").write_text("stale;frames 999999\n")
     busy = await asyncio.create_subprocess_exec(
         sys.executable, "-c", "import time\nend = time.time() + 30\nwhile time.time() < end: pass"
     )
@@ -173,6 +175,7 @@ async def test_profile_server_samples_only_the_server_it_names(tmp_path: Path) -
         await busy.wait()
     written = profiler.write_summaries()
     assert written == [tmp_path / "paced.relay.txt"]
+    assert "stale;frames 999999" not in (tmp_path / "paced.relay.pyspy.txt").read_text()
     summary = written[0].read_text()
     assert summary.startswith("py-spy: the relay during the relay phases of the paced workload\n")
     assert "<module>" in summary

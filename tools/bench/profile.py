@@ -54,6 +54,11 @@ def _frame(frame: str) -> str:
     return f"{name} ({path})" if path else name
 
 
+def _ranked(counts: Counter[str], top: int) -> list[tuple[str, int]]:
+    """The `top` most counted, ties by name: a summary reads the same however often made."""
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]
+
+
 def summarize_stacks(text: str, top: int = TOP) -> str:
     """The top functions of py-spy's collapsed stacks, by own and by total samples."""
     own: Counter[str] = Counter()
@@ -69,14 +74,15 @@ def summarize_stacks(text: str, top: int = TOP) -> str:
             continue
         samples += count
         own[frames[-1]] += count
-        for frame in set(frames):
+        # dict.fromkeys, not set: the order of ties must not change from run to run.
+        for frame in dict.fromkeys(frames):
             total[frame] += count
     if not samples:
         return "no samples (the bridge was idle, or py-spy could not attach)\n"
     out = [f"{samples} samples at {_RATE} Hz", "", f"top {top} by own samples (% of all):"]
-    out += [f"  {n / samples:6.1%}  {name}" for name, n in own.most_common(top)]
+    out += [f"  {n / samples:6.1%}  {name}" for name, n in _ranked(own, top)]
     out += ["", f"top {top} by total samples, callees included (% of all):"]
-    out += [f"  {n / samples:6.1%}  {name}" for name, n in total.most_common(top)]
+    out += [f"  {n / samples:6.1%}  {name}" for name, n in _ranked(total, top)]
     return "\n".join(out) + "\n"
 
 
@@ -106,6 +112,9 @@ class Profiler:
         self.server = server
         folder.mkdir(parents=True, exist_ok=True)
         self.py_spy = _py_spy()
+        # The stacks files this run has written to: a workload's phases add up in one,
+        # and a file from an earlier run into the same folder is replaced, not added to.
+        self._written: set[str] = set()
 
     @property
     def tool(self) -> str:
@@ -161,7 +170,9 @@ class Profiler:
                 proc.kill()
                 await proc.wait()
             if raw.exists():
-                with (self.folder / f"{name}.pyspy.txt").open("a") as stacks:
+                mode = "a" if name in self._written else "w"
+                self._written.add(name)
+                with (self.folder / f"{name}.pyspy.txt").open(mode) as stacks:
                     stacks.write(raw.read_text())
                 raw.unlink()
 
