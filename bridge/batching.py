@@ -12,25 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bridge.codec.wire import varint
 from rbridge.responses.v1 import stream_events_pb2
 
 __all__ = ["batches"]
 
 
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while value > 0x7F:
-        out.append((value & 0x7F) | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
-
-
 _LENGTH_DELIMITED = 2
 _EVENTS = stream_events_pb2.ResponseStreamEventBatch.DESCRIPTOR.fields_by_name["events"]
-_TAG = _varint(_EVENTS.number << 3 | _LENGTH_DELIMITED)
+_TAG = varint(_EVENTS.number << 3 | _LENGTH_DELIMITED)
 # A one-byte length covers most events: their prefixes, cached.
-_PREFIXES = [_TAG + _varint(n) for n in range(128)]
+_PREFIXES = [_TAG + varint(n) for n in range(128)]
 
 
 def batches(events: list[bytes], limit: int) -> Iterator[bytes]:
@@ -40,7 +32,7 @@ def batches(events: list[bytes], limit: int) -> Iterator[bytes]:
     size = 0
     for data in events:
         n = len(data)
-        prefix = _PREFIXES[n] if n < 128 else _TAG + _varint(n)
+        prefix = _PREFIXES[n] if n < 128 else _TAG + varint(n)
         cost = len(prefix) + n
         if parts and size + cost > limit:
             yield b"".join(parts)

@@ -485,6 +485,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         upstream = candidate.upstream
         normalize = upstream.normalize
         write = context.write
+        batch_limit = (self._options.max_message_bytes or sys.maxsize) if batched else None
         ended = _Ended()
         try:
             async with upstream.client.exchange(
@@ -515,10 +516,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                             ended.sent = True
                             await context.send_initial_metadata(ended.unsent)
                             ended.unsent = None
-                    if batched:
-                        await self._send_batches(events, state, normalize, raw, write)
-                    else:
-                        await _send_each(events, state, normalize, raw, write)
+                    await _send(events, state, normalize, raw, write, batch_limit)
                     if record_id and state.response_id is not None:
                         record_id = False
                         plan.created_soon(candidate, state.response_id)
@@ -531,10 +529,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                     ended.sent = True
                     await context.send_initial_metadata(ended.unsent)
                     ended.unsent = None
-                if batched:
-                    await self._send_batches(last, state, normalize, raw, write)
-                else:
-                    await _send_each(last, state, normalize, raw, write)
+                await _send(last, state, normalize, raw, write, batch_limit)
         except UpstreamFailure as exc:
             ended.error = exc.error
         except BrokenStream as exc:
@@ -544,28 +539,6 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         else:
             ended.error = state.finish()
         return ended
-
-    async def _send_batches(
-        self,
-        events: list[SSEEvent],
-        state: StreamState,
-        normalize: Normalize | None,
-        raw: bool,
-        write: Callable[[bytes], Awaitable[None]],
-    ) -> None:
-        """Send the messages of the batched RPCs that carry `events`; the events
-        before one the client cannot take are sent before it fails the call."""
-        if not events:
-            return
-        ready: list[bytes] = []
-        try:
-            for sse in events:
-                event = translate_to_bytes(sse, state, normalize, raw)
-                if event is not None:
-                    ready.append(event)
-        finally:
-            for data in batches(ready, self._options.max_message_bytes or sys.maxsize):
-                await write(data)
 
     async def _unary(self, route: Route, target: Target, context: Context) -> Any:
         """The route's call, and its reply translated into the RPC's reply message."""
@@ -765,33 +738,37 @@ def _refused_key(metadata: dict[str, str], refused_key: str) -> list[tuple[str, 
     return []
 
 
-async def _send_each(
+async def _send(
     events: list[SSEEvent],
     state: StreamState,
     normalize: Normalize | None,
     raw: bool,
     write: Callable[[bytes], Awaitable[None]],
+    batch_limit: int | None,
 ) -> None:
-    """Send one message per event, in order; the events before one the client
-    cannot take are sent before it fails the call.
+    """Send `events` in order: a message each, or (`batch_limit`) the batched RPCs'
+    messages of at most that many bytes. The events before one the client cannot
+    take are sent before it fails the call.
 
-    A few events are translated back to back, then sent: between two sends,
-    gRPC's send and the kernel have taken the CPU's caches, and a translation
-    there costs about twice what it costs after another one. A group delays
-    its first event by the translation of the rest, some tens of microseconds.
+    One message each: a few events are translated back to back, then sent. Between
+    two sends gRPC's send and the kernel have taken the CPU's caches, and a
+    translation there costs about twice what it costs after another one; a group
+    delays its first event by the translation of the rest, some tens of microseconds.
     """
+    if not events:
+        return
     ready: list[bytes] = []
     try:
         for sse in events:
             event = translate_to_bytes(sse, state, normalize, raw)
             if event is not None:
                 ready.append(event)
-                if len(ready) == _TRANSLATED_TOGETHER:
+                if batch_limit is None and len(ready) == _TRANSLATED_TOGETHER:
                     sending, ready = ready, []
                     for data in sending:
                         await write(data)
     finally:
-        for data in ready:
+        for data in ready if batch_limit is None else batches(ready, batch_limit):
             await write(data)
 
 
@@ -812,7 +789,7 @@ def _upstream_headers(
 
 
 _RAW_JSON_KEY = "x-bridge-raw-json"
-# Events a stream translates back to back before sending them (`_send_each`).
+# Events a stream translates back to back before sending them (`_send`).
 _TRANSLATED_TOGETHER = 16
 
 

@@ -31,8 +31,8 @@ from typing import Any, TypeVar
 from google.protobuf.message import Message
 
 from bridge.codec._plan import MISMATCH, CodecError, plan_for
-from bridge.codec._wire import WireEvents
 from bridge.codec.mapping import STREAM_EVENT, contract_messages
+from bridge.codec.wire import WireEvents
 from rbridge.responses.v1.stream_events_pb2 import ResponseStreamEvent
 
 __all__ = [
