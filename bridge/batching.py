@@ -12,17 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bridge.codec.wire import varint
+from bridge.codec.wire import LENGTH_DELIMITED, tag, tagged, varint
 from rbridge.responses.v1 import stream_events_pb2
 
 __all__ = ["batches"]
 
-
-_LENGTH_DELIMITED = 2
 _EVENTS = stream_events_pb2.ResponseStreamEventBatch.DESCRIPTOR.fields_by_name["events"]
-_TAG = varint(_EVENTS.number << 3 | _LENGTH_DELIMITED)
+_TAG = tag(_EVENTS.number, LENGTH_DELIMITED)
 # A one-byte length covers most events: their prefixes, cached.
-_PREFIXES = [_TAG + varint(n) for n in range(128)]
+_PREFIXES = tagged(_TAG)
 
 
 def batches(events: list[bytes], limit: int) -> Iterator[bytes]:

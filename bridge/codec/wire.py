@@ -21,10 +21,11 @@ from typing import Any
 
 from google.protobuf.descriptor import FieldDescriptor
 
-__all__ = ["WireEvents", "varint"]
+__all__ = ["LENGTH_DELIMITED", "WireEvents", "tag", "tagged", "varint"]
 
 _CPP = FieldDescriptor
-_LENGTH = 2
+#: The wire types of the fields written here.
+LENGTH_DELIMITED = 2
 _VARINT = 0
 _FIXED64 = 1
 # How a field's value is written: the kinds of `WireEvents.encode`'s loop.
@@ -61,8 +62,15 @@ def varint(value: int) -> bytes:
     return bytes(out)
 
 
-def _tag(number: int, wire_type: int) -> bytes:
+def tag(number: int, wire_type: int) -> bytes:
+    """The key of field `number` with `wire_type`, as it precedes the field's value."""
     return varint(number << 3 | wire_type)
+
+
+def tagged(key: bytes) -> tuple[bytes, ...]:
+    """`key` followed by each one-byte varint (0 to 127): a short value's length, a small
+    integer, written with one lookup."""
+    return tuple(key + small for small in _SMALL)
 
 
 def _field(fd: Any) -> Field | None:
@@ -71,16 +79,16 @@ def _field(fd: Any) -> Field | None:
     if fd.is_repeated:
         return (fd.name, _REPEATED, b"", False, 0, 0, ())
     if fd.type == _CPP.TYPE_STRING:
-        kind, tag, (low, high) = _STRING, _tag(fd.number, _LENGTH), _NO_BOUNDS
+        kind, key, (low, high) = _STRING, tag(fd.number, LENGTH_DELIMITED), _NO_BOUNDS
     elif fd.type in _BOUNDS:
-        kind, tag, (low, high) = _INTEGER, _tag(fd.number, _VARINT), _BOUNDS[fd.type]
+        kind, key, (low, high) = _INTEGER, tag(fd.number, _VARINT), _BOUNDS[fd.type]
     elif fd.type == _CPP.TYPE_BOOL:
-        kind, tag, (low, high) = _BOOLEAN, _tag(fd.number, _VARINT), _NO_BOUNDS
+        kind, key, (low, high) = _BOOLEAN, tag(fd.number, _VARINT), _NO_BOUNDS
     elif fd.type == _CPP.TYPE_DOUBLE and not present:
-        kind, tag, (low, high) = _DOUBLE, _tag(fd.number, _FIXED64), _NO_BOUNDS
+        kind, key, (low, high) = _DOUBLE, tag(fd.number, _FIXED64), _NO_BOUNDS
     else:
         return None
-    return (fd.name, kind, tag, present, low, high, tuple(tag + small for small in _SMALL))
+    return (fd.name, kind, key, present, low, high, tagged(key))
 
 
 class WireEvents:
@@ -104,7 +112,7 @@ class WireEvents:
         # type string -> (the arm's tag, its member's fields by number).
         self._arms: dict[str, tuple[bytes, tuple[Field, ...]]] = {}
         raw = union.fields_by_name[raw_field]
-        self._raw_tag = _tag(raw.number, _LENGTH)
+        self._raw_tag = tag(raw.number, LENGTH_DELIMITED)
         self._raw_first: set[str] = set()
         for type_name, arm in arms.items():
             fd = union.fields_by_name[arm]
@@ -117,7 +125,7 @@ class WireEvents:
             fields = tuple(_field(member_field) for member_field in by_number)
             if any(found is None for found in fields):
                 continue
-            self._arms[type_name] = (_tag(fd.number, _LENGTH), fields)  # type: ignore[assignment]
+            self._arms[type_name] = (tag(fd.number, LENGTH_DELIMITED), fields)  # type: ignore[assignment]
             if raw.number < fd.number:
                 self._raw_first.add(type_name)
 
@@ -132,10 +140,10 @@ class WireEvents:
         arm = self._arms.get(type_name) if type(type_name) is str else None
         if arm is None:
             return None
-        tag, fields = arm
+        arm_tag, fields = arm
         out: list[bytes] = []
         seen = 1  # "type"
-        for key, kind, field_tag, present, low, high, tagged in fields:
+        for key, kind, field_tag, present, low, high, prefixes in fields:
             value = payload.get(key, _ABSENT)
             if value is _ABSENT:
                 continue
@@ -149,14 +157,14 @@ class WireEvents:
                     except UnicodeEncodeError:
                         return None
                     size = len(data)
-                    out.append(tagged[size] if size < 128 else field_tag + varint(size))
+                    out.append(prefixes[size] if size < 128 else field_tag + varint(size))
                     out.append(data)
             elif kind == _INTEGER:
                 if type(value) is not int or not low <= value <= high:
                     return None
                 if 0 <= value < 128:
                     if value or present:
-                        out.append(tagged[value])
+                        out.append(prefixes[value])
                 else:
                     # Negative int32 and int64 values are ten-byte varints.
                     out.append(field_tag + varint(value if value > 0 else value + 2**64))
@@ -167,7 +175,7 @@ class WireEvents:
                 if type(value) is not bool:
                     return None
                 if value or present:
-                    out.append(tagged[value])
+                    out.append(prefixes[value])
             else:
                 # A zero's sign decides whether protobuf writes it: the general path's.
                 if type(value) is not float or value == 0.0:
@@ -176,14 +184,12 @@ class WireEvents:
         if seen != len(payload):
             return None  # a key the member does not have
         body = b"".join(out)
-        size = len(body)
-        event = tag + (_SMALL[size] if size < 128 else varint(size)) + body
+        event = arm_tag + varint(len(body)) + body
         if raw_json is None:
             return event
         try:
             data = raw_json.encode()
         except UnicodeEncodeError:
             return None
-        size = len(data)
-        raw = self._raw_tag + (_SMALL[size] if size < 128 else varint(size)) + data
+        raw = self._raw_tag + varint(len(data)) + data
         return raw + event if type_name in self._raw_first else event + raw
