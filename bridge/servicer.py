@@ -484,7 +484,8 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         """One upstream's attempt at a stream, and how it ended."""
         upstream = candidate.upstream
         normalize = upstream.normalize
-        write = context.write
+        # Through the edge, which sizes and counts what leaves.
+        send: Callable[[list[bytes]], Awaitable[None]] = context.write_all  # type: ignore[attr-defined]
         batch_limit = (self._options.max_message_bytes or sys.maxsize) if batched else None
         ended = _Ended()
         try:
@@ -516,7 +517,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                             ended.sent = True
                             await context.send_initial_metadata(ended.unsent)
                             ended.unsent = None
-                    await _send(events, state, normalize, raw, write, batch_limit)
+                    await _send(events, state, normalize, raw, send, batch_limit)
                     if record_id and state.response_id is not None:
                         record_id = False
                         plan.created_soon(candidate, state.response_id)
@@ -529,7 +530,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                     ended.sent = True
                     await context.send_initial_metadata(ended.unsent)
                     ended.unsent = None
-                await _send(last, state, normalize, raw, write, batch_limit)
+                await _send(last, state, normalize, raw, send, batch_limit)
         except UpstreamFailure as exc:
             ended.error = exc.error
         except BrokenStream as exc:
@@ -743,7 +744,7 @@ async def _send(
     state: StreamState,
     normalize: Normalize | None,
     raw: bool,
-    write: Callable[[bytes], Awaitable[None]],
+    send: Callable[[list[bytes]], Awaitable[None]],
     batch_limit: int | None,
 ) -> None:
     """Send `events` in order: a message each, or (`batch_limit`) the batched RPCs'
@@ -765,11 +766,10 @@ async def _send(
                 ready.append(event)
                 if batch_limit is None and len(ready) == _TRANSLATED_TOGETHER:
                     sending, ready = ready, []
-                    for data in sending:
-                        await write(data)
+                    await send(sending)
     finally:
-        for data in ready if batch_limit is None else batches(ready, batch_limit):
-            await write(data)
+        if ready:
+            await send(ready if batch_limit is None else list(batches(ready, batch_limit)))
 
 
 def _upstream_headers(

@@ -123,15 +123,22 @@ async def test_a_reply_over_the_send_limit_is_resource_exhausted_everywhere(
     log_output: io.StringIO,
     streaming: bool,
 ) -> None:
-    """A reply whose message passes the send limit ends RESOURCE_EXHAUSTED saying so, and
-    the access log records the status the client got."""
+    """A reply whose message passes the send limit ends RESOURCE_EXHAUSTED saying so (a
+    stream's events before it reach the client), and the access log records the status
+    the client got."""
     url, script = scripted
     limit = 256 * 1024
     body = _wide_reply(100_000)  # 300 KB of JSON, 1.1 MB of protobuf
     assert len(body) < 2 * limit
     if streaming:
-        event = {"type": "response.completed", "sequence_number": 0, "response": json.loads(body)}
-        script.chunks = [f"data: {json.dumps(event)}\n\n".encode()]
+        deltas = [
+            {"type": "response.output_text.delta", "sequence_number": n, "delta": f"w{n}"}
+            for n in range(3)
+        ]
+        event = {"type": "response.completed", "sequence_number": 3, "response": json.loads(body)}
+        script.chunks = [
+            b"".join(f"data: {json.dumps(sent)}\n\n".encode() for sent in [*deltas, event])
+        ]
     else:
         script.headers = {"content-type": "application/json"}
         script.chunks = [body]
@@ -139,13 +146,15 @@ async def test_a_reply_over_the_send_limit_is_resource_exhausted_everywhere(
         url, max_message_bytes=2 * limit
     )
     request = Request(model="m", input={"text": "x"})
+    received: list[str] = []
     with pytest.raises(grpc.aio.AioRpcError) as failure:
         if streaming:
-            async for _ in stub.StreamCreateResponse(request):
-                pass
+            async for message in stub.StreamCreateResponse(request):
+                received.append(message.output_text_delta.delta)
         else:
             await stub.CreateResponse(request)
     assert failure.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert received == (["w0", "w1", "w2"] if streaming else [])
     assert "over the bridge's message limit" in (failure.value.details() or "")
     # The line is written once the call's work is over, which may be just after the
     # client has its status.
