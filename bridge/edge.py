@@ -138,9 +138,14 @@ class EdgeContext:
             await write(data)
             self.messages_sent += 1
 
-    async def send_initial_metadata(self, metadata: Metadata) -> None:
+    def send_initial_metadata(self, metadata: Metadata) -> Awaitable[None]:
+        # gRPC's own awaitable, not one wrapped in a coroutine of this method's:
+        # every unary call sends its initial metadata.
         self._note(metadata)
-        await self._context.send_initial_metadata(self._edge.secrets.redactor().metadata(metadata))
+        sent: Awaitable[None] = self._context.send_initial_metadata(
+            self._edge.secrets.redactor().metadata(metadata)
+        )
+        return sent
 
     def set_trailing_metadata(self, metadata: Metadata) -> None:
         self._note(metadata)

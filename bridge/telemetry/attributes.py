@@ -174,8 +174,18 @@ def request_attributes(
     return attributes
 
 
-def response_attributes(response: Mapping[str, Any] | None) -> Attributes:
-    """What a Response says about itself: id, model, finish reasons, usage.
+class _Unread:
+    """The usage of a response not read yet."""
+
+
+_UNREAD: Final = _Unread()
+
+
+def response_attributes(
+    response: Mapping[str, Any] | None, counts: Usage | _Unread | None = _UNREAD
+) -> Attributes:
+    """What a Response says about itself: id, model, finish reasons, usage (`counts`,
+    when the caller has read it already with `usage`).
 
     A reply that is a conversation (or its deletion) says only which
     conversation it is; a conversation's item (a JSON object with a "type")
@@ -205,7 +215,8 @@ def response_attributes(response: Mapping[str, Any] | None) -> Attributes:
     conversation = _conversation_id(response.get("conversation"))
     if conversation:
         attributes[CONVERSATION_ID] = conversation
-    counts = usage(response)
+    if isinstance(counts, _Unread):
+        counts = usage(response)
     if counts is not None:
         for value, name in zip(
             counts,

@@ -248,7 +248,7 @@ class _Record:
         failure = "cancelled" if cancelled else (attrs.error_type(error) if error else None)
         first = state.first_event_at if state is not None else None
         events = state.events if state is not None else None
-        described = attrs.response_attributes(final)
+        described = attrs.response_attributes(final, counts)
         response_model: str | None = described.get(genai.GEN_AI_RESPONSE_MODEL)
         response_id: str | None = described.get(genai.GEN_AI_RESPONSE_ID) or (
             state.response_id if state is not None else None

@@ -17,9 +17,9 @@ import asyncio
 import http.cookiejar
 import ssl
 import time
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import TracebackType
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -45,7 +45,7 @@ from bridge.upstream.wire import (
     WriteTimeout,
 )
 
-__all__ = ["UpstreamCall", "UpstreamClient"]
+__all__ = ["Exchange", "UpstreamCall", "UpstreamClient"]
 
 log = structlog.get_logger("bridge.upstream")
 
@@ -191,11 +191,9 @@ class UpstreamClient:
             url = f"{url}?{urlencode(params, doseq=True, quote_via=quote)}"
         return url
 
-    @asynccontextmanager
-    async def exchange(
-        self, call: UpstreamCall, attempts: AttemptBudget | None = None
-    ) -> AsyncIterator[UpstreamReply]:
-        """Send `call`, retrying while nothing has reached the client; yield the reply.
+    def exchange(self, call: UpstreamCall, attempts: AttemptBudget | None = None) -> Exchange:
+        """Send `call`, retrying while nothing has reached the client: `async with
+        client.exchange(call) as reply`.
 
         The reply's body is unread; it is closed when the block exits, whatever
         way it exits. Retries happen on connection failures and on retryable
@@ -203,9 +201,13 @@ class UpstreamClient:
         and each one takes one of `attempts` when given (the caller's budget across
         upstreams; the first attempt is the caller's to count).
 
-        Raises:
+        Raises (on entering the block):
             UpstreamFailure: the upstream could not be reached or timed out.
         """
+        return Exchange(self, call, attempts)
+
+    async def _open(self, call: UpstreamCall, attempts: AttemptBudget | None) -> UpstreamReply:
+        """`exchange`'s reply, once no retry is due."""
         headers = self._request_headers(call.headers, call.api_key)
         names = call.headers.keys()
         if call.body is not None and "content-type" not in names:
@@ -246,20 +248,13 @@ class UpstreamClient:
             except BaseException:
                 await _close(response)
                 raise
-            if retry:
-                await _close(reply)
-                if self._hooks is not None:
-                    self._hooks.retried()
-                await asyncio.sleep(self.policy.delay(attempt, reply.retry_after))
-                attempt += 1
-                continue
-            try:
-                yield reply
-            except BaseException:
-                await _close(reply)
-                raise
-            await reply.close()
-            return
+            if not retry:
+                return reply
+            await _close(reply)
+            if self._hooks is not None:
+                self._hooks.retried()
+            await asyncio.sleep(self.policy.delay(attempt, reply.retry_after))
+            attempt += 1
 
     def _budgeted(self) -> bool:
         if self.budget.try_retry():
@@ -281,7 +276,10 @@ class UpstreamClient:
         status: int | None = None
         failure: BaseException | None = None
         try:
-            async with asyncio.timeout(options.first_event_timeout if call.stream else None):
+            if call.stream:
+                async with asyncio.timeout(options.first_event_timeout):
+                    response = await self._wire.send(call.method, url, headers, call.body)
+            else:
                 response = await self._wire.send(call.method, url, headers, call.body)
             status = response.status
             return response
@@ -368,3 +366,41 @@ class UpstreamClient:
         """Close the connection pool, and the WebSockets' session."""
         await self._wire.aclose()
         await self._dialer.aclose()
+
+
+class Exchange:
+    """`UpstreamClient.exchange`'s block: entered, the reply; left, the reply closed
+    (at once when the block failed or was cancelled).
+
+    A class rather than a generator-based context manager: every upstream call
+    enters one, and the generator's (its frame, the loop's hooks for it) costs about
+    five times as much to enter and leave (1.7-2.0 against 0.35 µs)."""
+
+    __slots__ = ("_attempts", "_call", "_client", "_reply")
+
+    def __init__(
+        self, client: UpstreamClient, call: UpstreamCall, attempts: AttemptBudget | None
+    ) -> None:
+        self._client = client
+        self._call = call
+        self._attempts = attempts
+        self._reply: UpstreamReply | None = None
+
+    async def __aenter__(self) -> UpstreamReply:
+        self._reply = await self._client._open(self._call, self._attempts)
+        return self._reply
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        reply = self._reply
+        if reply is None:
+            return
+        self._reply = None
+        if exc is None:
+            await reply.close()
+        else:
+            await _close(reply)
