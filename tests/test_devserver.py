@@ -57,9 +57,11 @@ def test_a_port_anything_listens_on_cannot_be_reserved() -> None:
 
 
 def _suggests_a_free_port(attempt: Callable[[], object], address: str) -> bool:
-    """Whether `attempt` refuses `address` with `PortInUse` naming a port this test can bind.
-    Other processes (the suite's other workers among them) take ports too, so a port free
-    when suggested may be gone a moment later: up to three suggestions are tried."""
+    """Whether `attempt` refuses `address` with `PortInUse` naming a port this test can
+    listen on as a server does (SO_REUSEADDR, as gRPC sets it: a client connection of the
+    suite's using that port as its own end does not keep a server off it). Other processes
+    (the suite's other workers among them) take ports too, so a port free when suggested may
+    be gone a moment later: up to three suggestions are tried."""
     for _ in range(3):
         with pytest.raises(PortInUse) as taken:
             attempt()
@@ -67,8 +69,10 @@ def _suggests_a_free_port(attempt: Callable[[], object], address: str) -> bool:
         host, _, port = taken.value.alternative.rpartition(":")
         assert int(port) > 0
         with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind((host, int(port)))
+                probe.listen()
             except OSError as exc:
                 assert exc.errno == errno.EADDRINUSE
                 continue
