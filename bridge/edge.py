@@ -127,8 +127,8 @@ class EdgeContext:
 
         A stream's events go through here several at a time: awaiting gRPC's write
         straight from this loop, rather than through a coroutine of its own for each
-        message, measured about a fifth less of the serving thread's CPU per event
-        in a burst (57-60 against 46-48 µs).
+        message, measured a tenth to a fifth less of the serving thread's CPU per
+        event in a burst.
         """
         limit = self._edge.max_send
         write = self._context.write
