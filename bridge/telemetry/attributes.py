@@ -174,18 +174,9 @@ def request_attributes(
     return attributes
 
 
-class _Unread:
-    """The usage of a response not read yet."""
-
-
-_UNREAD: Final = _Unread()
-
-
-def response_attributes(
-    response: Mapping[str, Any] | None, counts: Usage | _Unread | None = _UNREAD
-) -> Attributes:
-    """What a Response says about itself: id, model, finish reasons, usage (`counts`,
-    when the caller has read it already with `usage`).
+def response_attributes(response: Mapping[str, Any] | None, counts: Usage | None) -> Attributes:
+    """What a Response says about itself: id, model, finish reasons, and its usage
+    `counts` (`usage(response)`, which the caller reads for its own use too).
 
     A reply that is a conversation (or its deletion) says only which
     conversation it is; a conversation's item (a JSON object with a "type")
@@ -215,8 +206,6 @@ def response_attributes(
     conversation = _conversation_id(response.get("conversation"))
     if conversation:
         attributes[CONVERSATION_ID] = conversation
-    if isinstance(counts, _Unread):
-        counts = usage(response)
     if counts is not None:
         for value, name in zip(
             counts,

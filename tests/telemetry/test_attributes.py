@@ -111,7 +111,7 @@ def test_finish_reasons(response: dict[str, Any], reasons: list[str]) -> None:
 def test_replies_about_conversations(reply: dict[str, Any], expected: dict[str, Any]) -> None:
     """A conversation reply names only its conversation, an item reply nothing (its id and
     status are not a response's), a Response its own conversation."""
-    assert attrs.response_attributes(reply) == expected
+    assert attrs.response_attributes(reply, attrs.usage(reply)) == expected
 
 
 @pytest.mark.parametrize(
