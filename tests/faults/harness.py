@@ -121,30 +121,53 @@ class Outcome:
         return info
 
 
+# The stream RPC's path, from the contract.
+STREAM_PATH = "/{}/StreamCreateResponse".format(
+    responses_service_pb2.DESCRIPTOR.services_by_name["ResponsesService"].full_name
+)
+
+
 async def invoke(
-    stub: responses_service_pb2_grpc.ResponsesServiceStub,
+    channel: grpc.aio.Channel,
     fault: str,
     mode: str,
     *,
     deadline: float | None = 10.0,
 ) -> Outcome:
     """Call the bridge once in `mode` ("unary" or "stream") with a gRPC deadline of
-    `deadline` seconds (None: no deadline) and record what came back."""
+    `deadline` seconds (None: no deadline) and record what came back.
+
+    A stream is called as a bidirectional one whose request is written once the call
+    waits for initial metadata: grpc.aio's server-streaming call starts that wait only
+    after its request is sent, and a call whose status arrives first reports empty
+    initial metadata (grpc/grpc#25884) whatever the server sent.
+    """
     outcome = Outcome()
     started = time.monotonic()
     if mode == "unary":
-        call = stub.CreateResponse(request(fault), timeout=deadline)
+        unary = responses_service_pb2_grpc.ResponsesServiceStub(channel).CreateResponse(
+            request(fault), timeout=deadline
+        )
         try:
-            outcome.response = await call
+            outcome.response = await unary
         except grpc.aio.AioRpcError as error:
             outcome.error = error
+        call: grpc.aio.Call = unary
     else:
-        call = stub.StreamCreateResponse(request(fault), timeout=deadline)
+        stream = channel.stream_stream(
+            STREAM_PATH,
+            request_serializer=Request.SerializeToString,
+            response_deserializer=Event.FromString,
+        )(timeout=deadline)
         try:
-            async for event in call:
+            await stream.wait_for_connection()
+            await stream.write(request(fault))
+            await stream.done_writing()
+            async for event in stream:
                 outcome.events.append(event)
         except grpc.aio.AioRpcError as error:
             outcome.error = error
+        call = stream
     outcome.elapsed = time.monotonic() - started
     if outcome.error is not None:
         outcome.initial = dict(outcome.error.initial_metadata() or ())
@@ -205,19 +228,17 @@ class Bridges(SupportBridges):
         self.running.append(handle)
         return handle
 
-    def client(
-        self, handle: BridgeHandle, options: Sequence[tuple[str, Any]]
-    ) -> responses_service_pb2_grpc.ResponsesServiceStub:
-        """Another client of `handle` with its own channel options."""
+    def client(self, handle: BridgeHandle, options: Sequence[tuple[str, Any]]) -> grpc.aio.Channel:
+        """Another channel to `handle` with its own options."""
         channel = grpc.aio.insecure_channel(handle.target, options=list(options))
         self._channels.append(channel)
-        return responses_service_pb2_grpc.ResponsesServiceStub(channel)
+        return channel
 
     async def assert_serving(self) -> None:
         """Every bridge still answers: a successful call, or SERVING health without upstream."""
         for handle in self.running:
             if handle.fault_upstream:
-                outcome = await invoke(handle.stub, "ok", "unary", deadline=5.0)
+                outcome = await invoke(handle.channel, "ok", "unary", deadline=5.0)
                 assert outcome.error is None, f"bridge stopped serving: {outcome.error!r}"
                 assert outcome.response is not None
                 assert output_text(outcome.response) == "ok"

@@ -21,7 +21,7 @@ async def test_connection_refused_is_unavailable(
     handle = await bridges.start(
         upstream_url=f"http://127.0.0.1:{refusing()}/v1", max_retries=max_retries
     )
-    outcome = await invoke(handle.stub, "ok", mode)
+    outcome = await invoke(handle.channel, "ok", mode)
     assert outcome.code == grpc.StatusCode.UNAVAILABLE
     assert outcome.message.startswith("upstream connection failed: ConnectError")
     info = outcome.error_info()
@@ -40,7 +40,7 @@ async def test_reset_before_headers_is_unavailable_and_retried(
 ) -> None:
     """A TCP reset before any reply byte is UNAVAILABLE after 1 + max_retries attempts."""
     handle = await bridges.start(max_retries=max_retries)
-    outcome = await invoke(handle.stub, "reset_before_headers", mode)
+    outcome = await invoke(handle.channel, "reset_before_headers", mode)
     assert outcome.code == grpc.StatusCode.UNAVAILABLE
     assert outcome.message.startswith("upstream connection failed: ")
     assert outcome.error_info().reason == "UNAVAILABLE"
@@ -59,7 +59,7 @@ async def test_retry_after_a_connection_fault(
 ) -> None:
     """A reset or cut headers is retried; a reset once then an answer ends OK on attempt 2."""
     handle = await bridges.start(max_retries=1)
-    outcome = await invoke(handle.stub, fault, mode)
+    outcome = await invoke(handle.channel, fault, mode)
     attempts = fault_server.requests(fault)
     assert len(attempts) == 2
     if fault == "partial_headers":
@@ -78,7 +78,7 @@ async def test_reset_mid_stream_is_unavailable_without_retry(
 ) -> None:
     """A reset after events were forwarded delivers them, ends UNAVAILABLE, and is not retried."""
     handle = await bridges.start(max_retries=2)
-    outcome = await invoke(handle.stub, "reset_mid_stream", mode)
+    outcome = await invoke(handle.channel, "reset_mid_stream", mode)
     assert outcome.code == grpc.StatusCode.UNAVAILABLE
     assert outcome.message.startswith("upstream connection failed: ")
     assert outcome.error_info().reason == "UNAVAILABLE"
@@ -98,7 +98,7 @@ async def test_cut_mid_chunk_is_unavailable_after_the_events_before_it(
 ) -> None:
     """A body closed in the middle of a chunk delivers the events before it, then UNAVAILABLE."""
     handle = await bridges.start(max_retries=2)
-    outcome = await invoke(handle.stub, "cut_mid_chunk", "stream")
+    outcome = await invoke(handle.channel, "cut_mid_chunk", "stream")
     assert [codec.event_type(e) for e in outcome.events] == ["response.created"]
     assert outcome.code == grpc.StatusCode.UNAVAILABLE
     assert outcome.message.startswith("upstream connection failed: RemoteProtocolError")
@@ -110,7 +110,7 @@ async def test_clean_eof_without_terminal_event_is_unavailable(
 ) -> None:
     """A well-framed body that ends without response.completed ends the stream UNAVAILABLE."""
     handle = await bridges.start(max_retries=2)
-    outcome = await invoke(handle.stub, "eof_without_terminal", "stream")
+    outcome = await invoke(handle.channel, "eof_without_terminal", "stream")
     assert len(outcome.events) == 2
     assert outcome.code == grpc.StatusCode.UNAVAILABLE
     assert outcome.message == (

@@ -31,7 +31,7 @@ from bridge import codec
 from bridge.client import output_text
 from bridge.limits import MAX_FORWARDED_METADATA_BYTES, MAX_JSON_DEPTH
 from bridge.redact import REDACTED
-from rbridge.responses.v1 import responses_service_pb2, responses_service_pb2_grpc
+from rbridge.responses.v1 import responses_service_pb2
 from tests.faults.fault_server import (
     Connection,
     FaultServer,
@@ -360,7 +360,7 @@ async def test_an_unreadable_response_head_is_internal_without_the_url(
     """Over 128 response headers, or one over 8 KiB, end INTERNAL with a message about the
     response head that does not quote the upstream URL."""
     handle = await bridges.start()
-    outcome = await invoke(handle.stub, fault, mode)
+    outcome = await invoke(handle.channel, fault, mode)
     assert_says(outcome, grpc.StatusCode.INTERNAL, "upstream reply unreadable", "response head")
     assert f"127.0.0.1:{fault_server.port}" not in outcome.message
     assert outcome.error_info().reason == "INTERNAL"
@@ -371,7 +371,7 @@ async def test_an_unreadable_response_head_is_internal_without_the_url(
 async def test_128_response_headers_are_read(bridges: Bridges, mode: str) -> None:
     """A head of exactly 128 headers is still a good reply."""
     handle = await bridges.start()
-    outcome = await invoke(handle.stub, "hostile_128_headers", mode)
+    outcome = await invoke(handle.channel, "hostile_128_headers", mode)
     assert outcome.code == grpc.StatusCode.OK, outcome.message
 
 
@@ -379,7 +379,7 @@ async def test_128_response_headers_are_read(bridges: Bridges, mode: str) -> Non
 async def test_a_non_ascii_request_id_is_dropped_not_fatal(bridges: Bridges, mode: str) -> None:
     """A non-ASCII byte in x-request-id leaves a good reply OK, without that metadata."""
     handle = await bridges.start()
-    outcome = await invoke(handle.stub, "hostile_non_ascii_request_id", mode)
+    outcome = await invoke(handle.channel, "hostile_non_ascii_request_id", mode)
     assert outcome.code == grpc.StatusCode.OK, outcome.message
     assert "x-request-id" not in outcome.initial
     assert "x-request-id" not in outcome.trailing
@@ -394,7 +394,7 @@ async def test_a_flood_of_rate_limit_headers_is_capped(bridges: Bridges, mode: s
     """60 large x-ratelimit-* headers (over 40 KiB) leave a good reply OK, the client's
     whole initial metadata within 4 KiB: well inside gRPC's default limit of 8 KiB."""
     handle = await bridges.start()
-    outcome = await invoke(handle.stub, "hostile_ratelimit_flood", mode)
+    outcome = await invoke(handle.channel, "hostile_ratelimit_flood", mode)
     assert outcome.code == grpc.StatusCode.OK, outcome.message
     assert "x-request-id" in outcome.initial
     assert metadata_bytes(outcome.initial) <= MAX_FORWARDED_METADATA_BYTES
@@ -422,7 +422,7 @@ async def test_json_nested_past_the_limit_is_internal(
     """A reply or event nested deeper than the limit (bare, or one key inside a valid
     reply) ends INTERNAL naming the limit, after the events before it."""
     handle = await bridges.start()
-    outcome = await invoke(handle.stub, fault, mode)
+    outcome = await invoke(handle.channel, fault, mode)
     assert_says(outcome, grpc.StatusCode.INTERNAL, f"nested deeper than {MAX_JSON_DEPTH} levels")
     if mode == "stream":
         assert [codec.event_type(e) for e in outcome.events] == ["response.created"]
@@ -434,7 +434,7 @@ async def test_json_nested_at_the_limit_reaches_the_client(bridges: Bridges, mod
     """A reply or event nested exactly at the limit is OK, and the Python client parses it
     with its nested value intact."""
     handle = await bridges.start()
-    outcome = await invoke(handle.stub, "hostile_nested_at_limit", mode)
+    outcome = await invoke(handle.channel, "hostile_nested_at_limit", mode)
     assert outcome.code == grpc.StatusCode.OK, outcome.message
     if mode == "unary":
         assert outcome.response is not None
@@ -461,7 +461,7 @@ async def test_an_endless_body_is_cut_at_the_message_limit(
     """A body, line or event growing past the message limit ends RESOURCE_EXHAUSTED naming
     the limit, and the bridge stops reading: the upstream is cut off long before its end."""
     handle = await bridges.start(max_message_bytes=LIMIT)
-    outcome = await invoke(handle.stub, fault, mode)
+    outcome = await invoke(handle.channel, fault, mode)
     assert_too_large(outcome, what, LIMIT)
     (record,) = sent
     assert await record.conn.wait_closed(5.0), "the upstream connection is still open"
@@ -477,7 +477,7 @@ async def test_an_event_of_empty_data_lines_is_cut_at_the_message_limit(
     RESOURCE_EXHAUSTED naming the limit, like any other event that large."""
     limit = EMPTY_LINES // 8  # the lines joined: EMPTY_LINES / 6 newlines
     handle = await bridges.start(max_message_bytes=limit)
-    outcome = await invoke(handle.stub, "hostile_empty_data_lines", "stream")
+    outcome = await invoke(handle.channel, "hostile_empty_data_lines", "stream")
     assert_too_large(outcome, "stream event", limit)
 
 
@@ -500,11 +500,10 @@ async def test_an_event_past_the_limit_costs_about_the_limit(
         bridge_process(fault_server.url, env) as bridge,
         grpc.aio.insecure_channel(f"127.0.0.1:{bridge.port}") as channel,
     ):
-        stub = responses_service_pb2_grpc.ResponsesServiceStub(channel)
-        assert (await invoke(stub, "ok", "stream")).code == grpc.StatusCode.OK
+        assert (await invoke(channel, "ok", "stream")).code == grpc.StatusCode.OK
         base = rss_mib(bridge.pid)
         with RssSampler(bridge.pid) as sampler:
-            outcome = await invoke(stub, fault, "stream")
+            outcome = await invoke(channel, fault, "stream")
     assert_too_large(outcome, "stream event", COSTED_LIMIT)
     growth = (sampler.peak - base) * MiB
     assert growth < 4 * COSTED_LIMIT, f"grew {growth / COSTED_LIMIT:.1f}x the message limit"
@@ -514,7 +513,7 @@ async def test_an_event_past_the_limit_costs_about_the_limit(
 async def test_a_gzip_bomb_is_cut_at_the_message_limit(bridges: Bridges, mode: str) -> None:
     """A gzip body that inflates past the message limit ends RESOURCE_EXHAUSTED naming it."""
     handle = await bridges.start(max_message_bytes=LIMIT)
-    outcome = await invoke(handle.stub, "hostile_gzip_bomb", mode)
+    outcome = await invoke(handle.channel, "hostile_gzip_bomb", mode)
     assert_too_large(outcome, "stream event" if mode == "stream" else "reply body", LIMIT)
 
 
@@ -523,7 +522,7 @@ async def test_an_encoding_not_asked_for_is_internal(bridges: Bridges, mode: str
     """A body in content-encoding br, which the bridge never asks for, ends INTERNAL
     naming the encoding."""
     handle = await bridges.start()
-    outcome = await invoke(handle.stub, "hostile_brotli", mode)
+    outcome = await invoke(handle.channel, "hostile_brotli", mode)
     assert_says(outcome, grpc.StatusCode.INTERNAL, "content-encoding 'br'")
 
 
@@ -534,7 +533,7 @@ async def test_keep_alive_comments_do_not_count_as_a_first_event(bridges: Bridge
     """A stream of keep-alive comments and no event ends DEADLINE_EXCEEDED for its first
     event after the first-event timeout, long before the client's deadline."""
     handle = await bridges.start(first_byte_timeout=0.5, read_timeout=0.3)
-    outcome = await invoke(handle.stub, "hostile_pings_only", "stream", deadline=10.0)
+    outcome = await invoke(handle.channel, "hostile_pings_only", "stream", deadline=10.0)
     assert_says(
         outcome, grpc.StatusCode.DEADLINE_EXCEEDED, "upstream first event timed out after 0.5s"
     )
@@ -549,7 +548,7 @@ async def test_keep_alive_comments_after_the_first_event_keep_a_stream_open(
     timeout stays open (idle timeouts count any byte) and ends OK with its terminal event."""
     read_timeout = 0.3
     handle = await bridges.start(first_byte_timeout=0.5, read_timeout=read_timeout)
-    outcome = await invoke(handle.stub, "hostile_pings_after_event", "stream", deadline=10.0)
+    outcome = await invoke(handle.channel, "hostile_pings_after_event", "stream", deadline=10.0)
     assert outcome.code == grpc.StatusCode.OK, outcome.message
     assert [codec.event_type(e) for e in outcome.events] == [
         "response.created",

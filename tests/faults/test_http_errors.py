@@ -45,7 +45,7 @@ async def test_http_error_maps_to_its_status_with_details(
     error = HTTP_ERRORS[status]
     fault = f"http_{status}_{kind}"
     handle = await bridges.start(max_retries=MAX_RETRIES)
-    outcome = await invoke(handle.stub, fault, mode)
+    outcome = await invoke(handle.channel, fault, mode)
 
     attempts = fault_server.requests(fault)
     assert len(attempts) == (1 + MAX_RETRIES if retried else 1)
@@ -97,7 +97,7 @@ async def test_retry_after_one_second_is_honoured(
 ) -> None:
     """A 429 with Retry-After: 1 is retried about 1 s later; exhausted, RetryInfo says 1 s."""
     handle = await bridges.start(max_retries=1)
-    outcome = await invoke(handle.stub, "rate_limited_retry_after_1s", mode)
+    outcome = await invoke(handle.channel, "rate_limited_retry_after_1s", mode)
     first, second = fault_server.requests("rate_limited_retry_after_1s")
     assert first.received_at is not None and second.received_at is not None
     assert second.received_at - first.received_at >= 0.9
@@ -112,7 +112,7 @@ async def test_insufficient_quota_is_not_retried(
 ) -> None:
     """A 429 insufficient_quota is RESOURCE_EXHAUSTED with QuotaFailure, sent on without retry."""
     handle = await bridges.start(max_retries=MAX_RETRIES)
-    outcome = await invoke(handle.stub, "insufficient_quota", mode)
+    outcome = await invoke(handle.channel, "insufficient_quota", mode)
     assert len(fault_server.requests("insufficient_quota")) == 1
     assert outcome.code == grpc.StatusCode.RESOURCE_EXHAUSTED
     assert outcome.message == "upstream returned HTTP 429: fault server says 429"
@@ -130,7 +130,7 @@ async def test_retries_recover_from_transient_503s(
 ) -> None:
     """Two 503s then an answer end OK on the third attempt, with the same idempotency key."""
     handle = await bridges.start(max_retries=MAX_RETRIES)
-    outcome = await invoke(handle.stub, "flaky_503_then_ok", mode)
+    outcome = await invoke(handle.channel, "flaky_503_then_ok", mode)
     attempts = fault_server.requests("flaky_503_then_ok")
     assert [c.status for c in attempts] == [503, 503, 200]
     assert len({c.headers["idempotency-key"] for c in attempts}) == 1
@@ -148,7 +148,7 @@ async def test_retry_after_beyond_the_deadline_fails_fast(
 ) -> None:
     """A 429 asking for 30 s within a 1 s deadline ends RESOURCE_EXHAUSTED with RetryInfo 30 s."""
     handle = await bridges.start(max_retries=MAX_RETRIES)
-    outcome = await invoke(handle.stub, "rate_limited_retry_after_30s", "unary", deadline=1.0)
+    outcome = await invoke(handle.channel, "rate_limited_retry_after_30s", "unary", deadline=1.0)
     assert outcome.code == grpc.StatusCode.RESOURCE_EXHAUSTED
     assert outcome.details()[RetryInfo].retry_delay == Duration(seconds=30)
     assert len(fault_server.requests("rate_limited_retry_after_30s")) == 1
@@ -160,7 +160,7 @@ async def test_retryable_status_with_a_cut_body_is_retried(
 ) -> None:
     """A 503 whose body is reset half way is retried like any connection failure."""
     handle = await bridges.start(max_retries=MAX_RETRIES)
-    outcome = await invoke(handle.stub, "http_503_cut_body", mode)
+    outcome = await invoke(handle.channel, "http_503_cut_body", mode)
     assert len(fault_server.requests("http_503_cut_body")) == 1 + MAX_RETRIES
     assert outcome.code == grpc.StatusCode.UNAVAILABLE
     assert outcome.message.startswith("upstream connection failed: ")
@@ -173,7 +173,7 @@ async def test_unusable_retry_after_is_ignored(
 ) -> None:
     """A 429 whose Retry-After is no number ("inf") is retried by backoff and has no RetryInfo."""
     handle = await bridges.start(max_retries=max_retries)
-    outcome = await invoke(handle.stub, "rate_limited_retry_after_inf", mode, deadline=1.0)
+    outcome = await invoke(handle.channel, "rate_limited_retry_after_inf", mode, deadline=1.0)
     assert outcome.code == grpc.StatusCode.RESOURCE_EXHAUSTED
     assert RetryInfo not in outcome.details()
     assert len(fault_server.requests("rate_limited_retry_after_inf")) == 1 + max_retries

@@ -20,7 +20,7 @@ async def test_garbage_instead_of_events_ends_unavailable(
 ) -> None:
     """A 200 stream of non-SSE lines yields no event (unknown fields are ignored): UNAVAILABLE."""
     handle = await bridges.start(max_retries=2)
-    outcome = await invoke(handle.stub, "garbage_sse", "stream")
+    outcome = await invoke(handle.channel, "garbage_sse", "stream")
     assert outcome.events == []
     assert outcome.code == grpc.StatusCode.UNAVAILABLE
     assert outcome.message.startswith("upstream stream ended after 0 events without")
@@ -33,7 +33,7 @@ async def test_garbage_instead_of_events_ends_unavailable(
 async def test_garbage_between_events_is_ignored(bridges: Bridges) -> None:
     """Garbage lines, comments and unknown fields between valid events do not disturb them."""
     handle = await bridges.start()
-    outcome = await invoke(handle.stub, "garbage_between_events", "stream")
+    outcome = await invoke(handle.channel, "garbage_between_events", "stream")
     assert outcome.code == grpc.StatusCode.OK
     assert [codec.event_type(e) for e in outcome.events] == [
         "response.created",
@@ -48,7 +48,7 @@ async def test_invalid_json_is_internal(
 ) -> None:
     """Invalid JSON in an event (or a unary body) ends the call INTERNAL, after earlier events."""
     handle = await bridges.start(max_retries=2)
-    outcome = await invoke(handle.stub, "invalid_json_event", mode)
+    outcome = await invoke(handle.channel, "invalid_json_event", mode)
     assert outcome.code == grpc.StatusCode.INTERNAL
     (attempt,) = fault_server.requests("invalid_json_event")
     assert outcome.initial["x-request-id"] == attempt.request_id
@@ -71,7 +71,7 @@ async def test_error_then_failed_delivers_both_then_resource_exhausted(
 ) -> None:
     """An in-stream error and the response.failed after it reach the client; then the status."""
     handle = await bridges.start(max_retries=2)
-    outcome = await invoke(handle.stub, "error_then_failed", "stream")
+    outcome = await invoke(handle.channel, "error_then_failed", "stream")
     assert [codec.event_type(e) for e in outcome.events] == [
         "response.created",
         "response.in_progress",
@@ -104,8 +104,8 @@ async def test_oversized_event_is_delivered_to_a_client_that_accepts_it(
 ) -> None:
     """A 5 MiB event reaches a client whose receive limit is raised above it."""
     handle = await bridges.start()
-    stub = bridges.client(handle, [("grpc.max_receive_message_length", 16 * 1024 * 1024)])
-    outcome = await invoke(stub, "oversized_event", mode)
+    channel = bridges.client(handle, [("grpc.max_receive_message_length", 16 * 1024 * 1024)])
+    outcome = await invoke(channel, "oversized_event", mode)
     assert outcome.code == grpc.StatusCode.OK
     if mode == "stream":
         assert len(outcome.events[2].output_text_delta.delta) == OVERSIZED_DELTA
@@ -122,7 +122,7 @@ async def test_oversized_event_exceeds_the_default_client_limit(
 ) -> None:
     """With gRPC's default 4 MiB limit the client fails RESOURCE_EXHAUSTED; the bridge goes on."""
     handle = await bridges.start()
-    outcome = await invoke(handle.stub, "oversized_event", mode)
+    outcome = await invoke(handle.channel, "oversized_event", mode)
     assert outcome.code == grpc.StatusCode.RESOURCE_EXHAUSTED
     assert "larger than max" in outcome.message
     if mode == "stream":
@@ -132,7 +132,7 @@ async def test_oversized_event_exceeds_the_default_client_limit(
         ]
     (attempt,) = fault_server.requests("oversized_event")
     assert await attempt.wait_closed(1.0)
-    again = await invoke(handle.stub, "ok", mode)
+    again = await invoke(handle.channel, "ok", mode)
     assert again.code == grpc.StatusCode.OK
 
 
@@ -142,7 +142,7 @@ async def test_stream_ends_ok_at_its_terminal_event(
 ) -> None:
     """A stream ends OK once response.completed arrives, whatever its connection does next."""
     handle = await bridges.start(read_timeout=1.0, max_retries=2)
-    outcome = await invoke(handle.stub, fault, "stream", deadline=None)
+    outcome = await invoke(handle.channel, fault, "stream", deadline=None)
     assert [codec.event_type(e) for e in outcome.events] == [
         "response.created",
         "response.output_text.delta",
