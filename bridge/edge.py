@@ -127,8 +127,8 @@ class EdgeContext:
 
         A stream's events go through here several at a time: awaiting gRPC's write
         straight from this loop, rather than through a coroutine of its own for each
-        message, measured a tenth to a fifth less of the serving thread's CPU per
-        event in a burst.
+        message, took 3% to 20% less of the serving thread's CPU per event in a burst
+        (side by side with the code before, and switched by a setting in the same code).
         """
         limit = self._edge.max_send
         write = self._context.write
@@ -138,14 +138,9 @@ class EdgeContext:
             await write(data)
             self.messages_sent += 1
 
-    def send_initial_metadata(self, metadata: Metadata) -> Awaitable[None]:
-        # gRPC's own awaitable, not one wrapped in a coroutine of this method's:
-        # every unary call sends its initial metadata.
+    async def send_initial_metadata(self, metadata: Metadata) -> None:
         self._note(metadata)
-        sent: Awaitable[None] = self._context.send_initial_metadata(
-            self._edge.secrets.redactor().metadata(metadata)
-        )
-        return sent
+        await self._context.send_initial_metadata(self._edge.secrets.redactor().metadata(metadata))
 
     def set_trailing_metadata(self, metadata: Metadata) -> None:
         self._note(metadata)
