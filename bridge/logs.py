@@ -13,9 +13,9 @@ fifth of the pipeline's cost; on a console it goes through the pipeline.
 
 from __future__ import annotations
 
-import datetime
 import logging
 import sys
+import time
 from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Any, TextIO
 
@@ -111,17 +111,21 @@ def emit(name: str, level: int, event: str, fields: dict[str, Any]) -> None:
     """Log `event` with `fields` from the logger `name`, as `structlog.get_logger(name)`
     would, faster in JSON."""
     handler = _json_handler
-    if handler is None or logging.getLogger().handlers != [handler]:
+    handlers = _ROOT.handlers
+    if handler is None or len(handlers) != 1 or handlers[0] is not handler:
         structlog.get_logger(name).log(level, event, **fields)
         return
-    if not logging.getLogger(name).isEnabledFor(level):
+    logger = _loggers.get(name)
+    if logger is None:
+        logger = _loggers[name] = logging.getLogger(name)
+    if not logger.isEnabledFor(level):
         return
     line: dict[str, Any] = structlog.contextvars.get_contextvars()
     line.update(fields)
     line["event"] = event
-    line["level"] = logging.getLevelName(level).lower()
+    line["level"] = _level_names.get(level) or logging.getLevelName(level).lower()
     line["logger"] = name
-    line["timestamp"] = datetime.datetime.now(tz=datetime.UTC).isoformat().replace("+00:00", "Z")
+    line["timestamp"] = _timestamp()
     _add_trace_ids(None, "", line)
     for key, value in _line_fields.items():
         line.setdefault(key, value)
@@ -132,6 +136,31 @@ def emit(name: str, level: int, event: str, fields: dict[str, Any]) -> None:
         handler.flush()
     finally:
         handler.release()
+
+
+_ROOT = logging.getLogger()
+# `emit`'s loggers by name: logging.getLogger takes the module's lock every time.
+_loggers: dict[str, logging.Logger] = {}
+_level_names = {
+    level: logging.getLevelName(level).lower()
+    for level in (logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL)
+}
+# The last second `_timestamp` formatted, and its text up to the fraction (one tuple,
+# replaced whole, so that a thread never reads one second's number with another's text).
+_second: tuple[int, str] = (-1, "")
+
+
+def _timestamp() -> str:
+    """Now in UTC, as structlog's `TimeStamper(fmt="iso", utc=True)` writes it
+    (`datetime.isoformat` with "Z"), formatting the date and time once a second."""
+    global _second
+    seconds, nanoseconds = divmod(time.time_ns(), 1_000_000_000)
+    second = _second
+    if second[0] != seconds:
+        second = _second = (seconds, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)))
+    micro = nanoseconds // 1000
+    # isoformat leaves the fraction out when it is zero.
+    return f"{second[1]}.{micro:06d}Z" if micro else f"{second[1]}Z"
 
 
 class _Fields:

@@ -102,8 +102,10 @@ class RpcTelemetry:
     ) -> tuple[RpcScope, otel_context.Context]:
         """Start one RPC's span and scope, current in this task; returns the
         scope and the context to restore when the RPC ends."""
-        metadata = context.invocation_metadata() or ()
-        carrier = {key: value for key, value in metadata if isinstance(value, str)}
+        carrier: dict[str, str] = {}
+        if self._tracer is not None or (caller is None and self._caller_key):
+            metadata = context.invocation_metadata() or ()
+            carrier = {key: value for key, value in metadata if isinstance(value, str)}
         if caller is None and self._caller_key:
             caller = carrier.get(self._caller_key)
         peer = context.peer()

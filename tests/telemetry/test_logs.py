@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import logging
+import time
 from collections.abc import Iterator
 
 import orjson
@@ -122,6 +124,37 @@ def test_emit_writes_what_the_pipeline_writes(restore_logging: None, fmt: str) -
     assert fast.pop("timestamp").endswith("Z") and slow.pop("timestamp").endswith("Z")
     assert fast == slow
     assert fast["peer"] == "Bearer [REDACTED]" and fast["worker"] == 2
+
+
+@pytest.mark.parametrize(
+    "now_ns",
+    [
+        1_764_676_800_000_000_000,  # a whole second: isoformat writes no fraction
+        1_764_676_800_000_999_999,  # under a microsecond past it: still none
+        1_764_676_801_000_001_000,
+        1_764_676_859_123_456_789,
+        1_764_676_859_999_999_999,
+    ],
+)
+def test_emit_writes_the_time_as_structlog_does(
+    restore_logging: None, monkeypatch: pytest.MonkeyPatch, now_ns: int
+) -> None:
+    """`emit`'s timestamp is the UTC time in structlog's ISO form ("Z", microseconds, none
+    when zero), the date formatted once a second and right across seconds."""
+    output = io.StringIO()
+    configure("info", "json", stream=output)
+    for offset in (0, 1_000, 60_000_000_000):
+        monkeypatch.setattr(time, "time_ns", lambda value=now_ns + offset: value)
+        emit("bridge.access", logging.INFO, "rpc", {})
+    stamps = [orjson.loads(line)["timestamp"] for line in output.getvalue().splitlines()]
+    expected = []
+    for offset in (0, 1_000, 60_000_000_000):
+        seconds, nanoseconds = divmod(now_ns + offset, 1_000_000_000)
+        moment = datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC).replace(
+            microsecond=nanoseconds // 1000
+        )
+        expected.append(moment.isoformat().replace("+00:00", "Z"))
+    assert stamps == expected
 
 
 @pytest.mark.parametrize("source", ["structlog", "stdlib"])
