@@ -154,16 +154,14 @@ class _Response:
         if not chunks:
             if self._done:
                 return b""
-            if self._failure is not None:
-                raise self._failure
+            self._raise_failure()
             waiter = self._waiter = self._loop.create_future()
             try:
                 await waiter
             finally:
                 self._waiter = None
             if not chunks:
-                if self._failure is not None:
-                    raise self._failure
+                self._raise_failure()
                 return b""
         data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         chunks.clear()
@@ -191,6 +189,14 @@ class _Response:
         if self._size > _HIGH_WATER and not self._paused:
             self._paused = True
             self._conn.pause_reading()
+
+    def _raise_failure(self) -> None:
+        # A method, not the test inline: type checkers keep `self._failure` narrowed to
+        # None past an inline test and across the `await` that follows it, where `fail`
+        # may have set it meanwhile.
+        failure = self._failure
+        if failure is not None:
+            raise failure
 
     def finish(self) -> None:
         """The body is complete."""

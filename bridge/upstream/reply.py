@@ -120,8 +120,9 @@ class UpstreamReply:
             raise UpstreamFailure(errors.timed_out("read", self._options.read_timeout)) from None
         except DecodingError as exc:
             raise UpstreamFailure(errors.unreadable(str(exc))) from None
-        except WireError as exc:
-            raise UpstreamFailure(errors.connection_failed(str(exc))) from None
+        except WireError as broken:
+            # A name of its own: compiled with mypyc, a name keeps one exception type.
+            raise UpstreamFailure(errors.connection_failed(str(broken))) from None
         self._body = b"".join(parts)
         return self._body
 
@@ -170,9 +171,9 @@ class UpstreamReply:
                         errors.timed_out("read between events", options.read_timeout)
                     ) from None
                 raise
-            except WireError as exc:
+            except WireError as broken:
                 timer.deadline = _PAUSED
-                raise UpstreamFailure(errors.connection_failed(str(exc))) from None
+                raise UpstreamFailure(errors.connection_failed(str(broken))) from None
             if not raw:
                 timer.deadline = _PAUSED
                 try:
