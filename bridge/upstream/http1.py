@@ -154,7 +154,8 @@ class _Response:
         if not chunks:
             if self._done:
                 return b""
-            self._raise_failure()
+            if self._failure is not None:
+                raise self._failure
             waiter = self._waiter = self._loop.create_future()
             try:
                 await waiter
@@ -191,9 +192,9 @@ class _Response:
             self._conn.pause_reading()
 
     def _raise_failure(self) -> None:
-        # A method, not the test inline: type checkers keep `self._failure` narrowed to
-        # None past an inline test and across the `await` that follows it, where `fail`
-        # may have set it meanwhile.
+        # After the wait, a method rather than the test inline: type checkers keep
+        # `self._failure` narrowed to None from the test before the wait, across the
+        # `await` during which `fail` may set it.
         failure = self._failure
         if failure is not None:
             raise failure
