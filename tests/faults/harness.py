@@ -18,7 +18,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from bridge.client import output_text
 from bridge.config import Settings
-from bridge.server import upstream_options
+from bridge.server import SERVICE_NAME, upstream_options
 from bridge.upstream import UpstreamClient
 from rbridge.responses.v1 import (
     response_pb2,
@@ -121,10 +121,7 @@ class Outcome:
         return info
 
 
-# The stream RPC's path, from the contract.
-STREAM_PATH = "/{}/StreamCreateResponse".format(
-    responses_service_pb2.DESCRIPTOR.services_by_name["ResponsesService"].full_name
-)
+STREAM_PATH = f"/{SERVICE_NAME}/StreamCreateResponse"
 
 
 async def invoke(
