@@ -16,7 +16,7 @@ BUF    := node_modules/.bin/buf
 BRIDGE_LISTEN    ?= 127.0.0.1:50051
 SIMULATOR_LISTEN ?= $(or $(BRIDGE_SIMULATOR_LISTEN),127.0.0.1:8080)
 
-.PHONY: all setup generate lint format test run bench api-coverage stubs release-contract docs clean redis prometheus
+.PHONY: all setup generate lint format test compile run bench api-coverage stubs release-contract docs clean redis prometheus
 
 all: test
 
@@ -72,9 +72,21 @@ format: $(STAMP) $(BUF)
 ## The whole suite: lint, type checks, and every test, in TEST_WORKERS processes
 ## (pytest-xdist; each test module stays in one process, its fixtures built once).
 TEST_WORKERS ?= 2
+## The suite runs against the compiled per-event modules (what the image and `make bench`
+## run), then their own tests run again in pure Python (what `make run` runs).
+PYTEST := $(BIN)/pytest -q $(if $(filter-out 0 1,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile)
 test: $(STAMP) $(BUF) redis prometheus
 	$(MAKE) --no-print-directory lint
-	$(BIN)/pytest -q $(if $(filter-out 0 1,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile)
+	$(MAKE) --no-print-directory compile
+	$(PYTEST)
+	@pure="$$($(PY) tools/compile.py --tests)"; if [ -n "$$pure" ]; then \
+	  echo "BRIDGE_COMPILED=off: $$pure"; BRIDGE_COMPILED=off $(PYTEST) $$pure; fi
+
+## The per-event modules (bridge/compiled.py) compiled with mypyc into bridge/mypyc-build, unless
+## the build there matches the sources; without a C compiler, one line says the bridge stays
+## pure Python. `make run` does not build it.
+compile: $(STAMP)
+	$(PY) tools/compile.py
 
 ## Start the simulator and the bridge pointed at it (or at BRIDGE_UPSTREAM_URL when set).
 run: $(RUN_STAMP)
@@ -93,7 +105,7 @@ api-coverage: $(STAMP)
 ## --json out.json --profile DIR"; `python -m tools.bench -h` for more).
 QUICK ?=
 BENCH_ARGS ?=
-bench: $(STAMP)
+bench: $(STAMP) compile
 	$(PY) -m tools.bench $(if $(filter 1 yes true,$(QUICK)),--quick) $(BENCH_ARGS)
 
 ## Fuzzing: generated hostile requests and upstream replies against bridge subprocesses
@@ -113,5 +125,5 @@ stubs:
 
 ## Remove everything the targets above create (all of it ignored by git).
 clean:
-	rm -rf $(VENV) node_modules gen .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf $(VENV) node_modules gen build bridge/mypyc-build .pytest_cache .mypy_cache .ruff_cache .hypothesis *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from bridge import compiled
 from bridge.client import DEFAULT_MODEL, DEFAULT_TARGET
 from bridge.config import ConfigError, Settings, parse_hostport
 from bridge.devserver import PortInUse, check_free
@@ -345,6 +346,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bridge.workers import supervise, worker_count
 
             settings = _settings(args, workers=args.workers)
+            build = compiled.status()
+            if settings.compiled == "on" and not build.compiled:
+                raise ConfigError([f"{compiled.ENVIRONMENT}=on: not compiled: {build.reason}"])
             check_free(settings.listen, "bridge")
             if settings.health_listen:
                 check_free(settings.health_listen, "health")

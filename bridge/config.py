@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import urlsplit
 
+from bridge.compiled import ENVIRONMENT, parse_mode
 from bridge.upstream.options import WIRES, wire_problem
 from bridge.upstream.profiles import OPENAI, Profile, load_profile
 
@@ -268,6 +269,14 @@ OPTIONS: tuple[Option, ...] = (
         flag=True,
     ),
     Option(
+        "compiled",
+        (ENVIRONMENT,),
+        parse_mode,
+        "the per-event modules' mypyc build (make test, the image): auto uses it when it "
+        "matches the sources, off never, on refuses to serve without it (read at import, so "
+        "the environment variable only; docs/development.md)",
+    ),
+    Option(
         "upstream_url",
         ("BRIDGE_UPSTREAM_URL", "OPENAI_BASE_URL"),
         _upstream_url,
@@ -510,6 +519,7 @@ class Settings:
     health_listen: str | None = None
     metrics_listen: str | None = None
     workers: int = 1
+    compiled: str = "auto"
     upstream_url: str = DEFAULT_UPSTREAM_URL
     api_key: str | None = field(default=None, repr=False)
     routes_file: str = ""

@@ -17,6 +17,7 @@ import structlog
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from bridge import compiled
 from bridge.auth import TokenAuthenticator, server_credentials
 from bridge.budget import RequestBudget
 from bridge.config import ConfigError, Settings
@@ -393,7 +394,13 @@ async def run(settings: Settings, worker: Worker | None = None) -> None:
             if bridge.router.routed
             else {"upstream": settings.upstream_url}
         )
-        log.info("serving", listen=settings.listen, port=bridge.port, **upstreams)
+        log.info(
+            "serving",
+            listen=settings.listen,
+            port=bridge.port,
+            compiled=compiled.status().compiled,
+            **upstreams,
+        )
         if worker is not None:
             worker.serving(stopping.set)
         await stopping.wait()

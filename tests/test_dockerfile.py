@@ -165,6 +165,24 @@ def test_builder_installs_wheels_only(build: list[Stage]) -> None:
     assert all("--only-binary=:all:" in run for run in installs)
 
 
+def test_builder_compiles_the_per_event_modules_before_installing(build: list[Stage]) -> None:
+    """tools/compile.py runs (required to succeed) before the install that carries its build."""
+    runs = build[0].all("RUN")
+    compiles = [i for i, run in enumerate(runs) if "tools/compile.py --require" in run]
+    installs = [i for i, run in enumerate(runs) if "/opt/venv/bin/pip install" in run]
+    assert compiles and installs
+    assert max(compiles) < min(installs)
+    assert any("gcc" in run and PACKAGE_INSTALL.search(run) for run in runs[: min(compiles)])
+
+
+def test_the_image_refuses_to_serve_without_its_compiled_modules(build: list[Stage]) -> None:
+    """The final stage sets BRIDGE_COMPILED=on, and the builder checks the installed build."""
+    env = " ".join(build[-1].all("ENV"))
+    settings = dict(word.split("=", 1) for word in shlex.split(env) if "=" in word)
+    assert settings.get("BRIDGE_COMPILED") == "on"
+    assert any("compiled.status()" in run for run in build[0].all("RUN"))
+
+
 def test_runs_as_numeric_non_root_user(build: list[Stage]) -> None:
     """The final USER is a numeric uid (and gid) other than 0, so runAsNonRoot can verify it."""
     users = build[-1].all("USER")
@@ -211,6 +229,8 @@ def test_runs_on_a_read_only_root(build: list[Stage]) -> None:
         ".hypothesis",
         "responses_bridge.egg-info",
         "clients/node_modules/x/index.js",
+        "bridge/mypyc-build/manifest.json",
+        "tools/bench/__main__.py",
         "bridge/node_modules/x/index.js",
         ".env",
     ],
@@ -228,6 +248,7 @@ def test_dockerignore_excludes_local_state(path: str) -> None:
         "bridge/server.py",
         "bridge/py.typed",
         "bridge/_proto/rbridge/responses/v1/responses_service_pb2.py",
+        "tools/compile.py",
     ],
 )
 def test_dockerignore_keeps_what_the_build_copies(path: str) -> None:

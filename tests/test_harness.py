@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import socket
 import ssl
 import time
 from pathlib import Path
@@ -15,12 +16,13 @@ import grpc.aio
 import pytest
 
 from rbridge.responses.v1 import responses_service_pb2, responses_service_pb2_grpc
-from tools.harness import BridgeProcess, SimulatorProcess, rawgrpc
+from tools.harness import BridgeProcess, ProcessGone, SimulatorProcess, rawgrpc
 from tools.harness import http as replies
 from tools.harness.events import Shape, paced_delays
 from tools.harness.floor import Relay, bare_stream, messages
 from tools.harness.hostile import HostileUpstream, Script
 from tools.harness.procfs import cpu_seconds
+from tools.harness.procs import PORT_TAKEN
 from tools.harness.sse_upstream import SSEUpstream
 from tools.harness.tls import write_certificates
 
@@ -67,6 +69,36 @@ async def test_bridge_process_stats_come_back_to_baseline() -> None:
             tasks = (await bridge.stats()).tasks
         assert tasks == idle.tasks
     assert bridge.returncode == 0
+
+
+@pytest.mark.parametrize("serve_args", [None, []], ids=["harness", "bridge-serve"])
+async def test_bridge_process_moves_to_another_port_when_its_port_was_taken(
+    serve_args: list[str] | None,
+) -> None:
+    """A port taken between choosing it and the bridge's bind costs a restart, not the run."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        bridge = BridgeProcess({}, serve_args=serve_args)
+        bridge.port = port
+        bridge.env["BRIDGE_LISTEN"] = f"127.0.0.1:{port}"
+        async with bridge:
+            assert bridge.port != port
+            assert bridge.env["BRIDGE_LISTEN"] == bridge.target
+            assert any(words in bridge.log_text() for words in PORT_TAKEN)
+        assert bridge.returncode == 0
+
+
+async def test_bridge_process_keeps_a_port_it_was_given() -> None:
+    """A BRIDGE_LISTEN chosen by the caller is not moved: a taken one fails the start."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        listen = f"127.0.0.1:{taken.getsockname()[1]}"
+        with pytest.raises(ProcessGone):
+            async with BridgeProcess({"BRIDGE_LISTEN": listen}):
+                pass
 
 
 @pytest.mark.parametrize("end", ["close", "reset"])

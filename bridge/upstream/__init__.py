@@ -10,9 +10,10 @@ Dependencies run one way: the gRPC side -> the pure core <- this package.
 
 from bridge.upstream.client import UpstreamCall, UpstreamClient
 from bridge.upstream.credentials import ApiKeySource, InvalidCallerKey
+from bridge.upstream.failure import UpstreamFailure
 from bridge.upstream.options import RequestHooks, UpstreamOptions
 from bridge.upstream.profiles import BUILTIN, OPENAI, Profile, ending_with, load_profile
-from bridge.upstream.reply import UpstreamFailure, UpstreamReply
+from bridge.upstream.reply import UpstreamReply
 from bridge.upstream.retry import AttemptBudget, RetryBudget, RetryPolicy, parse_retry_after
 from bridge.upstream.websocket import UpstreamSocket, WebSocketRefused
 

@@ -29,9 +29,10 @@ import structlog
 from bridge import errors
 from bridge.decoding import ACCEPTED_ENCODINGS
 from bridge.upstream.credentials import ApiKeySource
+from bridge.upstream.failure import UpstreamFailure
 from bridge.upstream.http1 import Http1Wire
 from bridge.upstream.options import RequestHooks, UpstreamOptions
-from bridge.upstream.reply import UpstreamFailure, UpstreamReply
+from bridge.upstream.reply import UpstreamReply
 from bridge.upstream.retry import AttemptBudget, RetryBudget, RetryPolicy
 from bridge.upstream.websocket import UpstreamSocket, WebSocketDialer, websocket_url
 from bridge.upstream.wire import (

@@ -17,23 +17,16 @@ from collections.abc import Sequence
 from bridge import errors
 from bridge.decoding import BodyDecoder, DecodingError
 from bridge.limits import safe_metadata
+from bridge.upstream.failure import UpstreamFailure
 from bridge.upstream.options import UpstreamOptions
 from bridge.upstream.retry import parse_retry_after
 from bridge.upstream.wire import WireError, WireResponse
 
-__all__ = ["UpstreamFailure", "UpstreamReply"]
+__all__ = ["UpstreamReply"]
 
 # Reply headers a client may need: request id, timing and rate-limit state.
 _REPLY_HEADERS = ("x-request-id", "openai-processing-ms", "openai-version", "retry-after")
 _REPLY_HEADER_PREFIXES = ("x-ratelimit-",)
-
-
-class UpstreamFailure(Exception):
-    """A call that produced no usable HTTP reply (connection failure or timeout)."""
-
-    def __init__(self, error: errors.UpstreamError) -> None:
-        super().__init__(error.message)
-        self.error = error
 
 
 class UpstreamReply:
@@ -78,9 +71,11 @@ class UpstreamReply:
             headers.get("retry-after"), headers.get("retry-after-ms")
         )
         self.metadata = safe_metadata(
-            (name, value)
-            for name, value in headers.items()
-            if name in _REPLY_HEADERS or name.startswith(_REPLY_HEADER_PREFIXES)
+            [
+                (name, value)
+                for name, value in headers.items()
+                if name in _REPLY_HEADERS or name.startswith(_REPLY_HEADER_PREFIXES)
+            ]
         )
         if self.request_id is not None and ("x-request-id", self.request_id) not in self.metadata:
             # Not fit to travel as metadata (non-ASCII, oversized): not an id to quote either.

@@ -20,8 +20,8 @@ import aiohttp
 import orjson
 
 from bridge import errors
+from bridge.upstream.failure import UpstreamFailure
 from bridge.upstream.options import UpstreamOptions
-from bridge.upstream.reply import UpstreamFailure
 
 __all__ = ["UpstreamSocket", "WebSocketDialer", "WebSocketRefused", "websocket_url"]
 

@@ -29,6 +29,7 @@ os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
 
 import grpc
 
+from bridge import compiled
 from tools.bench import (
     batched,
     burst,
@@ -191,10 +192,14 @@ def main(argv: list[str] | None = None) -> int:
     mode = "smoke" if args.smoke else "quick" if args.quick else "full"
     names = args.only or list(WORKLOADS)
     started = time.monotonic()
+    # What the bridge processes will load: the build, unless their environment says off.
+    build = compiled.examine(environ={**os.environ, **dict(args.bridge_env)})
+    modules = "compiled per-event modules" if build.compiled else f"pure Python ({build.reason})"
     print(
         f"bridge benchmarks, {mode} mode: Python {platform.python_version()}, grpcio "
         f"{grpc.__version__}, {loop_name()}, {cores()} CPUs; load average at start "
-        f"{load_average()}; servers each in their own process, clients in this one"
+        f"{load_average()}; servers each in their own process, clients in this one; "
+        f"bridges with {modules}"
         + "".join(f"; bridges with {name}={value}" for name, value in args.bridge_env),
         end="\n\n",
         flush=True,
@@ -210,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
             "cpus": cores(),
             "python": platform.python_version(),
             "grpcio": grpc.__version__,
+            "compiled": build.compiled,
             "seconds": seconds,
             "load_average_end": load_average(),
             "workloads": {report.name: report.as_json() for report in reports},

@@ -34,6 +34,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from tools.harness.procfs import cpu_seconds, descendants, fd_count, memory_kib
 
 __all__ = [
+    "PORT_TAKEN",
     "BridgeProcess",
     "ProcessGone",
     "ServerProcess",
@@ -47,6 +48,12 @@ HOST = "127.0.0.1"
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 15.0
 _INHERITED_PREFIXES = ("BRIDGE_", "OPENAI_", "OTEL_")
+
+
+# What a bridge says when its port was taken between free_port() and its bind: gRPC's
+# error, and `bridge serve`'s own check.
+PORT_TAKEN = ("Failed to bind to address", "is already in use")
+_BIND_ATTEMPTS = 3
 
 
 class ProcessGone(RuntimeError):
@@ -227,7 +234,26 @@ class BridgeProcess(_Child):
         return f"{HOST}:{self.port}"
 
     async def start(self) -> None:
-        """Start the process and wait until its health service says SERVING."""
+        """Start the process and wait until its health service says SERVING.
+
+        A port found free can be taken before the bridge binds it (by an outgoing connection's
+        ephemeral port, or another test's server): then it starts again on another port.
+        """
+        for attempt in range(_BIND_ATTEMPTS):
+            failed_at = len(self.log_text())
+            try:
+                await self._start_once()
+                return
+            except ProcessGone:
+                ours = self.env.get("BRIDGE_LISTEN") == f"{HOST}:{self.port}"
+                lost = any(words in self.log_text()[failed_at:] for words in PORT_TAKEN)
+                await self.stop()
+                if attempt == _BIND_ATTEMPTS - 1 or not (ours and lost):
+                    raise
+                self.port = free_port()
+                self.env["BRIDGE_LISTEN"] = f"{HOST}:{self.port}"
+
+    async def _start_once(self) -> None:
         if self.serve_args is not None:
             argv = [sys.executable, "-m", "bridge", "serve", *self.serve_args]
             await self._spawn(argv, _clean_env(self.env), read_stdout=False)
