@@ -469,7 +469,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
                 failure = dataclasses.replace(failure, request_id=request_id)
         record.end(state=state, error=failure)
         if failure is not None:
-            await _abort(context, failure)
+            await _abort(context, failure, served)
 
     async def _attempt_stream(
         self,
@@ -618,7 +618,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
             failure = plan.failure(failure)
         record.end(response=payload if isinstance(payload, dict) else None, error=failure)
         if failure is not None:
-            await _abort(context, failure)
+            await _abort(context, failure, served)
         return message
 
     def _cancel_upstream(self, response_id: str, upstream: Upstream) -> None:
@@ -840,13 +840,18 @@ def _interrupted(exc: BaseException, budget: float) -> errors.UpstreamError:
     return errors.UpstreamError(code=grpc.StatusCode.CANCELLED, message="cancelled")
 
 
-async def _abort(context: Context, error: errors.UpstreamError) -> NoReturn:
+async def _abort(
+    context: Context, error: errors.UpstreamError, served: Candidate | None = None
+) -> NoReturn:
     status = rpc_status.to_status(errors.to_rpc_status(error))
+    trailing = [*status.trailing_metadata]
     if error.request_id:
-        status = status._replace(
-            trailing_metadata=(*status.trailing_metadata, ("x-request-id", error.request_id))
-        )
-    await context.abort_with_status(status)
+        trailing.append(("x-request-id", error.request_id))
+    if served is not None:
+        # Also in the trailers: a client may see a quick failure before the initial metadata
+        # sent just ahead of it (grpc-python's asyncio client then reports none).
+        trailing.append((PICK_KEY, served.upstream.name))
+    await context.abort_with_status(status._replace(trailing_metadata=tuple(trailing)))
     raise AssertionError("unreachable: abort raises")  # pragma: no cover
 
 

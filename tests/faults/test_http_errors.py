@@ -56,6 +56,7 @@ async def test_http_error_maps_to_its_status_with_details(
     assert outcome.code == code
     assert outcome.events == []
     assert outcome.trailing["x-request-id"] == last
+    assert outcome.trailing["x-bridge-upstream"] == "default"
     assert outcome.initial["x-request-id"] == last
     details = outcome.details()
     info = outcome.error_info()

@@ -70,13 +70,20 @@ class Served:
         return str(kind.get("type"))
 
 
+def failed_at(error: grpc.aio.AioRpcError) -> str | None:
+    """The upstream a failed call names in its trailers: grpc.aio may report a quick failure
+    with no initial metadata even though the bridge sent it first."""
+    upstream = dict(error.trailing_metadata() or ()).get("x-bridge-upstream")
+    return None if upstream is None else str(upstream)
+
+
 async def served(call: Any) -> Served:
     """Await a unary call; what it returned or failed with, and who served it."""
     try:
         reply = await call
     except grpc.aio.AioRpcError as error:
         initial = dict(error.initial_metadata() or ())
-        return Served(initial.get("x-bridge-upstream"), error=error, initial=initial)
+        return Served(failed_at(error), error=error, initial=initial)
     initial = dict(await call.initial_metadata() or ())
     return Served(initial.get("x-bridge-upstream"), reply=reply, initial=initial)
 
@@ -89,7 +96,7 @@ async def stream(call: Any) -> Served:
             events.append(event)
     except grpc.aio.AioRpcError as error:
         initial = dict(error.initial_metadata() or ())
-        return Served(initial.get("x-bridge-upstream"), events=events, error=error, initial=initial)
+        return Served(failed_at(error), events=events, error=error, initial=initial)
     initial = dict(await call.initial_metadata() or ())
     return Served(initial.get("x-bridge-upstream"), events=events, initial=initial)
 

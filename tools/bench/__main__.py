@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     names = args.only or list(WORKLOADS)
     started = time.monotonic()
     # What the bridge processes will load: the build, unless their environment says off.
-    build = compiled.examine(environ={**os.environ, **dict(args.bridge_env)})
+    build = compiled.examine(environ=dict(args.bridge_env))
     modules = "compiled per-event modules" if build.compiled else f"pure Python ({build.reason})"
     print(
         f"bridge benchmarks, {mode} mode: Python {platform.python_version()}, grpcio "
