@@ -1,8 +1,9 @@
 """workers: `bridge serve --workers 2` against one worker, at a load one worker carries.
 
-Runs when ``bridge serve --help`` lists ``--workers``. First a short paced phase on one
-worker measures its CPU per event, which sets the load: as many paced streams (20
-events/s each) as keep one worker at about 70% of a core. Then that load, over 32
+Runs when ``bridge serve --help`` lists ``--workers``. First two short paced phases on one
+worker set the load: as many paced streams (20 events/s each) as keep one worker at about
+70% of a core (the second phase corrects the first, since CPU per event falls as load
+grows). Then that load, over 32
 channels (each its own connection: SO_REUSEPORT spreads connections, not calls, and
 hashes them, so fewer would split unevenly by chance alone), goes to a bridge of one
 worker and to one of two, in alternating rounds. Figures: the
@@ -58,6 +59,7 @@ class Size:
     """How much the workload does."""
 
     calibration_streams: int
+    calibration_steps: int
     deltas: int
     pace: float
     ramp: float
@@ -72,6 +74,7 @@ class Size:
 SIZES = {
     "full": Size(
         calibration_streams=60,
+        calibration_steps=2,
         deltas=150,
         pace=0.05,
         ramp=1.0,
@@ -84,6 +87,7 @@ SIZES = {
     ),
     "quick": Size(
         calibration_streams=40,
+        calibration_steps=2,
         deltas=30,
         pace=0.05,
         ramp=0.5,
@@ -96,6 +100,7 @@ SIZES = {
     ),
     "smoke": Size(
         calibration_streams=8,
+        calibration_steps=1,
         deltas=3,
         pace=0.01,
         ramp=0.0,
@@ -235,13 +240,20 @@ async def run(ctx: Context, size: Size) -> Report:
     )
     bridges = {"1 worker": one, "2 workers": two}
     await warm_up(bridges, size.channels, Shape(4, size.pace))
-    calibration = await _phase(one, size.calibration_streams, size)
-    per_event = calibration["bridge_cpu_us_per_event"]
+    # A worker's CPU per event falls as its load grows (more events per wake-up), so a load
+    # scaled from a small phase undershoots: scale again from a phase at the first estimate.
     rate = 1 / size.pace
     streams = size.calibration_streams
-    if per_event:
-        streams = round(size.utilization / (per_event * 1e-6 * rate))
-    streams = max(size.channels, min(size.max_streams, streams))
+    for _ in range(size.calibration_steps):
+        measured_at = streams
+        calibration = await _phase(one, streams, size)
+        busy = calibration["bridge_cores"]
+        if not busy:
+            break
+        streams = round(streams * size.utilization / busy)
+        streams = max(size.channels, min(size.max_streams, streams))
+        deadline.check()
+    per_event = calibration["bridge_cpu_us_per_event"]
     phases: dict[str, list[dict[str, Any]]] = {name: [] for name in bridges}
     for _ in range(size.rounds):
         for name, bridge in bridges.items():
@@ -253,16 +265,16 @@ async def run(ctx: Context, size: Size) -> Report:
         figures[name]["connections"] = found[-1]["connections"]
     report.figures = {
         "size": asdict(size),
-        "calibration": calibration,
+        "calibration": {"streams": measured_at, **calibration},
         "streams": streams,
         **figures,
     }
     single, double = figures["1 worker"], figures["2 workers"]
     errors = sum(sum(side["errors"].values()) for side in (single, double))
     report.add(
-        f"(one worker at {per_event or 0:.0f} us per event -> {streams} streams x "
-        f"{rate:g} events/s for ~{size.utilization:.0%} of a core; {size.channels} "
-        f"channels; median of {size.rounds} alternating rounds)",
+        f"(one worker at {per_event or 0:.0f} us per event with {measured_at} "
+        f"streams -> {streams} streams x {rate:g} events/s for ~{size.utilization:.0%} of a "
+        f"core; {size.channels} channels; median of {size.rounds} alternating rounds)",
         *figure_table(figures, ROWS),
         f"target: no errors with either: {'met' if not errors else 'MISSED'}",
     )
