@@ -3,16 +3,15 @@
 Runs when ``bridge serve --help`` lists ``--workers``. First two short paced phases on one
 worker set the load: as many paced streams (20 events/s each) as keep one worker at about
 70% of a core (the second phase corrects the first, since CPU per event falls as load
-grows). Then that load, over 32
-channels (each its own connection: SO_REUSEPORT spreads connections, not calls, and
-hashes them, so fewer would split unevenly by chance alone), goes to a bridge of one
-worker and to one of two, in alternating rounds. Figures: the
-total CPU of all the bridge's processes per event, each worker's share of the
-connections and of the CPU, and errors. Targets: two workers' CPU per event at most
-1.1x one worker's; each worker's share of connections and of CPU within 35-65%; no
-errors. Where at least 4 CPUs are available, also the capacity ratio: the most paced
-streams served with a first-event p99 under 250 ms, two workers against one (on fewer
-CPUs the clients and the upstream share the cores, so capacity cannot double there).
+grows). Then that load, over 32 channels (each its own connection: SO_REUSEPORT spreads
+connections, not calls, and hashes them, so fewer would split unevenly by chance alone),
+goes to a bridge of one worker and to one of two, in alternating rounds. Figures: the total
+CPU of all the bridge's processes per event, each worker's share of the connections and of
+the CPU, and errors. Targets: two workers' CPU per event at most 1.1x one worker's; each
+worker's share of connections and of CPU within 35-65%; no errors. Where at least 4 CPUs
+are available, also the capacity ratio: the most paced streams served with a first-event
+p99 under 250 ms, two workers against one (on fewer CPUs the clients and the upstream share
+the cores, so capacity cannot double there).
 """
 
 from __future__ import annotations
