@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bridge import compiled
+from tests.commands import clean_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 SUFFIX = sysconfig.get_config_var("EXT_SUFFIX")
@@ -154,11 +155,10 @@ def test_other_values_use_a_matching_build(tmp_path: Path, value: str) -> None:
 
 
 def run_python(code: str, **environ: str) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if key != compiled.ENVIRONMENT}
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**env, **environ},
+        env=clean_environment(**environ),
         capture_output=True,
         text=True,
         timeout=60,
