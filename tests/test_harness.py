@@ -21,7 +21,7 @@ from tools.harness import http as replies
 from tools.harness.events import Shape, paced_delays
 from tools.harness.floor import Relay, bare_stream, messages
 from tools.harness.hostile import HostileUpstream, Script
-from tools.harness.procfs import cpu_seconds
+from tools.harness.procfs import context_switches, cpu_seconds
 from tools.harness.procs import PORT_TAKEN
 from tools.harness.sse_upstream import SSEUpstream
 from tools.harness.tls import write_certificates
@@ -198,3 +198,15 @@ def test_cpu_seconds_counts_this_process_work() -> None:
     after_proc, after_self = cpu_seconds(os.getpid()), time.process_time()
     assert before_proc is not None and after_proc is not None
     assert after_proc - before_proc == pytest.approx(after_self - before_self, abs=0.05)
+
+
+def test_context_switches_count_this_process_waits() -> None:
+    """Each sleep is a wait: the voluntary context switches grow by at least as many."""
+    before = context_switches(os.getpid())
+    for _ in range(5):
+        time.sleep(0.001)
+    after = context_switches(os.getpid())
+    assert before is not None and after is not None
+    assert after[0] - before[0] >= 5
+    assert after[1] >= before[1]
+    assert context_switches(2**22 + 1) is None

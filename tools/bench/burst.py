@@ -3,9 +3,9 @@
 One stream of 60,000 events (a model that has its whole answer ready, or a replayed
 response), the upstream sending it in 64 KiB writes, read by one client; bridge, relay
 and bare in turn, the median of alternating runs. Figures: events per second (wall
-clock, call start to last event), each server's own CPU time per event and how busy
-server and client were (near 100%: that process set the pace). Target: the bridge's
-events/s at least 0.95x the relay's (floor 0.9x).
+clock, call start to last event), each server's own CPU time and context switches per
+event, and how busy server and client were (near 100%: that process set the pace).
+Target: the bridge's events/s at least 0.95x the relay's (floor 0.9x).
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ SIZES = {
 ROWS = (
     ("events/s", "events_per_s"),
     ("server CPU per event (us)", "server_cpu_us_per_event"),
+    ("server waits per event", "server_waits_per_event"),
+    ("server preemptions per event", "server_preemptions_per_event"),
     ("server busy (CPU / wall)", "server_busy"),
     ("client busy (CPU / wall)", "client_busy"),
     ("upstream CPU per event (us)", "upstream_cpu_us_per_event"),
@@ -64,16 +66,21 @@ async def measure_stream(
     expected: int,
     deadline: Deadline,
 ) -> dict[str, Any]:
-    """One stream read to its end: events/s, and the CPU of server, upstream and client."""
+    """One stream read to its end: events/s, the CPU of server, upstream and client, and
+    the server's context switches."""
+    switches_before = server.context_switches() or (0, 0)
     server_before = server.cpu_seconds() or 0.0
     upstream_before = upstream.cpu_seconds() or 0.0
     client_before = time.process_time()
     elapsed = await consume(channel, request, expected, deadline.left())
     client = time.process_time() - client_before
     spent = (server.cpu_seconds() or 0.0) - server_before
+    switches = server.context_switches() or switches_before
     return {
         "events_per_s": expected / elapsed,
         "server_cpu_us_per_event": spent / expected * 1e6,
+        "server_waits_per_event": (switches[0] - switches_before[0]) / expected,
+        "server_preemptions_per_event": (switches[1] - switches_before[1]) / expected,
         "server_busy": spent / elapsed,
         "client_busy": client / elapsed,
         "upstream_cpu_us_per_event": ((upstream.cpu_seconds() or 0.0) - upstream_before)

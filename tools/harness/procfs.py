@@ -9,6 +9,7 @@ from pathlib import Path
 
 __all__ = [
     "children",
+    "context_switches",
     "cpu_seconds",
     "descendants",
     "fd_count",
@@ -52,6 +53,28 @@ def _run_ns(pid: int, thread: str) -> int:
         return int(Path(f"/proc/{pid}/task/{thread}/schedstat").read_text().split()[0])
     except FileNotFoundError:  # the thread just exited
         return 0
+
+
+def context_switches(pid: int) -> tuple[int, int] | None:
+    """The context switches of the process's threads so far, voluntary (the thread
+    waited: for a socket, a lock, a timer) and involuntary (the scheduler took the core
+    away); None if it is gone. A thread that exited no longer counts."""
+    voluntary = involuntary = 0
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return None
+    for thread in threads:
+        try:
+            lines = Path(f"/proc/{pid}/task/{thread}/status").read_text().splitlines()
+        except OSError:  # the thread just exited
+            continue
+        for line in lines:
+            if line.startswith("voluntary_ctxt_switches:"):
+                voluntary += int(line.split()[1])
+            elif line.startswith("nonvoluntary_ctxt_switches:"):
+                involuntary += int(line.split()[1])
+    return voluntary, involuntary
 
 
 def children(pid: int) -> list[int]:

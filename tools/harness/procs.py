@@ -31,7 +31,13 @@ import grpc
 import grpc.aio
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from tools.harness.procfs import cpu_seconds, descendants, fd_count, memory_kib
+from tools.harness.procfs import (
+    context_switches,
+    cpu_seconds,
+    descendants,
+    fd_count,
+    memory_kib,
+)
 
 __all__ = [
     "PORT_TAKEN",
@@ -157,6 +163,11 @@ class _Child:
     def cpu_seconds(self) -> float | None:
         """CPU time the process itself has used (user + system); None once it is gone."""
         return cpu_seconds(self.pid) if self.alive else None
+
+    def context_switches(self) -> tuple[int, int] | None:
+        """The process's context switches so far, voluntary and involuntary; None once
+        it is gone."""
+        return context_switches(self.pid) if self.alive else None
 
     def tree(self) -> list[int]:
         """Its pid and those of its descendants alive now (a supervisor and its workers)."""
