@@ -15,13 +15,13 @@ import pytest
 from google.protobuf import struct_pb2
 
 from bridge.config import Settings
-from bridge.server import start
+from bridge.server import SERVICE_NAME, start
 from rbridge.responses.v1 import responses_service_pb2, responses_service_pb2_grpc
 from tests.conftest import Script, access_lines
 from tests.rawgrpc import raw_call
 
-CREATE = "/rbridge.responses.v1.ResponsesService/CreateResponse"
-STREAM = "/rbridge.responses.v1.ResponsesService/StreamCreateResponse"
+CREATE = f"/{SERVICE_NAME}/CreateResponse"
+STREAM = f"/{SERVICE_NAME}/StreamCreateResponse"
 Request = responses_service_pb2.CreateResponseRequest
 
 

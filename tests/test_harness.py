@@ -15,6 +15,7 @@ from pathlib import Path
 import grpc.aio
 import pytest
 
+from bridge.server import SERVICE_NAME
 from rbridge.responses.v1 import responses_service_pb2, responses_service_pb2_grpc
 from tools.harness import BridgeProcess, ProcessGone, SimulatorProcess, rawgrpc
 from tools.harness import http as replies
@@ -26,7 +27,7 @@ from tools.harness.procs import PORT_TAKEN
 from tools.harness.sse_upstream import SSEUpstream
 from tools.harness.tls import write_certificates
 
-CREATE = "/rbridge.responses.v1.ResponsesService/CreateResponse"
+CREATE = f"/{SERVICE_NAME}/CreateResponse"
 
 
 async def _exchange(port: int, request: bytes) -> bytes:

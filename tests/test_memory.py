@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from bridge.memory import release_freed_memory
+from bridge.server import SERVICE_NAME
 from rbridge.responses.v1 import responses_service_pb2, responses_service_pb2_grpc
 from tests.process import RssSampler, bridge_process, rss_mib
 
@@ -140,7 +141,7 @@ async def test_concurrent_large_requests_stay_within_the_budget() -> None:
         payload = request.SerializeToString()
         del request
         call = channel.unary_unary(
-            "/rbridge.responses.v1.ResponsesService/CreateResponse",
+            f"/{SERVICE_NAME}/CreateResponse",
             request_serializer=None,
             response_deserializer=None,
         )
@@ -177,7 +178,7 @@ async def test_unauthenticated_requests_are_refused_before_they_are_read(
         grpc.aio.insecure_channel(f"127.0.0.1:{bridge.port}", options=_OPTIONS) as channel,
     ):
         payload = file_request(size).SerializeToString()
-        call = channel.unary_unary("/rbridge.responses.v1.ResponsesService/CreateResponse")
+        call = channel.unary_unary(f"/{SERVICE_NAME}/CreateResponse")
         base = rss_mib(bridge.pid)
 
         async def send() -> grpc.StatusCode:

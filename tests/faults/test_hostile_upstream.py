@@ -31,6 +31,7 @@ from bridge import codec
 from bridge.client import output_text
 from bridge.limits import MAX_FORWARDED_METADATA_BYTES, MAX_JSON_DEPTH
 from bridge.redact import REDACTED
+from bridge.server import SERVICE_NAME
 from rbridge.responses.v1 import responses_service_pb2
 from tests.faults.fault_server import (
     Connection,
@@ -695,8 +696,8 @@ HEADER = "x-trace-tag"
 HOSTILE_VALUES = [b"a\rb", b"a\nx-injected: 1", b"a\x00b", "caf\u00e9".encode()]
 HOSTILE_IDS = ["cr", "lf-injection", "nul", "non-ascii"]
 METHODS = {
-    "unary": "/rbridge.responses.v1.ResponsesService/CreateResponse",
-    "stream": "/rbridge.responses.v1.ResponsesService/StreamCreateResponse",
+    "unary": f"/{SERVICE_NAME}/CreateResponse",
+    "stream": f"/{SERVICE_NAME}/StreamCreateResponse",
 }
 REQUEST = responses_service_pb2.CreateResponseRequest(
     model="fault-model", input={"text": "hi"}, metadata={"fault": "ok"}
