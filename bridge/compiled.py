@@ -6,6 +6,10 @@ bounds and the stream's state. Compiled to C by mypyc they cost less CPU per eve
 measurements are in docs/benchmarks.md); everything else stays interpreted, because it runs
 once a call or once a process.
 
+One more is written in C (`NATIVE`): `bridge.codec.flat_json` reads a flat event's JSON
+text straight into its message's bytes, and has no Python source; without a build the
+codec does without it.
+
 `tools/compile.py` builds them into `bridge/mypyc-build/` with a manifest: the interpreter's
 cache tag, the SHA-256 of each module's source, and the extension files. At import of the
 `bridge` package, `install()` puts the compiled modules in front of the sources only when the
@@ -29,10 +33,12 @@ from pathlib import Path
 from types import ModuleType
 
 __all__ = [
+    "BUILT",
     "ENVIRONMENT",
     "FOLDER",
     "MANIFEST",
     "MODULES",
+    "NATIVE",
     "Status",
     "examine",
     "install",
@@ -57,6 +63,10 @@ MODULES: tuple[str, ...] = (
     "bridge.limits",
     "bridge.stream_state",
 )
+#: The modules written in C, each from `<module path>.c` beside a `.pyi` of its interface.
+NATIVE: tuple[str, ...] = ("bridge.codec.flat_json",)
+#: Everything a build holds: what `examine` requires of one.
+BUILT: tuple[str, ...] = MODULES + NATIVE
 ENVIRONMENT = "BRIDGE_COMPILED"
 PACKAGE = Path(__file__).resolve().parent
 FOLDER = PACKAGE / "mypyc-build"
@@ -87,8 +97,8 @@ def parse_mode(raw: str) -> str:
 
 
 def source(module: str, root: Path = PACKAGE.parent) -> Path:
-    """The source file of one of `MODULES`, under the folder holding the `bridge` package."""
-    return root.joinpath(*module.split(".")).with_suffix(".py")
+    """The source file of one of `BUILT`, under the folder holding the `bridge` package."""
+    return root.joinpath(*module.split(".")).with_suffix(".c" if module in NATIVE else ".py")
 
 
 def _digest(path: Path) -> str:
@@ -96,13 +106,13 @@ def _digest(path: Path) -> str:
 
 
 def manifest(extensions: Sequence[str], root: Path = PACKAGE.parent) -> dict[str, object]:
-    """The manifest of a build of `MODULES` from the sources under `root` today.
+    """The manifest of a build of `BUILT` from the sources under `root` today.
 
     `extensions` are the build's extension files, relative to its folder.
     """
     return {
         "tag": sys.implementation.cache_tag,
-        "sources": {module: _digest(source(module, root)) for module in MODULES},
+        "sources": {module: _digest(source(module, root)) for module in BUILT},
         "extensions": sorted(extensions),
     }
 
@@ -142,9 +152,9 @@ def examine(
         tag = found.get("tag") if isinstance(found, dict) else None
         return Status(reason=f"built for {tag}, running {sys.implementation.cache_tag}")
     sources = found.get("sources")
-    if not isinstance(sources, dict) or set(sources) != set(MODULES):
+    if not isinstance(sources, dict) or set(sources) != set(BUILT):
         return Status(reason="built from another list of modules")
-    for module in MODULES:
+    for module in BUILT:
         try:
             if _digest(source(module, root)) != sources[module]:
                 return Status(reason=f"{module} changed since the build")
@@ -158,7 +168,7 @@ def examine(
         # `bridge/sse.cpython-311-x86_64-linux-gnu.so` -> `bridge.sse`; mypyc's shared
         # library sits at the top: `<hash>__mypyc.cpython-...so` -> `<hash>__mypyc`.
         extensions[str(relative).split(".", 1)[0].replace("/", ".")] = path
-    if not set(MODULES) <= set(extensions):
+    if not set(BUILT) <= set(extensions):
         return Status(reason="the build lacks some modules")
     return Status(extensions=extensions)
 
@@ -178,7 +188,9 @@ class _Finder(MetaPathFinder):
         file = self._extensions.get(fullname)
         if file is None:
             return None
-        return ModuleSpec(fullname, ExtensionFileLoader(fullname, str(file)), origin=str(file))
+        spec = ModuleSpec(fullname, ExtensionFileLoader(fullname, str(file)), origin=str(file))
+        spec.has_location = True  # sets __file__, which a C module does not set itself
+        return spec
 
 
 _status = Status(reason="not installed")
@@ -187,7 +199,7 @@ _status = Status(reason="not installed")
 def install() -> Status:
     """Use the compiled modules from now on when `examine` allows it; once per process.
 
-    Called by the package's `__init__`, before any of `MODULES` is imported.
+    Called by the package's `__init__`, before any of `BUILT` is imported.
     """
     global _status
     if any(isinstance(finder, _Finder) for finder in sys.meta_path):

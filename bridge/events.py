@@ -8,8 +8,10 @@ no type, redacts registered secrets from error events (and only those: model
 output stays lossless), lets the profile normalize it, feeds the stream state,
 and decodes the message; `translate_to_bytes` does the same and returns the
 message serialized, as a stream sends it (most events never become a message
-object: `codec.event_bytes_from_json`). Every step here runs for every event
-of every stream.
+object: `codec.event_bytes_from_json`; where the native reader is built, a
+flat event of a type the state needs no more of never becomes a dict either:
+`codec.flat_event_encoder`, the same bytes). Every step here runs for every
+event of every stream.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ DONE = "[DONE]"
 _ERROR_EVENTS = frozenset({"error", "response.failed"})
 
 Normalize = Callable[[dict[str, Any]], dict[str, Any]]
+# An error event may quote a secret, scrubbed from its dict: never read as text alone.
+_FLAT = codec.flat_event_encoder(_ERROR_EVENTS)
 
 
 class BrokenStream(Exception):
@@ -68,11 +72,16 @@ def translate_to_bytes(
     sse: SSEEvent, state: StreamState, normalize: Normalize | None, raw: bool
 ) -> bytes | None:
     """`translate`'s message serialized, as a stream sends it (most events are
-    written without building the message).
+    written without building the message, and where the native reader is built,
+    without building their dict either).
 
     Raises:
         BrokenStream: the event is not a JSON object the client could receive.
     """
+    if _FLAT is not None and normalize is None and not raw:
+        flat = _FLAT(sse.data)
+        if flat is not None and state.observe_type(flat[0]):
+            return flat[1]
     read = _read(sse, state, normalize)
     if read is None:
         return None

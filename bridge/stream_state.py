@@ -121,6 +121,18 @@ class StreamState:
             # event carries usage, not a new cause.
             self._error = _failure(str(type_name), event)
 
+    def observe_type(self, type_name: str) -> bool:
+        """Take note of one event known by its type alone (a flat event, with no object
+        inside), or return False, noting nothing, for a type whose JSON `observe` reads:
+        an event that ends the stream or carries a response."""
+        if type_name in self._watched or type_name in _CARRY_RESPONSE:
+            return False
+        if not self.events:
+            self.first_event_at = time.monotonic()
+        self.events += 1
+        self._last_type = type_name
+        return True
+
     @property
     def ended(self) -> bool:
         """Whether the upstream sent the stream's last event."""

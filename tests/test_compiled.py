@@ -27,12 +27,12 @@ def extension_of(module: str) -> str:
 def fake_build(tmp_path: Path) -> tuple[Path, Path]:
     """A tree of sources and a build folder whose manifest matches them (extensions empty)."""
     root = tmp_path / "src"
-    for module in compiled.MODULES:
+    for module in compiled.BUILT:
         path = compiled.source(module, root)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"# {module}\n")
     folder = tmp_path / "build"
-    made = [extension_of(module) for module in compiled.MODULES] + [SHARED + SUFFIX]
+    made = [extension_of(module) for module in compiled.BUILT] + [SHARED + SUFFIX]
     for relative in made:
         (folder / relative).parent.mkdir(parents=True, exist_ok=True)
         (folder / relative).write_bytes(b"")
@@ -70,7 +70,7 @@ def test_a_matching_build_maps_every_module_and_the_shared_library(tmp_path: Pat
     status = compiled.examine(folder, environ={}, root=root)
     assert status.compiled and status.reason == ""
     assert status.extensions == {
-        **{module: folder / extension_of(module) for module in compiled.MODULES},
+        **{module: folder / extension_of(module) for module in compiled.BUILT},
         SHARED: folder / (SHARED + SUFFIX),
     }
 
@@ -113,6 +113,11 @@ def deleted_source(folder: Path, root: Path) -> None:
     compiled.source("bridge.events", root).unlink()
 
 
+def edit_native_source(folder: Path, root: Path) -> None:
+    with compiled.source("bridge.codec.flat_json", root).open("a") as out:
+        out.write("/* edited */\n")
+
+
 @pytest.mark.parametrize(
     ("spoil", "reason"),
     [
@@ -124,6 +129,7 @@ def deleted_source(folder: Path, root: Path) -> None:
         (garbled_manifest, "unreadable manifest"),
         (no_manifest, "not built"),
         (deleted_source, "bridge.events: No such file"),
+        (edit_native_source, "bridge.codec.flat_json changed since the build"),
     ],
 )
 def test_a_build_that_does_not_match_leaves_pure_python_saying_why(
@@ -169,8 +175,14 @@ def run_python(code: str, **environ: str) -> subprocess.CompletedProcess[str]:
 FILES = """
 import importlib, json
 from bridge import compiled
-modules = [*compiled.MODULES, "bridge.servicer", "bridge.upstream.failure"]
-print(json.dumps({name: importlib.import_module(name).__file__ for name in modules}))
+modules = [*compiled.BUILT, "bridge.servicer", "bridge.upstream.failure"]
+files = {}
+for name in modules:
+    try:
+        files[name] = importlib.import_module(name).__file__
+    except ImportError:
+        files[name] = None
+print(json.dumps(files))
 """
 
 
@@ -190,7 +202,7 @@ def test_the_build_stands_in_for_exactly_the_listed_modules() -> None:
     result = run_python(FILES)
     assert result.returncode == 0, result.stderr
     files = json.loads(result.stdout)
-    for module in compiled.MODULES:
+    for module in compiled.BUILT:
         assert files[module].endswith(SUFFIX), (module, files[module])
     assert files["bridge.servicer"].endswith(".py")
     assert files["bridge.upstream.failure"].endswith(".py")
@@ -198,10 +210,13 @@ def test_the_build_stands_in_for_exactly_the_listed_modules() -> None:
 
 @pytest.mark.usefixtures("built")
 def test_off_in_the_environment_loads_every_module_from_source() -> None:
-    """BRIDGE_COMPILED=off: the same modules come from their .py files."""
+    """BRIDGE_COMPILED=off: the same modules come from their .py files, and those written
+    in C are not there at all."""
     result = run_python(FILES, BRIDGE_COMPILED="off")
     assert result.returncode == 0, result.stderr
-    assert all(file.endswith(".py") for file in json.loads(result.stdout).values())
+    files = json.loads(result.stdout)
+    assert {name for name, file in files.items() if file is None} == set(compiled.NATIVE)
+    assert all(file.endswith(".py") for file in files.values() if file is not None)
 
 
 def test_serve_with_on_refuses_to_start_without_compiled_modules() -> None:

@@ -111,3 +111,29 @@ def test_the_events_that_end_a_stream_are_the_contracts() -> None:
     assert {"response.completed", "response.incomplete"} == SUCCESS_EVENTS
     assert {"response.failed", "error"} == FAILURE_EVENTS
     assert {"error"} == ERROR_EVENTS
+
+
+def test_an_event_known_by_its_type_counts_as_observed() -> None:
+    """A flat event noted by its type alone counts, times the first event, and names the last."""
+    state = StreamState()
+    assert state.observe_type("response.output_text.delta")
+    assert state.observe_type("response.output_text.done")
+    assert state.events == 2 and state.first_event_at is not None
+    failure = state.finish()
+    assert failure is not None and "the last event was response.output_text.done" in failure.message
+
+
+@pytest.mark.parametrize(
+    "type_name",
+    ["response.completed", "response.failed", "error", "response.created", "response.queued"],
+)
+def test_an_event_whose_json_matters_is_not_noted_by_its_type(type_name: str) -> None:
+    """Ends and events carrying the response are refused, noting nothing: observe reads them."""
+    state = StreamState()
+    assert not state.observe_type(type_name)
+    assert state.events == 0 and state.first_event_at is None and not state.ended
+
+
+def test_a_profiles_own_final_event_is_not_noted_by_its_type() -> None:
+    state = StreamState(success_events=frozenset({"response.done"}))
+    assert not state.observe_type("response.done")

@@ -51,13 +51,22 @@ def missing_tools() -> str | None:
 
 
 def build(folder: Path) -> list[str]:
-    """Compile `compiled.MODULES` into `folder` (replaced); the extension files made."""
+    """Compile `compiled.MODULES` with mypyc and `compiled.NATIVE` with the C compiler into
+    `folder` (replaced); the extension files made."""
     from mypyc.build import mypycify
-    from setuptools import setup
+    from setuptools import Extension, setup
 
     sources = [str(compiled.source(module, ROOT).relative_to(ROOT)) for module in compiled.MODULES]
     os.chdir(ROOT)  # mypy reads pyproject.toml's [tool.mypy] from here
     extensions = mypycify(sources, opt_level="3", target_dir=str(WORK / "c"))
+    extensions += [
+        Extension(
+            module,
+            [str(compiled.source(module, ROOT).relative_to(ROOT))],
+            extra_compile_args=["-Wall"],
+        )
+        for module in compiled.NATIVE
+    ]
     # Built beside, then moved in whole: a reader never sees a half-written folder.
     staging = Path(tempfile.mkdtemp(prefix="mypyc-build.", dir=folder.parent))
     try:
@@ -93,7 +102,7 @@ def pure_tests() -> list[str]:
     """
     found: set[Path] = set()
     tests = ROOT / "tests"
-    for module in compiled.MODULES:
+    for module in compiled.BUILT:
         parts = module.split(".")[1:]
         name = parts[-1].lstrip("_")
         found.update(tests.rglob(f"test_{name}.py"))
@@ -135,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     made = build(FOLDER)
     print(
-        f"compile: {len(compiled.MODULES)} modules with mypyc in "
+        f"compile: {len(compiled.MODULES)} modules with mypyc and {len(compiled.NATIVE)} in C in "
         f"{time.monotonic() - started:.0f} s ({len(made)} extension files)",
         file=sys.stderr,
     )

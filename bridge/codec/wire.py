@@ -21,7 +21,7 @@ from typing import Any
 
 from google.protobuf.descriptor import FieldDescriptor
 
-__all__ = ["LENGTH_DELIMITED", "WireEvents", "tag", "tagged", "varint"]
+__all__ = ["LENGTH_DELIMITED", "TextTable", "WireEvents", "tag", "tagged", "varint"]
 
 _CPP = FieldDescriptor
 #: The wire types of the fields written here.
@@ -37,6 +37,8 @@ _BOUNDS = {
     _CPP.TYPE_UINT64: (0, 2**64 - 1),
 }
 _NO_BOUNDS = (0, 0)
+# An integer field's width as flat_json.c reads it (its W_* codes), from its bounds.
+_WIDTHS = {bounds: width for width, bounds in enumerate(_BOUNDS.values())}
 # One-byte varints: the lengths and indexes of nearly every event.
 _SMALL = tuple(bytes((n,)) for n in range(128))
 _pack_double = struct.Struct("<d").pack
@@ -46,6 +48,9 @@ _ABSENT: Any = object()
 # written even when zero or empty), an integer's bounds, and the tag followed by
 # each one-byte varint (a short string's length, a small integer's value).
 Field = tuple[str, int, bytes, bool, int, int, tuple[bytes, ...]]
+#: `WireEvents.text_table()`: JSON "type" string -> (the arm's tag, its member's fields
+#: by number as (JSON key, kind, tag, has presence, integer width)).
+TextTable = dict[str, tuple[bytes, tuple[tuple[bytes, int, bytes, bool, int], ...]]]
 
 
 def varint(value: int) -> bytes:
@@ -132,6 +137,22 @@ class WireEvents:
     def covers(self, type_name: str) -> bool:
         """Whether events of this type may take the wire path."""
         return type_name in self._arms
+
+    def text_table(self, excluded: frozenset[str] = frozenset()) -> TextTable:
+        """The arms as `bridge.codec.flat_json` reads them, but for the `excluded` types:
+        the same fields, kinds and tags as `encode`'s, keys as UTF-8 and an integer's
+        bounds as its width (int32, int64, uint32, uint64: 0 to 3)."""
+        return {
+            type_name: (
+                arm_tag,
+                tuple(
+                    (key.encode(), kind, key_tag, present, _WIDTHS.get((low, high), 0))
+                    for key, kind, key_tag, present, low, high, _ in fields
+                ),
+            )
+            for type_name, (arm_tag, fields) in self._arms.items()
+            if type_name not in excluded
+        }
 
     def encode(self, payload: dict[str, Any], raw_json: str | None = None) -> bytes | None:
         """The serialized union message of one event's JSON object, with
