@@ -110,6 +110,10 @@ class Route:
     reply_type: type[Message]
     websocket: bool = False
 
+    def request(self, **fields: Any) -> Message:
+        """A request message of this RPC with `fields` set (a call the bridge makes itself)."""
+        return self.request_type(**fields)
+
     def target(self, request: Message) -> Target:
         """The path, query and body of the call for `request`.
 

@@ -625,7 +625,7 @@ class ResponsesServicer(responses_service_pb2_grpc.ResponsesServiceServicer):
         async def cancel() -> None:
             route = ROUTES["CancelResponse"]
             try:
-                target = route.target(route.request_type(response_id=response_id))
+                target = route.target(route.request(response_id=response_id))
             except FieldError as exc:
                 log.warning("background_cancel_failed", response_id=response_id, error=str(exc))
                 return

@@ -255,3 +255,11 @@ def test_a_query_string_too_long_for_an_upstream_is_refused() -> None:
     with pytest.raises(FieldError) as failure:
         ROUTES["GetResponse"].target(request)
     assert failure.value.field == "include"
+
+
+def test_a_route_builds_its_own_request_message_for_calls_the_bridge_makes() -> None:
+    """A call the bridge makes itself (a background cancel) gets its request type's message."""
+    route = ROUTES["CancelResponse"]
+    request = route.request(response_id="resp_1")
+    assert type(request) is route.request_type
+    assert route.target(request).path == "/responses/resp_1/cancel"

@@ -637,7 +637,7 @@ class Router:
         route = ROUTES[_LOOKUP_RPCS[key.kind]]
         field_name = route.path_fields[0]
         try:
-            path = route.target(route.request_type(**{field_name: key.id})).path
+            path = route.target(route.request(**{field_name: key.id})).path
         except FieldError:
             return None
         seconds = max(0.0, min(file.affinity.lookup_timeout_seconds, deadline))
