@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from bridge import codec, compiled
 from bridge.sse import SSEDecoder
 from tests.conftest import fixture_files
-from tests.test_codec_wire import _flat_events
+from tests.test_codec_wire import flat_events
 
 Reader = Callable[[str], "tuple[str, bytes] | None"]
 DELTA = (
@@ -112,7 +112,7 @@ WRITERS: list[Callable[[Any], str]] = [
 
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=_flat_events(), writer=st.sampled_from(WRITERS))
+@given(data=flat_events(), writer=st.sampled_from(WRITERS))
 def test_any_event_of_a_flat_type_however_written_is_the_dict_paths_bytes_or_none(
     reader: Reader, data: dict[str, Any], writer: Callable[[Any], str]
 ) -> None:
@@ -123,7 +123,7 @@ _NOISE = st.sampled_from([*'{}[]":,\\-.0123456789eEtfnu ', "\x00", "\x1f", "é",
 
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=_flat_events(), at=st.integers(0, 10_000), cut=st.integers(0, 3), noise=_NOISE)
+@given(data=flat_events(), at=st.integers(0, 10_000), cut=st.integers(0, 3), noise=_NOISE)
 def test_a_damaged_text_is_never_read_as_anything_but_what_it_says(
     reader: Reader, data: dict[str, Any], at: int, cut: int, noise: str
 ) -> None:

@@ -128,7 +128,7 @@ def _fields(type_name: str) -> list[FieldDescriptor]:
 
 
 @st.composite
-def _flat_events(draw: st.DrawFn) -> dict[str, Any]:
+def flat_events(draw: st.DrawFn) -> dict[str, Any]:
     type_name = draw(st.sampled_from(sorted(codec.WIRE_EVENT_TYPES)))
     # Half the events are ones the wire path writes; the others may hold any value
     # anywhere, or a key the member does not have.
@@ -145,7 +145,7 @@ def _flat_events(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=_flat_events(), raw_json=st.none() | _TEXTS)
+@given(data=flat_events(), raw_json=st.none() | _TEXTS)
 def test_any_event_of_a_flat_type_is_the_bytes_the_message_path_writes(
     data: dict[str, Any], raw_json: str | None
 ) -> None:

@@ -131,7 +131,7 @@ def flat_event_encoder(
     a flat object of a wire path type other than `excluded`, else None: the native reader
     of `bridge.codec.flat_json`, or None itself where that is not built.
 
-    Without building the event's dict, the bytes cost about a third of the CPU; a text
+    Without building the event's dict, the bytes cost about a quarter of the CPU; a text
     it returns None for is the general path's to read, and to refuse.
     """
     if flat_json is None:
