@@ -45,7 +45,10 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("bridge", "relay", "bare"),
         ("server_cpu_us_per_event", "events", "first_event_p99_ms", "gap_p99_ms"),
     ),
-    "unary": (("bridge", "direct", "bare"), ("server_cpu_ms_per_call", "p50_ms", "p99_ms")),
+    "unary": (
+        ("bridge", "relay", "direct", "bare"),
+        ("server_cpu_ms_per_call", "p50_ms", "p99_ms"),
+    ),
     "burst": (("bridge", "relay", "bare"), ("events_per_s", "server_cpu_us_per_event")),
     "load": (
         ("bridge", "relay", "bare"),
@@ -127,6 +130,8 @@ def test_every_workload_reports_each_column(smoke: tuple[dict[str, Any], str]) -
     for variant in ("plain", "tls"):
         for column in ("bridge", "relay", "bare"):
             assert _number(storm[variant][column]["first_event_p99_ms"])
+    unary = document["workloads"]["unary"]["figures"]
+    assert _number(unary["relay_over_bare"]) and _number(unary["bridge_over_relay"])
     cancel = document["workloads"]["cancel"]["figures"]
     assert all(_number(entry["p99_ms"]) for entry in cancel["bridge"].values())
     assert all(

@@ -15,12 +15,13 @@ from pathlib import Path
 import grpc.aio
 import pytest
 
+from bridge.routing import PICK_KEY
 from bridge.server import SERVICE_NAME
 from rbridge.responses.v1 import responses_service_pb2, responses_service_pb2_grpc
 from tools.harness import BridgeProcess, ProcessGone, SimulatorProcess, rawgrpc
 from tools.harness import http as replies
 from tools.harness.events import Shape, paced_delays
-from tools.harness.floor import Relay, bare_stream, messages
+from tools.harness.floor import Relay, bare_create, bare_stream, messages
 from tools.harness.hostile import HostileUpstream, Script
 from tools.harness.procfs import context_switches, cpu_seconds
 from tools.harness.procs import PORT_TAKEN
@@ -173,6 +174,37 @@ async def test_relay_sends_one_prebuilt_message_per_upstream_event(
         finally:
             await relay.close()
         assert upstream.connections == (2 if shape.close else 1)
+    finally:
+        await upstream.stop()
+
+
+class _Headers(_NoAbort):
+    """The relay's servicer context for a unary call: keeps the initial metadata it sends."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[tuple[str, str], ...]] = []
+
+    async def send_initial_metadata(self, metadata: tuple[tuple[str, str], ...]) -> None:
+        self.sent.append(metadata)
+
+
+async def test_relay_answers_a_unary_call_as_the_bridge_does() -> None:
+    """The relay's CreateResponse calls the benchmark upstream, sends the reply's request id
+    and an upstream's name as initial metadata, answers the bare server's Response, and
+    keeps its connection for the next call."""
+    upstream = SSEUpstream(None)
+    await upstream.start()
+    try:
+        relay = Relay(upstream.url)
+        request = responses_service_pb2.CreateResponseRequest(model="m")
+        try:
+            for _ in range(2):
+                context = _Headers()
+                assert await relay.create(request, context) == await bare_create(request, None)
+                assert context.sent == [(("x-request-id", "req_bench"), (PICK_KEY, "relay"))]
+        finally:
+            await relay.close()
+        assert upstream.connections == 1
     finally:
         await upstream.stop()
 

@@ -1,10 +1,10 @@
 """The floor under the bridge: two grpc.aio servers that do what it does, minus the bridge.
 
-Both serve the contract's ``StreamCreateResponse`` (and the bare one ``CreateResponse``)
-under the contract's own method names, with the bridge's gRPC server options, so one
-client measures them and the bridge alike. Every message they send is prebuilt: the
-serialized events of `tools.harness.events.stream_events` for the shape the request's
-metadata asks for (`Shape`), built once per shape.
+Both serve the contract's ``StreamCreateResponse`` and ``CreateResponse`` under the
+contract's own method names, with the bridge's gRPC server options, so one client
+measures them and the bridge alike. Every message they send is prebuilt: the serialized
+events of `tools.harness.events.stream_events` for the shape the request's metadata asks
+for (`Shape`), built once per shape.
 
 - **bare** sends those messages itself, on the shape's schedule (`paced_delays`; at
   once for a burst): the cost of the gRPC stack alone. ``CreateResponse`` returns the
@@ -13,7 +13,11 @@ metadata asks for (`Shape`), built once per shape.
   chunked, keep-alive connections kept in a pool, TLS when the URL is https), and for
   each event it reads (each blank line ending an SSE event) sends the next prebuilt
   message: the floor of reading an upstream plus writing gRPC, with none of the
-  bridge's parsing, decoding, validation, telemetry or logging.
+  bridge's parsing, decoding, validation, telemetry or logging. Its ``CreateResponse``
+  makes the unary call upstream the same way, sends the reply's request id and the
+  upstream's name as initial metadata (in their own gRPC batch, as the bridge must) and
+  returns the prebuilt final Response: the floor of a unary call through a bridge on
+  grpc.aio that forwards the upstream's headers.
 
 A request whose metadata holds `PREPARE` builds the shape's messages and ends at once.
 
@@ -40,12 +44,13 @@ import orjson
 
 from bridge import codec
 from bridge.config import Settings
+from bridge.routing import PICK_KEY
 from bridge.server import SERVICE_NAME, server_options
 from rbridge.responses.v1 import response_pb2, responses_service_pb2, stream_events_pb2
 from tools.harness.aio import run, until_signalled
 from tools.harness.events import PREPARE, Shape, final_response, paced_delays, stream_events
 
-__all__ = ["Relay", "bare_stream", "main", "messages"]
+__all__ = ["Relay", "bare_create", "bare_stream", "main", "messages"]
 
 HOST = "127.0.0.1"
 Request = responses_service_pb2.CreateResponseRequest
@@ -87,7 +92,8 @@ async def bare_stream(request: Request, context: Any) -> AsyncIterator[bytes]:
         yield message
 
 
-async def _bare_create(request: Request, context: Any) -> bytes:
+async def bare_create(request: Request, context: Any) -> bytes:
+    """The final Response, prebuilt."""
     return _final_response()
 
 
@@ -121,6 +127,36 @@ class Relay:
                 return reader, writer
             writer.close()
         return await asyncio.open_connection(self._host, self._port, ssl=self._tls, limit=1 << 20)
+
+    async def create(self, request: Request, context: Any) -> bytes:
+        """Relay one unary call: POST upstream, read the reply whole, send its request id
+        and the upstream's name as initial metadata, return the prebuilt final Response."""
+        body = orjson.dumps({"model": request.model, "stream": False})
+        reader, writer = await self._connection()
+        reusable = False
+        try:
+            writer.write(
+                b"POST %s HTTP/1.1\r\nhost: %s\r\ncontent-type: application/json\r\n"
+                b"content-length: %d\r\n\r\n%s" % (self._path, self._host.encode(), len(body), body)
+            )
+            head = await reader.readuntil(b"\r\n\r\n")
+            fields = dict(
+                (name.strip().lower(), value.strip())
+                for name, _, value in (line.partition(b":") for line in head.split(b"\r\n")[1:])
+            )
+            if not head.startswith(b"HTTP/1.1 200") or b"content-length" not in fields:
+                await context.abort(grpc.StatusCode.UNAVAILABLE, head.split(b"\r\n", 1)[0])
+            await context.send_initial_metadata(
+                (("x-request-id", fields.get(b"x-request-id", b"").decode()), (PICK_KEY, "relay"))
+            )
+            await reader.readexactly(int(fields[b"content-length"]))
+            reusable = fields.get(b"connection") != b"close"
+        finally:
+            if reusable:
+                self._idle.append((time.monotonic(), reader, writer))
+            else:
+                writer.close()
+        return _final_response()
 
     async def stream(self, request: Request, context: Any) -> AsyncIterator[bytes]:
         """Relay one stream: POST upstream, then a prebuilt message per SSE event read."""
@@ -183,7 +219,7 @@ async def _serve(role: str, upstream_url: str | None, ca_file: str | None) -> No
             {
                 "StreamCreateResponse": _stream_handler(bare_stream),
                 "CreateResponse": grpc.unary_unary_rpc_method_handler(
-                    _bare_create, request_deserializer=Request.FromString
+                    bare_create, request_deserializer=Request.FromString
                 ),
             }
         )
@@ -191,7 +227,14 @@ async def _serve(role: str, upstream_url: str | None, ca_file: str | None) -> No
         if not upstream_url:
             raise SystemExit("relay needs --upstream-url")
         relay = Relay(upstream_url, ca_file)
-        server = _server({"StreamCreateResponse": _stream_handler(relay.stream)})
+        server = _server(
+            {
+                "StreamCreateResponse": _stream_handler(relay.stream),
+                "CreateResponse": grpc.unary_unary_rpc_method_handler(
+                    relay.create, request_deserializer=Request.FromString
+                ),
+            }
+        )
     port = server.add_insecure_port(f"{HOST}:0")
     await server.start()
     print(f"PORT {port}", flush=True)
