@@ -3,13 +3,14 @@
 One call at a time, in alternating blocks (every other one in reverse order): through the
 bridge to the upstream; through the relay, which makes the same upstream call over a raw
 socket, sends the same initial metadata in its own batch and answers the Response
-prebuilt (the floor of a unary call through any bridge on grpc.aio); straight to the
-same upstream over HTTP (httpx, the same JSON body the bridge sends); and to the bare
-server, which answers the same Response prebuilt (the gRPC hop alone). Figures: each
-server's own CPU time per call, and p50/p99 latency. Targets: the bridge's CPU per call
-at most 2x the bare server's (floor 3x); the latency it adds over the direct HTTP call
-(p50) at most 1.5x the bare gRPC hop's p50. The relay's CPU over the bare server's is
-printed beside them: the part of the bridge's ratio no bridge code can take away.
+prebuilt (the floor of a unary call through a bridge on grpc.aio that forwards the
+upstream's headers); straight to the same upstream over HTTP (httpx, the same JSON body
+the bridge sends); and to the bare server, which answers the same Response prebuilt (the
+gRPC hop alone). Figures: each server's own CPU time per call, and p50/p99 latency.
+Targets: the bridge's CPU per call at most 2x the bare server's (floor 3x); the latency
+it adds over the direct HTTP call (p50) at most 1.5x the bare gRPC hop's p50. The relay's
+CPU over the bare server's is printed beside them: the part of the bridge's ratio no
+bridge code can take away.
 """
 
 from __future__ import annotations
