@@ -128,34 +128,54 @@ class Relay:
             writer.close()
         return await asyncio.open_connection(self._host, self._port, ssl=self._tls, limit=1 << 20)
 
+    async def _post(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        body: bytes,
+        accept: bytes,
+        context: Any,
+    ) -> bytes:
+        """Send one request over a pooled connection; the reply's head, or the call ends
+        UNAVAILABLE when it is not a 200."""
+        writer.write(
+            b"POST %s HTTP/1.1\r\nhost: %s\r\ncontent-type: application/json\r\n"
+            b"accept: %s\r\ncontent-length: %d\r\n\r\n%s"
+            % (self._path, self._host.encode(), accept, len(body), body)
+        )
+        head = await reader.readuntil(b"\r\n\r\n")
+        if not head.startswith(b"HTTP/1.1 200"):
+            await context.abort(grpc.StatusCode.UNAVAILABLE, head.split(b"\r\n", 1)[0])
+        return head
+
+    def _release(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, head: bytes | None
+    ) -> None:
+        """Back to the pool after a whole reply the upstream keeps alive; else closed."""
+        if head is not None and b"connection: close" not in head.lower():
+            self._idle.append((time.monotonic(), reader, writer))
+        else:
+            writer.close()
+
     async def create(self, request: Request, context: Any) -> bytes:
         """Relay one unary call: POST upstream, read the reply whole, send its request id
         and the upstream's name as initial metadata, return the prebuilt final Response."""
         body = orjson.dumps({"model": request.model, "stream": False})
         reader, writer = await self._connection()
-        reusable = False
+        whole = None
         try:
-            writer.write(
-                b"POST %s HTTP/1.1\r\nhost: %s\r\ncontent-type: application/json\r\n"
-                b"content-length: %d\r\n\r\n%s" % (self._path, self._host.encode(), len(body), body)
-            )
-            head = await reader.readuntil(b"\r\n\r\n")
-            fields = dict(
-                (name.strip().lower(), value.strip())
+            head = await self._post(reader, writer, body, b"application/json", context)
+            fields = {
+                name.strip().lower(): value.strip()
                 for name, _, value in (line.partition(b":") for line in head.split(b"\r\n")[1:])
-            )
-            if not head.startswith(b"HTTP/1.1 200") or b"content-length" not in fields:
-                await context.abort(grpc.StatusCode.UNAVAILABLE, head.split(b"\r\n", 1)[0])
+            }
             await context.send_initial_metadata(
                 (("x-request-id", fields.get(b"x-request-id", b"").decode()), (PICK_KEY, "relay"))
             )
             await reader.readexactly(int(fields[b"content-length"]))
-            reusable = fields.get(b"connection") != b"close"
+            whole = head
         finally:
-            if reusable:
-                self._idle.append((time.monotonic(), reader, writer))
-            else:
-                writer.close()
+            self._release(reader, writer, whole)
         return _final_response()
 
     async def stream(self, request: Request, context: Any) -> AsyncIterator[bytes]:
@@ -167,16 +187,9 @@ class Relay:
             return
         body = orjson.dumps({"model": request.model, "stream": True, "metadata": metadata})
         reader, writer = await self._connection()
-        reusable = False
+        whole = None
         try:
-            writer.write(
-                b"POST %s HTTP/1.1\r\nhost: %s\r\ncontent-type: application/json\r\n"
-                b"accept: text/event-stream\r\ncontent-length: %d\r\n\r\n%s"
-                % (self._path, self._host.encode(), len(body), body)
-            )
-            head = await reader.readuntil(b"\r\n\r\n")
-            if not head.startswith(b"HTTP/1.1 200"):
-                await context.abort(grpc.StatusCode.UNAVAILABLE, head.split(b"\r\n", 1)[0])
+            head = await self._post(reader, writer, body, b"text/event-stream", context)
             index = 0
             last = b""
             while True:
@@ -193,12 +206,9 @@ class Relay:
                 for _ in range(ended):
                     yield prebuilt[index]
                     index += 1
-            reusable = b"connection: close" not in head.lower()
+            whole = head
         finally:
-            if reusable:
-                self._idle.append((time.monotonic(), reader, writer))
-            else:
-                writer.close()
+            self._release(reader, writer, whole)
 
 
 def _server(handlers: dict[str, grpc.RpcMethodHandler]) -> grpc.aio.Server:
@@ -212,15 +222,17 @@ def _stream_handler(behaviour: Any) -> grpc.RpcMethodHandler:
     return grpc.unary_stream_rpc_method_handler(behaviour, request_deserializer=Request.FromString)
 
 
+def _unary_handler(behaviour: Any) -> grpc.RpcMethodHandler:
+    return grpc.unary_unary_rpc_method_handler(behaviour, request_deserializer=Request.FromString)
+
+
 async def _serve(role: str, upstream_url: str | None, ca_file: str | None) -> None:
     relay: Relay | None = None
     if role == "bare":
         server = _server(
             {
                 "StreamCreateResponse": _stream_handler(bare_stream),
-                "CreateResponse": grpc.unary_unary_rpc_method_handler(
-                    bare_create, request_deserializer=Request.FromString
-                ),
+                "CreateResponse": _unary_handler(bare_create),
             }
         )
     else:
@@ -230,9 +242,7 @@ async def _serve(role: str, upstream_url: str | None, ca_file: str | None) -> No
         server = _server(
             {
                 "StreamCreateResponse": _stream_handler(relay.stream),
-                "CreateResponse": grpc.unary_unary_rpc_method_handler(
-                    relay.create, request_deserializer=Request.FromString
-                ),
+                "CreateResponse": _unary_handler(relay.create),
             }
         )
     port = server.add_insecure_port(f"{HOST}:0")
